@@ -1,0 +1,50 @@
+# OneStop: `make run` serves the demo; `make test` runs the whole suite. Both set up what they need.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: setup browser run test lint ci clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11 (python3)"; exit 1; }
+	@$(PY) -c 'import venv, ensurepip' 2>/dev/null || ./scripts/apt-install python3-venv
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## setup: create .venv and install the pinned packages (nothing else)
+setup: $(STAMP)
+
+## browser: Debian's Chromium and CJK fonts for the browser tests
+browser:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "Noto.*CJK" || ./scripts/apt-install chromium fonts-noto-cjk
+
+## run: the platform on its embedded default (SQLite under var/, demo data, in-process jobs)
+run: setup
+	mkdir -p var
+	ONESTOP_EMBEDDED=true $(BIN)/python manage.py migrate --noinput
+	ONESTOP_EMBEDDED=true $(BIN)/python manage.py load_demo
+	ONESTOP_EMBEDDED=true $(BIN)/python manage.py collectstatic --noinput -v 0
+	ONESTOP_EMBEDDED=true $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite (DATABASE_URL switches it to PostgreSQL)
+test: setup browser
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+ci:
+	./.ci/run
+
+clean:
+	rm -rf $(VENV) var

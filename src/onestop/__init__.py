@@ -1,0 +1,1 @@
+"""OneStop: a one-stop government service centre platform."""

@@ -1,0 +1,5 @@
+"""Working-day endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["workdays"])

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from onestop.api.main import api
+
+admin.site.site_header = "OneStop 政务服务中心管理后台"
+admin.site.site_title = "OneStop 管理后台"
+admin.site.index_title = "中心管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("onestop.org.urls")),
+    path("staff/", include("onestop.staff.urls")),
+    path("", include("onestop.portal.urls")),
+]
+
+handler404 = "onestop.portal.views.not_found"
+handler500 = "onestop.portal.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
