@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("onestop.org.urls")),
+    path("staff/workdays/", include("onestop.workdays.urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]
