@@ -1,25 +1,202 @@
-from django.http import HttpRequest, HttpResponse
+"""Public pages: the service guide (办事指南), departments and the service network."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from onestop.catalog.models import LifeEvent, ServiceItem
+from onestop.catalog.queries import live_items, search_items
+from onestop.org.models import Centre, Department, Region, Window
+
+THEMES = {"person": "个人办事", "enterprise": "法人办事"}
+LEVELS = {"street": "街道/镇可办", "community": "社区/村可代办"}
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    items = live_items()
+    stats = {
+        "items": items.count(),
+        "instant": items.filter(kind=ServiceItem.Kind.INSTANT).count(),
+        "online": items.filter(online_depth__gte=ServiceItem.OnlineDepth.ONLINE_APPLY).count(),
+        "community": items.filter(at_community=True).count(),
+        "departments": Department.objects.filter(items__status="published").distinct().count(),
+    }
+    events = LifeEvent.objects.annotate(
+        n=Count("serviceitem", filter=Q(serviceitem__status=ServiceItem.Status.PUBLISHED))
+    )
+    popular = items.select_related("department").filter(for_person=True).order_by("code")[:8]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "stats": stats,
+            "person_events": [e for e in events if e.theme == LifeEvent.Theme.PERSON],
+            "enterprise_events": [e for e in events if e.theme == LifeEvent.Theme.ENTERPRISE],
+            "popular": popular,
+        },
+    )
 
 
+@require_GET
 def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    qs = live_items().select_related("department")
+    q = request.GET.get("q", "").strip()[:50]
+    filters: dict[str, str] = {}
+    dept_key = request.GET.get("dept", "")
+    department = Department.objects.filter(key=dept_key).first() if dept_key else None
+    if department:
+        qs = qs.filter(Q(department=department) | Q(co_departments=department)).distinct()
+        filters["dept"] = department.short_name
+    theme = request.GET.get("theme", "")
+    if theme == "person":
+        qs = qs.filter(for_person=True)
+        filters["theme"] = THEMES[theme]
+    elif theme == "enterprise":
+        qs = qs.filter(for_enterprise=True)
+        filters["theme"] = THEMES[theme]
+    event_key = request.GET.get("event", "")
+    event = LifeEvent.objects.filter(key=event_key).first() if event_key else None
+    if event:
+        qs = qs.filter(life_events=event)
+        filters["event"] = event.name
+    level = request.GET.get("level", "")
+    if level == "street":
+        qs = qs.filter(at_street=True)
+        filters["level"] = LEVELS[level]
+    elif level == "community":
+        qs = qs.filter(at_community=True)
+        filters["level"] = LEVELS[level]
+    kind = request.GET.get("kind", "")
+    if kind in ServiceItem.Kind.values:
+        qs = qs.filter(kind=kind)
+        filters["kind"] = ServiceItem.Kind(kind).label
+    qs = search_items(qs, q) if q else qs.order_by("department_id", "name")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "portal/guide.html",
+        {
+            "page": page,
+            "q": q,
+            "filters": filters,
+            "querystring": params.urlencode(),
+            "departments": Department.objects.filter(items__status="published")
+            .distinct()
+            .order_by("kind", "id"),
+            "events": LifeEvent.objects.all(),
+            "current": {
+                "dept": dept_key,
+                "theme": theme,
+                "event": event_key,
+                "level": level,
+                "kind": kind,
+            },
+        },
+    )
 
 
+@require_GET
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "portal/home.html")
+    item = (
+        live_items()
+        .select_related("department", "department__region")
+        .prefetch_related("materials", "steps", "co_departments", "life_events")
+        .filter(code=code)
+        .first()
+    )
+    if item is None:
+        raise Http404("事项不存在")
+    departments = [item.department, *item.co_departments.all()]
+    windows = (
+        Window.objects.filter(departments=item.department, zone__centre__level="district")
+        .select_related("zone", "zone__centre")
+        .order_by("number")
+    )
+    comprehensive = (
+        Window.objects.filter(kind=Window.Kind.COMPREHENSIVE, zone__centre__level="district")
+        .select_related("zone", "zone__centre")
+        .order_by("number")[:3]
+    )
+    levels = []
+    if item.at_street:
+        levels.append(Centre.Level.STREET)
+    if item.at_community:
+        levels.append(Centre.Level.COMMUNITY)
+    local_count = Centre.objects.filter(level__in=levels).count() if levels else 0
+    materials = list(item.materials.all())
+    return render(
+        request,
+        "portal/item.html",
+        {
+            "item": item,
+            "departments": departments,
+            "windows": windows,
+            "comprehensive": comprehensive,
+            "local_count": local_count,
+            "materials": materials,
+            "required_count": sum(1 for m in materials if m.required),
+            "steps": item.steps.all(),
+        },
+    )
 
 
+@require_GET
 def departments(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    rows = Department.objects.annotate(
+        n=Count("items", filter=Q(items__status=ServiceItem.Status.PUBLISHED))
+    ).order_by("kind", "id")
+    groups = [
+        (label, [d for d in rows if d.kind == kind]) for kind, label in Department.Kind.choices
+    ]
+    return render(request, "portal/departments.html", {"groups": groups})
 
 
+@require_GET
 def centres(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    district = Region.objects.filter(level=Region.Level.DISTRICT, parent=None).first()
+    centre_list = (
+        Centre.objects.select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "zones__windows",
+                queryset=Window.objects.prefetch_related("departments").order_by("number"),
+            )
+        )
+        .order_by("region__code")
+    )
+    by_region: dict[int, list[Centre]] = {}
+    for c in centre_list:
+        by_region.setdefault(c.region_id, []).append(c)
+    streets = Region.objects.filter(level=Region.Level.STREET).order_by("code")
+    communities = Region.objects.filter(level=Region.Level.COMMUNITY).order_by("code")
+    tree = [
+        {
+            "street": s,
+            "centres": by_region.get(s.pk, []),
+            "communities": [
+                {"region": c, "centres": by_region.get(c.pk, [])}
+                for c in communities
+                if c.parent_id == s.pk
+            ],
+        }
+        for s in streets
+    ]
+    return render(
+        request,
+        "portal/centres.html",
+        {
+            "district": district,
+            "district_centres": by_region.get(district.pk, []) if district else [],
+            "tree": tree,
+        },
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
