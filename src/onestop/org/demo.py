@@ -1,0 +1,286 @@
+"""The demo district (四川省攀枝花市西区), loaded from demo/data/*.json.
+
+Idempotent: every row is matched on its natural key (region code, department key, centre key,
+zone kind, window number, username, item code), so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.db import transaction
+
+from onestop.org.models import (
+    Applicant,
+    Centre,
+    Department,
+    Region,
+    Role,
+    StaffRole,
+    Window,
+    Zone,
+)
+
+DATA_DIR = settings.BASE_DIR / "demo" / "data"
+# Shown by `make run` and README.md; demo accounts only exist in the embedded demo.
+DEMO_PASSWORD = "Xiqu@2026"  # noqa: S105
+ADMIN_APPS = ("org", "catalog", "workdays")
+
+
+@dataclass
+class Counts:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, created: bool, changed: bool = True) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+        elif changed:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def read(name: str, data_dir: Path = DATA_DIR) -> Any:
+    return json.loads((data_dir / name).read_text(encoding="utf-8"))
+
+
+def _upsert(model: Any, counts: Counts, kind: str, lookup: dict, values: dict) -> Any:
+    """update_or_create that only writes (and counts) when a value really differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        counts.add(kind, created=True)
+        return obj
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.save(update_fields=changed if "parent" not in changed else None)
+        counts.add(kind, created=False)
+    return obj
+
+
+def load_regions(counts: Counts, data_dir: Path = DATA_DIR) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    rows = sorted(
+        read("regions.json", data_dir),
+        key=lambda r: ["district", "street", "community"].index(r["level"]),
+    )
+    for row in rows:
+        parent = regions.get(row["parent"]) if row.get("parent") else None
+        regions[row["code"]] = _upsert(
+            Region,
+            counts,
+            "区划",
+            {"code": row["code"]},
+            {"name": row["name"], "level": row["level"], "parent": parent},
+        )
+    return regions
+
+
+def load_departments(
+    counts: Counts, regions: dict[str, Region], data_dir: Path = DATA_DIR
+) -> dict[str, Department]:
+    depts = {}
+    for row in read("departments.json", data_dir):
+        depts[row["key"]] = _upsert(
+            Department,
+            counts,
+            "部门",
+            {"key": row["key"]},
+            {
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "kind": row["kind"],
+                "region": regions[row["region"]],
+                "credit_code": row.get("credit_code", ""),
+                "phone": row.get("phone", ""),
+            },
+        )
+    return depts
+
+
+def load_centres(
+    counts: Counts,
+    regions: dict[str, Region],
+    depts: dict[str, Department],
+    data_dir: Path = DATA_DIR,
+) -> dict[str, Centre]:
+    centres = {}
+    for row in read("centres.json", data_dir)["centres"]:
+        centre = _upsert(
+            Centre,
+            counts,
+            "服务中心",
+            {"key": row["key"]},
+            {
+                "name": row["name"],
+                "region": regions[row["region"]],
+                "level": row["level"],
+                "address": row.get("address", ""),
+                "phone": row.get("phone", ""),
+                "hours": row.get("hours", ""),
+            },
+        )
+        centres[row["key"]] = centre
+        zones = {}
+        for z in row.get("zones", []):
+            zones[z["kind"]] = _upsert(
+                Zone,
+                counts,
+                "功能区",
+                {"centre": centre, "kind": z["kind"]},
+                {"name": z["name"], "floor": z.get("floor", "")},
+            )
+        for w in row.get("windows", []):
+            zone = zones.get(w["zone"]) or _upsert(
+                Zone,
+                counts,
+                "功能区",
+                {"centre": centre, "kind": w["zone"]},
+                {"name": Zone.Kind(w["zone"]).label},
+            )
+            zones[w["zone"]] = zone
+            window = _upsert(
+                Window,
+                counts,
+                "窗口",
+                {"zone": zone, "number": w["number"]},
+                {"name": w["name"], "kind": w["kind"]},
+            )
+            wanted = {depts[k].pk for k in w.get("departments", [])}
+            if set(window.departments.values_list("pk", flat=True)) != wanted:
+                window.departments.set(wanted)
+                counts.add("窗口", created=False)
+    return centres
+
+
+def admin_group(counts: Counts) -> Group:
+    group, created = Group.objects.get_or_create(name="中心管理员")
+    perms = Permission.objects.filter(
+        content_type__app_label__in=ADMIN_APPS
+    ) | Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
+    wanted = set(perms.values_list("pk", flat=True))
+    if set(group.permissions.values_list("pk", flat=True)) != wanted:
+        group.permissions.set(wanted)
+        counts.add("权限组", created=created)
+    return group
+
+
+def load_staff(
+    counts: Counts,
+    regions: dict[str, Region],
+    depts: dict[str, Department],
+    centres: dict[str, Centre],
+    data_dir: Path = DATA_DIR,
+) -> list[dict]:
+    """Staff accounts from staff.json: one or more per role."""
+    User = get_user_model()
+    group = admin_group(counts)
+    rows = read("staff.json", data_dir)
+    for row in rows:
+        user = User.objects.filter(username=row["username"]).first()
+        created = user is None
+        if created:
+            user = User(username=row["username"])
+            user.set_password(DEMO_PASSWORD)
+        assert isinstance(user, AbstractUser)
+        is_admin = row["role"] == Role.CENTRE_ADMIN
+        values = {"first_name": row["name"], "is_staff": is_admin}
+        if created or any(getattr(user, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(user, k, v)
+            user.save()
+            counts.add("工作人员", created=created)
+        if is_admin and not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+        window = None
+        if row.get("window"):
+            centre_key, number = row["window"].split(":")
+            window = Window.objects.filter(zone__centre__key=centre_key, number=number).first()
+        _upsert(
+            StaffRole,
+            counts,
+            "岗位",
+            {
+                "user": user,
+                "role": row["role"],
+                "department": depts[row["department"]] if row.get("department") else None,
+                "region": regions[row["region"]],
+            },
+            {"window": window},
+        )
+    return rows
+
+
+def load_applicants(counts: Counts, regions: dict[str, Region], data_dir: Path = DATA_DIR) -> None:
+    User = get_user_model()
+    for row in read("applicants.json", data_dir):
+        user = User.objects.filter(username=row["username"]).first()
+        if user is None:
+            user = User(username=row["username"], first_name=row["name"][:150])
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        _upsert(
+            Applicant,
+            counts,
+            "申请人",
+            {"user": user},
+            {
+                "kind": row["kind"],
+                "name": row["name"],
+                "id_number": row.get("id_number", ""),
+                "credit_code": row.get("credit_code", ""),
+                "legal_representative": row.get("legal_representative", ""),
+                "phone": row["phone"],
+                "region": regions.get(row.get("region", "")),
+            },
+        )
+
+
+def load_items(counts: Counts, *, now: datetime, data_dir: Path = DATA_DIR) -> None:
+    from onestop.catalog import actions as catalog
+
+    catalog.ensure_life_events()
+    for row in read("items.json", data_dir):
+        _item, outcome = catalog.upsert_item(row, actor=None, now=now)
+        if outcome != "unchanged":
+            counts.add("事项", created=outcome == "created")
+
+
+@transaction.atomic
+def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
+    counts = Counts()
+    regions = load_regions(counts, data_dir)
+    depts = load_departments(counts, regions, data_dir)
+    centres = load_centres(counts, regions, depts, data_dir)
+    load_staff(counts, regions, depts, centres, data_dir)
+    load_applicants(counts, regions, data_dir)
+    load_items(counts, now=now, data_dir=data_dir)
+    return counts
+
+
+def demo_accounts(data_dir: Path = DATA_DIR) -> list[tuple[str, str, str]]:
+    """(role label, username, name) for the first account of every role, in Role order."""
+    rows = read("staff.json", data_dir)
+    first: dict[str, dict] = {}
+    for row in rows:
+        first.setdefault(row["role"], row)
+    accounts = [
+        (Role(r).label, first[r]["username"], first[r]["name"]) for r in Role.values if r in first
+    ]
+    for row in read("applicants.json", data_dir):
+        label = "申请人（个人）" if row["kind"] == Applicant.Kind.PERSON else "申请人（企业）"
+        if all(a[0] != label for a in accounts):
+            accounts.append((label, row["username"], row["name"]))
+    return accounts
