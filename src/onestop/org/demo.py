@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from onestop.org.models import (
@@ -194,7 +194,6 @@ def load_staff(
         if created:
             user = User(username=row["username"])
             user.set_password(DEMO_PASSWORD)
-        assert isinstance(user, AbstractUser)
         is_admin = row["role"] == Role.CENTRE_ADMIN
         values = {"first_name": row["name"], "is_staff": is_admin}
         if created or any(getattr(user, k) != v for k, v in values.items()):
