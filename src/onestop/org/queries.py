@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from onestop.org.models import Region, Role, StaffRole
+from onestop.org.models import Applicant, Region, Role, StaffRole
 
 
 def staff_roles_of(user: AbstractBaseUser | AnonymousUser) -> list[StaffRole]:
@@ -40,3 +41,41 @@ def regions_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]
     for r in roles[1:]:
         q |= r.region.subtree_q()
     return Region.objects.filter(q)
+
+
+# Roles that meet applicants in person and may look them up.
+FRONT_DESK_ROLES = (
+    Role.CLERK,
+    Role.REVIEWER,
+    Role.APPROVER,
+    Role.DEPARTMENT_HEAD,
+    Role.COMMUNITY_AGENT,
+    Role.ACCOUNT_MANAGER,
+    Role.HOTLINE_OPERATOR,
+)
+
+
+def applicants_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Applicant]:
+    """Applicants a staff member may look up: those living in the subtrees of their roles.
+
+    Applicants with no region recorded are visible to district-level roles only.
+    """
+    roles = [r for r in staff_roles_of(user) if r.role in FRONT_DESK_ROLES]
+    if getattr(user, "is_superuser", False):
+        return Applicant.objects.all()
+    if not roles:
+        return Applicant.objects.none()
+    q = Q(pk__in=[])
+    for r in roles:
+        q |= r.region.subtree_q("region")
+        if r.region.level == Region.Level.DISTRICT:
+            q |= Q(region__isnull=True)
+    return Applicant.objects.filter(q)
+
+
+def get_applicant_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Applicant:
+    """The applicant, or 404 for one outside the user's scope (same answer as 'no such')."""
+    applicant = applicants_for_user(user).filter(pk=pk).first()
+    if applicant is None:
+        raise Http404("申请人不存在")
+    return applicant

@@ -5,4 +5,6 @@ from onestop.staff import views
 app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("applicants/", views.applicants, name="applicants"),
+    path("applicants/<int:pk>/reveal/", views.reveal_identity, name="reveal_identity"),
 ]

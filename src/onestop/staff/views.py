@@ -1,14 +1,24 @@
 """The staff workbench (工作台): what each role starts its day from."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.org.actions import read_full_identity
 from onestop.org.models import Region, Role
-from onestop.org.queries import is_staff_member, regions_in_scope, staff_roles_of
+from onestop.org.queries import (
+    applicants_for_user,
+    get_applicant_for_user,
+    is_staff_member,
+    regions_in_scope,
+    staff_roles_of,
+)
 
 
 @login_required
@@ -41,4 +51,33 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_admin": Role.CENTRE_ADMIN in role_values or request.user.is_superuser,
             "can_admin": request.user.is_staff,
         },
+    )
+
+
+@login_required
+@require_GET
+def applicants(request: HttpRequest) -> HttpResponse:
+    """Look up an applicant by name or phone; numbers are masked."""
+    if not is_staff_member(request.user):
+        return redirect("portal:home")
+    q = request.GET.get("q", "").strip()[:40]
+    rows = applicants_for_user(request.user).select_related("region").order_by("name")
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(phone=q))
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(request, "staff/applicants.html", {"page": page, "q": q})
+
+
+@login_required
+@require_POST
+def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one applicant's full number; the read is recorded with its purpose."""
+    applicant = get_applicant_for_user(request.user, pk)
+    purpose = request.POST.get("purpose", "").strip()
+    if not purpose:
+        messages.error(request, "查看完整证件号码须填写用途。")
+        return redirect("staff:applicants")
+    number = read_full_identity(applicant, actor=request.user, purpose=purpose)
+    return render(
+        request, "staff/identity_revealed.html", {"applicant": applicant, "number": number}
     )
