@@ -48,3 +48,8 @@ ci:
 
 clean:
 	rm -rf $(VENV) var
+
+## messages: refresh the English catalogue after changing strings (needs gettext), then translate
+messages: setup
+	cd src/onestop && ../../$(BIN)/python ../../manage.py makemessages -l en --ignore "static/*"
+	cd src/onestop && ../../$(BIN)/python ../../manage.py compilemessages -l en
