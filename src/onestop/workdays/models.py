@@ -15,7 +15,9 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    name = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如国务院办公厅通知名称"))
+    name = models.CharField(
+        _("依据"), max_length=200, blank=True, help_text=_("如国务院办公厅通知名称")
+    )
     loaded_at = models.DateTimeField(_("载入时间"))
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from onestop.workdays import views
+
 app_name = "workdays"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+]
