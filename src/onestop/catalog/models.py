@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,36 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ItemChange(models.Model):
+    """One change to a version of an item, with who made it (append-only history)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("新建")
+        NEW_VERSION = "new_version", _("新建版本")
+        UPDATED = "updated", _("修改")
+        PUBLISHED = "published", _("发布")
+        SUPERSEDED = "superseded", _("被新版本取代")
+        LISTED = "listed", _("按目录清单导入")
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("事项变更记录")
+        verbose_name_plural = _("事项变更记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.get_action_display()}"
