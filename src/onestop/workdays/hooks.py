@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import partial
+from typing import Any
 
 from django.db import transaction
 
@@ -26,9 +26,18 @@ on_calendar_changed: list[Callable[[date, date], object]] = []
 
 def year_loaded_on_commit(year: int) -> None:
     for hook in list(on_year_loaded):
-        transaction.on_commit(partial(hook, year), robust=True)
+        transaction.on_commit(_bound(hook, year), robust=True)
 
 
 def calendar_changed_on_commit(first: date, last: date) -> None:
     for hook in list(on_calendar_changed):
-        transaction.on_commit(partial(hook, first, last), robust=True)
+        transaction.on_commit(_bound(hook, first, last), robust=True)
+
+
+def _bound(hook: Callable[..., object], *args: Any) -> Callable[[], None]:
+    def run() -> None:
+        hook(*args)
+
+    # Django names the function when it logs a failure (a functools.partial has no name).
+    run.__qualname__ = getattr(hook, "__qualname__", repr(hook))
+    return run
