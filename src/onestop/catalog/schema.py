@@ -179,12 +179,36 @@ _CODE_RE = re.compile(r"^[^\s、,，;；]+$")
 _FIELD_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+_CODE_PROBLEM = "不能含有空白或分隔符（、,;）"
+
+
+def text_problem(
+    value: str, *, max_length: int, multiline: bool = False, code: bool = False
+) -> str | None:
+    """What is wrong with a stripped text value, if anything."""
+    if len(value) > max_length:
+        return f"不能超过 {max_length} 个字（现有 {len(value)} 个）"
+    bad = _BAD_CHAR.search(value) or (None if multiline else re.search("[\t\n]", value))
+    if bad:
+        return f"含有不允许的字符 {bad.group()!r}"
+    if code and value and not _CODE_RE.match(value):
+        return _CODE_PROBLEM
+    return None
+
+
 @dataclass
 class _Checker:
     problems: list[Problem] = field(default_factory=list)
+    # Top-level fields that could not be read: rules built on them would only add noise.
+    broken: set[str] = field(default_factory=set)
 
     def add(self, path: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(path, message))
+        if path:
+            self.broken.add(str(path[0]))
+
+    def ok(self, *keys: str) -> bool:
+        return not self.broken.intersection(keys)
 
     def text(
         self,
@@ -206,11 +230,9 @@ class _Checker:
         value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if default is None and not value:
             self.add(path, "不能为空")
-        if len(value) > max_length:
-            self.add(path, f"不能超过 {max_length} 个字（现有 {len(value)} 个）")
-        bad = _BAD_CHAR.search(value) or (None if multiline else re.search("[\t\n]", value))
-        if bad:
-            self.add(path, f"含有不允许的字符 {bad.group()!r}")
+        problem = text_problem(value, max_length=max_length, multiline=multiline)
+        if problem:
+            self.add(path, problem)
         return value
 
     def integer(
@@ -315,8 +337,11 @@ def check_item_dict(
     out["steps"] = _check_steps(c, data.get("steps", []))
     _check_rules(c, out)
     _check_references(c, out, departments, life_events)
-    if out["status"] == "published":
-        c.problems.extend(completeness_problems(out))
+    if out["status"] == "published" and c.ok("status"):
+        for p in completeness_problems(out):
+            key = str(p.path[0])
+            if c.ok(key) and (not key.endswith("_limit") or c.ok("kind")):
+                c.problems.append(p)
     return out, c.problems
 
 
@@ -333,7 +358,7 @@ def _check_header(c: _Checker, data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["code"] = c.text(data, "code", ("code",), max_length=80, default=None)
     if out["code"] and not _CODE_RE.match(out["code"]):
-        c.add(("code",), "不能含有空白或分隔符（、,;）")
+        c.add(("code",), _CODE_PROBLEM)
     out["name"] = c.text(data, "name", ("name",), max_length=200, default=None)
     out["category"] = CATEGORY_LABELS[
         c.choice(data, "category", ("category",), CATEGORY_LABELS, default=None)
@@ -454,18 +479,20 @@ def _check_options(c: _Checker, options: Any, path: tuple[str | int, ...]) -> li
 def _check_rules(c: _Checker, out: dict[str, Any]) -> None:
     """Rules across fields of one item."""
     statutory, promised = out["statutory_limit"], out["promised_limit"]
-    if promised > statutory:
+    limits_ok = c.ok("statutory_limit", "promised_limit")
+    if limits_ok and promised > statutory:
         c.add(("promised_limit",), f"承诺时限（{promised}）不得超过法定时限（{statutory}）")
-    if out["kind"] == "instant" and (statutory or promised):
+    if limits_ok and c.ok("kind") and out["kind"] == "instant" and (statutory or promised):
         c.add(("kind",), "即办件的法定时限和承诺时限必须为 0")
-    if not out["levels"]:
+    if c.ok("levels") and not out["levels"]:
         c.add(("levels",), "至少选择一个受理层级")
-    if not out["themes"]:
+    if c.ok("themes") and not out["themes"]:
         c.add(("themes",), "至少选择一个服务对象")
-    if out["online_depth"] == 4 and out["on_site_visits"] != 0:
+    visits_ok = c.ok("online_depth", "on_site_visits")
+    if visits_ok and out["online_depth"] == 4 and out["on_site_visits"] != 0:
         c.add(("on_site_visits",), "全程网办（四级）的事项到现场次数必须为 0")
     total = sum(s["days"] for s in out["steps"])
-    if total > promised:
+    if limits_ok and c.ok("steps") and total > promised:
         c.add(("steps",), f"各环节时限合计（{total}）超过承诺时限（{promised}）")
 
 
