@@ -73,6 +73,15 @@ def test_only_a_draft_is_updated_in_place():
     assert (published.pk, result, published.status) == (draft.pk, "updated_draft", "published")
 
 
+def test_the_returned_version_shows_what_was_written():
+    upsert_item(item_data(status="draft"), actor=None, now=NOW)
+    fewer = item_data(status="draft", materials=[], steps=[], co_departments=[], life_events=[])
+    draft, _ = upsert_item(fewer, actor=None, now=LATER)
+    assert item_to_dict(draft) == fewer
+    published, _ = upsert_item(item_data(), actor=None, now=LATER)
+    assert item_to_dict(published) == item_data()
+
+
 def test_a_draft_beside_a_changed_published_version_is_refused():
     item, _ = upsert_item(item_data(), actor=None, now=NOW)
     start_new_version(item, actor=None, now=NOW)

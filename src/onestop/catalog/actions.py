@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Prefetch
 
 from onestop.catalog.models import ItemChange, LifeEvent, Material, ServiceItem, Step
 from onestop.catalog.schema import (
@@ -118,7 +119,12 @@ def upsert_item(data: dict[str, Any], *, actor: Actor, now: datetime) -> tuple[S
 
 
 def upsert_clean(
-    clean: dict[str, Any], lookups: Lookups, *, actor: Actor, now: datetime
+    clean: dict[str, Any],
+    lookups: Lookups,
+    *,
+    actor: Actor,
+    now: datetime,
+    versions: list[ServiceItem] | None = None,
 ) -> tuple[ServiceItem, str]:
     """upsert_item for a dict already cleaned with `lookups` (the Excel import's path).
 
@@ -126,9 +132,12 @@ def upsert_clean(
     2. Target published: unchanged if equal to the published version; else a new published
        version N+1 (or, when only a draft exists, that draft updated and published).
     3. Target draft/incomplete: the open draft is updated, or a draft N+1 is created.
+    `versions`: the code's versions, already locked (see lock_versions_of), when the caller
+    handles many codes.
     """
     with transaction.atomic():
-        versions = _lock_versions(clean["code"])
+        if versions is None:
+            versions = _lock_versions(clean["code"])
         if not versions:
             item = _create_version(clean, lookups, version=1, actor=actor, now=now)
             return item, "created"
@@ -271,12 +280,28 @@ def _search_text(
 
 
 def _lock_versions(code: str) -> list[ServiceItem]:
-    return list(
-        ServiceItem.objects.select_for_update()
-        .filter(code=code)
-        .select_related("department")
-        .order_by("version")
-    )
+    return lock_versions_of([code]).get(code, [])
+
+
+def lock_versions_of(codes: Sequence[str]) -> dict[str, list[ServiceItem]]:
+    """Lock the versions of these codes; by code, oldest first, with their parts prefetched."""
+    out: dict[str, list[ServiceItem]] = {}
+    for start in range(0, len(codes), 500):
+        qs = (
+            ServiceItem.objects.select_for_update(of=("self",))
+            .filter(code__in=codes[start : start + 500])
+            .select_related("department")
+            .prefetch_related(
+                Prefetch("materials", queryset=Material.objects.order_by("order", "pk")),
+                Prefetch("steps", queryset=Step.objects.order_by("order", "pk")),
+                "co_departments",
+                "life_events",
+            )
+            .order_by("code", "version")
+        )
+        for item in qs:
+            out.setdefault(item.code, []).append(item)
+    return out
 
 
 def _find(versions: list[ServiceItem], item: ServiceItem) -> ServiceItem:
@@ -371,8 +396,10 @@ def _replace_parts(
     item: ServiceItem, clean: dict[str, Any], lookups: Lookups, *, fresh: bool
 ) -> None:
     if not fresh:
-        item.materials.all().delete()
-        item.steps.all().delete()
+        Material.objects.filter(item=item).delete()
+        Step.objects.filter(item=item).delete()
+        # The caller may hold prefetched parts of this row: they are stale now.
+        getattr(item, "_prefetched_objects_cache", {}).clear()
     Material.objects.bulk_create(
         Material(item=item, order=i, **m) for i, m in enumerate(clean["materials"])
     )
@@ -417,7 +444,7 @@ def import_listed_items(
     live: dict[str, list[ServiceItem]] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        qs = ServiceItem.objects.select_for_update().filter(code__in=chunk)
+        qs = ServiceItem.objects.select_for_update(of=("self",)).filter(code__in=chunk)
         for item in qs.exclude(status=Status.SUPERSEDED).select_related("department"):
             live.setdefault(item.code, []).append(item)
     new_items: list[ServiceItem] = []

@@ -533,9 +533,12 @@ def _import_full(wb: Any, *, actor: Actor, now: datetime) -> ImportSummary:
         raise CatalogImportError(_unique(problems))
     summary = ImportSummary("full")
     with transaction.atomic():
+        locked = actions.lock_versions_of([c["code"] for c in cleaned])
         for clean, source in zip(cleaned, sources, strict=True):
             try:
-                _, result = actions.upsert_clean(clean, lookups, actor=actor, now=now)
+                _, result = actions.upsert_clean(
+                    clean, lookups, actor=actor, now=now, versions=locked.get(clean["code"], [])
+                )
             except CatalogError as exc:
                 problems.append(RowProblem(SHEET_ITEMS, source.row, CODE_HEADER, exc.message))
                 continue
