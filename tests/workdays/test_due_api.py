@@ -24,6 +24,10 @@ def test_it_returns_the_due_date_and_the_holidays_skipped(client):
     assert body["holidays"] == ["国庆节", "中秋"]
     assert body["skipped"][0] == {"day": "2025-10-01", "name": "国庆节"}
     assert body["unknown_years"] == []
+    assert body["makeup"] == [
+        {"day": "2025-09-28", "name": "国庆节"},
+        {"day": "2025-10-11", "name": "国庆节"},
+    ]
 
 
 def test_it_halves_the_limit_rounding_up(client):

@@ -62,6 +62,7 @@ def test_it_counts_through_national_day_2025():
     names = {d.name for d in result.skipped}
     assert names == {"国庆节", "中秋"}
     assert len(result.skipped) == 8  # 10-1 … 10-8; plain weekends are not listed
+    assert [d.date for d in result.makeup] == [date(2025, 9, 28), date(2025, 10, 11)]
 
 
 def test_it_counts_through_spring_festival_2025():

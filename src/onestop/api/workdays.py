@@ -44,6 +44,7 @@ class DueOut(Schema):
     unknown_years: list[int]
     holidays: list[str] = Field(description="跳过的节假日名称（按出现顺序，不重复）")
     skipped: list[SkippedDay] = Field(description="跳过的有名称的非工作日")
+    makeup: list[SkippedDay] = Field(description="计入期限的周末调休上班日")
 
 
 @router.get(
@@ -61,4 +62,5 @@ def due(request: HttpRequest, params: Query[DueIn]) -> DueOut:
         unknown_years=list(result.unknown_years),
         holidays=list(dict.fromkeys(d.name for d in result.skipped)),
         skipped=[SkippedDay(day=d.date, name=d.name) for d in result.skipped],
+        makeup=[SkippedDay(day=d.date, name=d.name) for d in result.makeup],
     )

@@ -77,6 +77,7 @@ class Due:
     start: date | None = None
     days: int = 0
     skipped: tuple[Day, ...] = ()  # named non-working days passed over (holidays, closures)
+    makeup: tuple[Day, ...] = ()  # weekend days counted because they are make-up workdays
     stopped_days: int = 0  # working days passed over because the clock was stopped
     unknown_years: tuple[int, ...] = ()  # the years that make the deadline provisional
 
@@ -193,6 +194,7 @@ class Calendar:
             raise ValueError("days must not be negative")
         checked = _check_stops(stops)
         skipped: list[Day] = []
+        makeup: list[Day] = []
         stopped = 0
         counted = 0
         d = start if days == 0 else start + ONE_DAY
@@ -205,6 +207,8 @@ class Calendar:
                 stopped += 1
             else:
                 counted += 1
+                if d.weekday() >= 5:
+                    makeup.append(day)
                 if counted >= days:
                     break
             d += ONE_DAY
@@ -217,6 +221,7 @@ class Calendar:
             start=start,
             days=days,
             skipped=tuple(skipped),
+            makeup=tuple(makeup),
             stopped_days=stopped,
             unknown_years=unknown,
         )
