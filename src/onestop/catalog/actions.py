@@ -229,13 +229,16 @@ def update_draft(
 
 
 @transaction.atomic
-def note_draft_edited(draft: ServiceItem, *, actor: Actor, now: datetime) -> None:
-    """After the admin saved a draft form: refresh its search text and record the change."""
+def note_draft_edited(
+    draft: ServiceItem, *, actor: Actor, now: datetime, created: bool = False
+) -> None:
+    """After the admin saved a draft's form: refresh its search text and record the change."""
     if draft.is_frozen:
         raise CatalogError("已发布或已被取代的版本不能修改，请新建版本")
     draft.search_text = search_text_of(draft)
     draft.save(update_fields=["search_text"])
-    ItemChange.objects.create(item=draft, action=ItemChange.Action.UPDATED, actor=actor, at=now)
+    action = ItemChange.Action.CREATED if created else ItemChange.Action.UPDATED
+    _record(draft, action, actor, now)
 
 
 @transaction.atomic
