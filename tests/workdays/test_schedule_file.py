@@ -7,6 +7,7 @@ import pytest
 
 from onestop.workdays.schedule import (
     ScheduleError,
+    ScheduleRow,
     check_schedule,
     infer_year,
     read_schedule_file,
@@ -88,6 +89,13 @@ def test_other_file_types_and_damaged_files_are_refused():
         read_schedule_file(io.BytesIO(b"not a zip"), "2027.xlsx")
 
 
-def test_the_year_cannot_be_inferred_from_mixed_years():
+def test_the_year_is_the_one_most_dates_fall_in_and_strays_are_errors():
     rows = read_schedule_file(io.BytesIO(csv_bytes([*ROWS, ("2028-01-01", "休", "")])), "x.csv")
-    assert infer_year(rows) is None
+    assert infer_year(rows) == 2027
+    with pytest.raises(ScheduleError, match="第 5 行“日期”：2028-01-01 不在 2027 年内"):
+        check_schedule(2027, rows)
+
+
+def test_the_year_is_not_guessed_on_a_tie_or_without_dates():
+    assert infer_year([ScheduleRow("2027-01-01", "休"), ScheduleRow("2028-01-01", "休")]) is None
+    assert infer_year([ScheduleRow("someday", "休")]) is None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from onestop.workdays import hooks
@@ -28,7 +28,7 @@ class LoadedYear:
 
 @transaction.atomic
 def set_calendar_day(
-    day: date, kind: str, name: str = "", *, actor: AbstractBaseUser | None, now: datetime
+    day: date, kind: str, name: str = "", *, actor: User | None, now: datetime
 ) -> CalendarDay:
     """Mark one day as a working day or a day off, overriding everything else.
 
@@ -53,15 +53,13 @@ def set_calendar_day(
     return row
 
 
-def close_day(
-    day: date, name: str, *, actor: AbstractBaseUser | None, now: datetime
-) -> CalendarDay:
+def close_day(day: date, name: str, *, actor: User | None, now: datetime) -> CalendarDay:
     """A local closure: the centre does not work on `day` (e.g. "停电闭厅")."""
     return set_calendar_day(day, CalendarDay.Kind.HOLIDAY, name, actor=actor, now=now)
 
 
 @transaction.atomic
-def remove_calendar_day(row: CalendarDay, *, actor: AbstractBaseUser | None, now: datetime) -> None:
+def remove_calendar_day(row: CalendarDay, *, actor: User | None, now: datetime) -> None:
     """Drop an override: the day follows the package or the weekday rule again."""
     CalendarDay.objects.filter(pk=row.pk).delete()
     hooks.calendar_changed_on_commit(row.date, row.date)
@@ -72,7 +70,7 @@ def load_year_schedule(
     year: int,
     rows: Sequence[ScheduleRow],
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     now: datetime,
     name: str = "",
 ) -> LoadedYear:
@@ -112,9 +110,7 @@ def load_year_schedule(
 
 
 @transaction.atomic
-def remove_year_schedule(
-    schedule: CalendarYear, *, actor: AbstractBaseUser | None, now: datetime
-) -> None:
+def remove_year_schedule(schedule: CalendarYear, *, actor: User | None, now: datetime) -> None:
     """Withdraw a loaded year: its file's rows go, and a year the package lacks is provisional."""
     year = schedule.year
     CalendarYear.objects.filter(pk=schedule.pk).delete()  # its rows go with it (CASCADE)

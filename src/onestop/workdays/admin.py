@@ -5,10 +5,11 @@ Every save and delete goes through the actions, so the hooks run and the rows sa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,6 +29,13 @@ from onestop.workdays.schedule import (
 )
 
 WEEKDAYS = "一二三四五六日"
+
+
+def _actor(request: HttpRequest) -> User:
+    # The admin site only lets signed-in staff through (admin_view), never AnonymousUser.
+    return cast(User, request.user)
+
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
@@ -51,18 +59,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
         if change and "date" in form.changed_data:
             # Moving an override to another date frees the old one as well.
             old = CalendarDay.objects.get(pk=obj.pk)
-            actions.remove_calendar_day(old, actor=request.user, now=timezone.now())  # type: ignore[arg-type]
+            actions.remove_calendar_day(old, actor=_actor(request), now=timezone.now())
         saved = actions.set_calendar_day(
-            obj.date,
-            obj.kind,
-            obj.name,
-            actor=request.user,
-            now=timezone.now(),  # type: ignore[arg-type]
+            obj.date, obj.kind, obj.name, actor=_actor(request), now=timezone.now()
         )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        actions.remove_calendar_day(obj, actor=request.user, now=timezone.now())  # type: ignore[arg-type]
+        actions.remove_calendar_day(obj, actor=_actor(request), now=timezone.now())
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for obj in queryset:
@@ -121,7 +125,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return False  # a year is added by importing its file (import_view)
 
     def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
-        actions.remove_year_schedule(obj, actor=request.user, now=timezone.now())  # type: ignore[arg-type]
+        actions.remove_year_schedule(obj, actor=_actor(request), now=timezone.now())
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
         for obj in queryset:
@@ -163,7 +167,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
                     result = actions.load_year_schedule(
                         year,
                         rows,
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=_actor(request),
                         now=timezone.now(),
                         name=form.cleaned_data["name"],
                     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -154,14 +155,20 @@ def _parse_date(value: object) -> date:
 
 
 def infer_year(rows: Sequence[ScheduleRow]) -> int | None:
-    """The year of the rows' dates if they all parse and agree, else None."""
-    years = set()
+    """The year most of the rows' dates fall in (None on a tie or with no readable date).
+
+    Rows of other years are then reported by check_schedule, so a guess never loads anything.
+    """
+    years: Counter[int] = Counter()
     for row in rows:
         try:
-            years.add(_parse_date(row.date).year)
+            years[_parse_date(row.date).year] += 1
         except ValueError:
             continue
-    return years.pop() if len(years) == 1 else None
+    ranked = years.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def check_schedule(year: int, rows: Sequence[ScheduleRow]) -> list[ScheduleDay]:
