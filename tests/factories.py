@@ -17,7 +17,7 @@ def item_data(code: str, name: str, department: str, **overrides: Any) -> dict[s
         "category": "行政许可",
         "department": department,
         "co_departments": [],
-        "legal_basis": "《中华人民共和国行政许可法》第四十二条",
+        "legal_basis": "《优化营商环境条例》第三十五条",
         "statutory_limit": 20,
         "promised_limit": 5,
         "kind": "promised",

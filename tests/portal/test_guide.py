@@ -40,6 +40,7 @@ def catalog(centre, dept_a, dept_b):
             "511A0000-04",
             "高龄津贴申领",
             "mzj",
+            category="行政给付",
             kind="instant",
             statutory_limit=0,
             promised_limit=0,
@@ -131,6 +132,10 @@ def test_superseded_versions_are_not_listed(client, catalog):
         "食品经营许可",
         "scjgj",
         promised_limit=3,
+        steps=[
+            {"name": "受理", "role": "clerk", "days": 1},
+            {"name": "决定", "role": "approver", "days": 2},
+        ],
         legal_basis="《中华人民共和国食品安全法》第三十五条",
     )
     items = list(client.get("/guide/", {"q": "食品"}).context["page"].object_list)

@@ -7,6 +7,7 @@ zone kind, window number, username, item code), so a second run changes nothing.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -68,6 +69,10 @@ def _upsert(model: Any, counts: Counts, kind: str, lookup: dict, values: dict) -
         obj.save(update_fields=changed if "parent" not in changed else None)
         counts.add(kind, created=False)
     return obj
+
+
+def _floor(value: object) -> str:
+    return f"{value}楼" if isinstance(value, int) else str(value or "")
 
 
 def load_regions(counts: Counts, data_dir: Path = DATA_DIR) -> dict[str, Region]:
@@ -140,7 +145,7 @@ def load_centres(
                 counts,
                 "功能区",
                 {"centre": centre, "kind": z["kind"]},
-                {"name": z["name"], "floor": z.get("floor", "")},
+                {"name": z["name"], "floor": _floor(z.get("floor"))},
             )
         for w in row.get("windows", []):
             zone = zones.get(w["zone"]) or _upsert(
@@ -159,9 +164,10 @@ def load_centres(
                 {"name": w["name"], "kind": w["kind"]},
             )
             wanted = {depts[k].pk for k in w.get("departments", [])}
-            if set(window.departments.values_list("pk", flat=True)) != wanted:
+            current = set(window.departments.values_list("pk", flat=True))
+            if current != wanted:
                 window.departments.set(wanted)
-                counts.add("窗口", created=False)
+                counts.add("窗口", created=False, changed=bool(current))
     return centres
 
 
@@ -267,6 +273,12 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
     load_applicants(counts, regions, data_dir)
     load_items(counts, now=now, data_dir=data_dir)
     return counts
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify text to a terminal width, counting a Chinese character as two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 0)
 
 
 def demo_accounts(data_dir: Path = DATA_DIR) -> list[tuple[str, str, str]]:

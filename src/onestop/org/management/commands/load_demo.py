@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from onestop.org.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from onestop.org.demo import DEMO_PASSWORD, demo_accounts, load_demo, pad
 
 
 class Command(BaseCommand):
@@ -18,4 +18,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"更新{kind} {n} 个")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username, name in demo_accounts():
-            self.stdout.write(f"  {label:<12} {username:<16} {name}")
+            self.stdout.write(f"  {pad(label, 18)} {username:<14} {name}")

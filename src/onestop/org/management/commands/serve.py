@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from onestop.org.demo import DEMO_PASSWORD, demo_accounts
+from onestop.org.demo import DEMO_PASSWORD, demo_accounts, pad
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username, name in demo_accounts():
-            self.stdout.write(f"  {label:<12} {username:<16} {name}")
+            self.stdout.write(f"  {pad(label, 18)} {username:<14} {name}")
         call_command("runserver", f"{shown}:{port}", use_reloader=False, use_threading=True)
