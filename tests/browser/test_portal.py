@@ -54,9 +54,9 @@ def test_pages_fit_a_phone_screen(browser, live_server, demo):
 def test_english_is_one_click_away(page, demo):
     page.goto("/guide/")
     page.get_by_role("button", name="English").click()
-    expect(page.locator("nav")).to_contain_text("Service guide")
+    expect(page.locator("nav.navbar")).to_contain_text("Service guide")
     page.get_by_role("button", name="中文").click()
-    expect(page.locator("nav")).to_contain_text("办事指南")
+    expect(page.locator("nav.navbar")).to_contain_text("办事指南")
 
 
 def test_staff_sign_in_and_compute_a_deadline(page, demo):
