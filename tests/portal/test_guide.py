@@ -162,3 +162,32 @@ def test_guide_paginates(client, dept_a, district):
     third = client.get("/guide/", {"page": 3})
     assert len(third.context["page"].object_list) == 5
     assert client.get("/guide/", {"page": "x"}).status_code == 200
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, db):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "办事指南" in body
+    assert "Service guide" not in body
+
+
+def test_the_language_switch_turns_english_on_and_off(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Service guide" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "办事指南" in client.get("/").content.decode()
+
+
+def test_comprehensive_windows_of_the_department_are_offered_too(client, catalog, dept_b):
+    zone = Zone.objects.get(kind="approval")
+    taking = Window.objects.create(
+        zone=zone, number="A20", name="企业开办综合受理窗口", kind="comprehensive"
+    )
+    taking.departments.add(catalog["food"].department)
+    other = Window.objects.create(
+        zone=zone, number="A21", name="社会事务综合受理窗口", kind="comprehensive"
+    )
+    other.departments.add(dept_b)
+    where = client.get(f"/guide/item/{catalog['food'].code}/").context
+    assert [w.number for w in where["windows"]] == ["A01"]
+    assert [w.number for w in where["comprehensive"]] == ["A20"]

@@ -114,16 +114,15 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     if item is None:
         raise Http404("事项不存在")
     departments = [item.department, *item.co_departments.all()]
-    windows = (
+    # The district centre's windows that take this item: its department's own windows, and the
+    # comprehensive (综合受理) windows that accept for that department.
+    windows = list(
         Window.objects.filter(departments=item.department, zone__centre__level="district")
         .select_related("zone", "zone__centre")
         .order_by("number")
     )
-    comprehensive = (
-        Window.objects.filter(kind=Window.Kind.COMPREHENSIVE, zone__centre__level="district")
-        .select_related("zone", "zone__centre")
-        .order_by("number")[:3]
-    )
+    dept_windows = [w for w in windows if w.kind == Window.Kind.DEPARTMENT]
+    comprehensive = [w for w in windows if w.kind == Window.Kind.COMPREHENSIVE]
     levels = []
     if item.at_street:
         levels.append(Centre.Level.STREET)
@@ -137,8 +136,8 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "item": item,
             "departments": departments,
-            "windows": windows,
-            "comprehensive": comprehensive,
+            "windows": dept_windows or comprehensive,
+            "comprehensive": comprehensive if dept_windows else [],
             "local_count": local_count,
             "materials": materials,
             "required_count": sum(1 for m in materials if m.required),
