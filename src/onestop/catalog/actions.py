@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch
 
@@ -49,7 +49,7 @@ __all__ = [
     "upsert_item",
 ]
 
-Actor = AbstractBaseUser | None
+Actor = User | None  # None: a command or the demo loader
 Status = ServiceItem.Status
 
 # The standard life events and business stages the guide is browsed by: (key, name, theme).

@@ -7,10 +7,11 @@ linked from the item list.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,6 +32,10 @@ from onestop.catalog.schema import (
 )
 
 MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # admin views only run for a logged-in staff user
 
 
 @admin.register(LifeEvent)
@@ -143,7 +148,7 @@ class ServiceItemForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """The same rules as the item dict, for the fields on this form."""
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         code = data.get("code", self.instance.code) or ""
@@ -253,7 +258,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         actions.note_draft_edited(
-            form.instance, actor=request.user, now=timezone.now(), created=not change
+            form.instance, actor=_user(request), now=timezone.now(), created=not change
         )
 
     def change_view(
@@ -310,7 +315,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         item = get_object_or_404(ServiceItem, pk=object_id)
         try:
-            draft = actions.start_new_version(item, actor=request.user, now=timezone.now())
+            draft = actions.start_new_version(item, actor=_user(request), now=timezone.now())
         except CatalogError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             open_draft = ServiceItem.objects.filter(
@@ -325,7 +330,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         item = get_object_or_404(ServiceItem, pk=object_id)
         try:
-            actions.publish_item(item, actor=request.user, now=timezone.now())
+            actions.publish_item(item, actor=_user(request), now=timezone.now())
         except CatalogError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
@@ -339,7 +344,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         done = 0
         for item in queryset:
             try:
-                actions.publish_item(item, actor=request.user, now=timezone.now())
+                actions.publish_item(item, actor=_user(request), now=timezone.now())
             except CatalogError as exc:
                 self.message_user(request, f"{item.code}：{exc}", messages.ERROR)
             else:
@@ -357,7 +362,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         for item in queryset:
             try:
                 drafts.append(
-                    actions.start_new_version(item, actor=request.user, now=timezone.now())
+                    actions.start_new_version(item, actor=_user(request), now=timezone.now())
                 )
             except CatalogError as exc:
                 self.message_user(request, f"{item.code}：{exc}", messages.ERROR)
@@ -380,7 +385,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 context["summary"] = import_catalog(
-                    upload.read(), actor=request.user, now=timezone.now()
+                    upload.read(), actor=_user(request), now=timezone.now()
                 )
             except CatalogImportError as exc:
                 context["error"] = exc.message
@@ -395,7 +400,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             request, "admin/catalog/serviceitem/import.html", context, status=status
         )
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> FileResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
         name = f"事项目录-{timezone.localdate():%Y%m%d}.xlsx"

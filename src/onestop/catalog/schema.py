@@ -406,8 +406,9 @@ def _check_materials(c: _Checker, value: Any) -> list[dict[str, Any]]:
     out = []
     seen: dict[str, int] = {}
     for i, row in _rows(c, value, "materials"):
+        name = c.text(row, "name", ("materials", i, "name"), max_length=200, default=None)
         m = {
-            "name": c.text(row, "name", ("materials", i, "name"), max_length=200, default=None),
+            "name": name,
             "required": c.boolean(row, "required", ("materials", i, "required"), default=True),
             "form": c.choice(
                 row, "form", ("materials", i, "form"), MATERIAL_FORM_LABELS, default="original"
@@ -416,9 +417,9 @@ def _check_materials(c: _Checker, value: Any) -> list[dict[str, Any]]:
             "tolerance": c.boolean(row, "tolerance", ("materials", i, "tolerance"), default=False),
             "note": c.text(row, "note", ("materials", i, "note"), max_length=300, multiline=True),
         }
-        if m["name"] in seen:
-            c.add(("materials", i, "name"), f"与第{seen[m['name']] + 1}项材料同名")
-        seen.setdefault(m["name"], i)
+        if name in seen:
+            c.add(("materials", i, "name"), f"与第{seen[name] + 1}项材料同名")
+        seen.setdefault(name, i)
         out.append(m)
     return out
 
