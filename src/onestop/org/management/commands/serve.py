@@ -1,6 +1,10 @@
 """Serve the embedded platform: print the address and the demo accounts, then run the server."""
 
-from django.core.management import call_command
+import os
+import sys
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from onestop.org.demo import DEMO_PASSWORD, demo_accounts, pad
@@ -23,4 +27,24 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username, name in demo_accounts():
             self.stdout.write(f"  {pad(label, 18)} {username:<14} {name}")
-        call_command("runserver", f"{shown}:{port}", use_reloader=False, use_threading=True)
+        self.stdout.flush()
+        # gunicorn, the production server, serves the embedded run too (static files through
+        # WhiteNoise); one worker process with threads keeps the in-process jobs single.
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        os.execv(  # noqa: S606 - fixed program, arguments from our own options
+            gunicorn,
+            [
+                gunicorn,
+                "onestop.wsgi",
+                "--chdir",
+                str(settings.SRC_DIR.parent),
+                "--bind",
+                f"{shown}:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--access-logfile",
+                "-",
+            ],
+        )
