@@ -241,3 +241,15 @@ def test_an_unknown_file_is_refused():
         import_catalog("甲,乙\n1,2\n".encode(), actor=None, now=NOW)
     with pytest.raises(CatalogImportError, match=r"旧版 \.xls"):
         import_catalog(b"\xd0\xcf\x11\xe0" + b"\0" * 100, actor=None, now=NOW)
+
+
+def test_departments_may_be_named_instead_of_keyed(dept_a, dept_b):
+    build_catalog()
+    wb = load_workbook(io.BytesIO(export_bytes()))
+    ws = wb[SHEET_ITEMS]
+    ws.cell(row=2, column=4, value=dept_a.name)  # 实施部门编码
+    ws.cell(row=2, column=6, value=dept_b.name)  # 协办部门编码
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    summary = import_catalog(buffer.getvalue(), actor=None, now=LATER)
+    assert summary.unchanged == 4

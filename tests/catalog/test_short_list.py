@@ -168,3 +168,11 @@ def test_the_whole_guangan_list_imports(district: Region):
     summary = import_catalog(SHARED, actor=None, now=NOW)
     assert (summary.created, len(summary.departments_created)) == (1135, 34)
     assert ServiceItem.objects.filter(status="incomplete").count() == 1135
+
+
+def test_a_code_with_only_superseded_versions_gets_the_next_version(dept_a: Department):
+    item, _ = upsert_item(item_data("S-9", co_departments=[]), actor=None, now=NOW)
+    ServiceItem.objects.filter(pk=item.pk).update(status="superseded")  # e.g. withdrawn
+    rows = [["部门", "事项名称", "事项编码"], [item.department.name, "重新列入的事项", "S-9"]]
+    import_catalog(as_csv(rows, bom=False), actor=None, now=NOW)
+    assert ServiceItem.objects.get(code="S-9", status="incomplete").version == 2

@@ -445,11 +445,14 @@ def import_listed_items(
     departments = _departments_for(rows, result)
     codes = [r.code for r in rows]
     live: dict[str, list[ServiceItem]] = {}
+    last_version: dict[str, int] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
         qs = ServiceItem.objects.select_for_update(of=("self",)).filter(code__in=chunk)
-        for item in qs.exclude(status=Status.SUPERSEDED).select_related("department"):
-            live.setdefault(item.code, []).append(item)
+        for item in qs.select_related("department"):
+            last_version[item.code] = max(item.version, last_version.get(item.code, 0))
+            if item.status != Status.SUPERSEDED:
+                live.setdefault(item.code, []).append(item)
     new_items: list[ServiceItem] = []
     changed: list[ServiceItem] = []
     for row in rows:
@@ -459,7 +462,7 @@ def import_listed_items(
         if versions is None:
             item = ServiceItem(
                 code=row.code,
-                version=1,
+                version=last_version.get(row.code, 0) + 1,
                 status=Status.INCOMPLETE,
                 name=row.name,
                 category=category,

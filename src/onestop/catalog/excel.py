@@ -522,6 +522,7 @@ def _import_full(wb: Any, *, actor: Actor, now: datetime) -> ImportSummary:
         raise CatalogImportError(problems)
     items, sources = _parse_items(sheets, problems)
     lookups = Lookups.load()
+    _department_names_to_keys(items, lookups)
     cleaned = []
     for data, source in zip(items, sources, strict=True):
         clean, found = check_item_dict(
@@ -546,6 +547,20 @@ def _import_full(wb: Any, *, actor: Actor, now: datetime) -> ImportSummary:
         if problems:
             raise CatalogImportError(problems)  # rolls back everything written above
     return summary
+
+
+def _department_names_to_keys(items: list[dict[str, Any]], lookups: Lookups) -> None:
+    """Let a department column name a department by its full name as well as by its key."""
+    by_name = {d.name: key for key, d in lookups.departments.items()}
+    for data in items:
+        value = data.get("department")
+        if isinstance(value, str) and value not in lookups.departments and value in by_name:
+            data["department"] = by_name[value]
+        co = data.get("co_departments")
+        if isinstance(co, list):
+            data["co_departments"] = [
+                v if v in lookups.departments else by_name.get(v, v) for v in co
+            ]
 
 
 def _count(summary: ImportSummary, result: str) -> None:
