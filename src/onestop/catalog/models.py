@@ -20,7 +20,7 @@ class LifeEvent(models.Model):
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40)
     theme = models.CharField(_("主题"), max_length=12, choices=Theme.choices)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         verbose_name = _("人生事件/经营阶段")
@@ -95,7 +95,7 @@ class ServiceItem(models.Model):
     form_schema = models.JSONField(_("申请表（一事一表）"), default=list, blank=True)
     # Lower-cased name, department, materials and legal basis: what the guide search matches.
     search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
