@@ -1,4 +1,4 @@
-"""Playwright driving Debian's Chromium against Django's live server."""
+"""Playwright driving Debian's Chromium against Django's live server (a pytest plugin)."""
 
 from __future__ import annotations
 

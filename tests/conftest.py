@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 
 from onestop.org.models import Centre, Department, Region, Role, StaffRole, Window, Zone
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "Xiqu-2026-passwd"
 
 

@@ -7,13 +7,12 @@ from playwright.sync_api import expect
 
 from onestop.workdays.actions import load_year_schedule
 from onestop.workdays.schedule import ScheduleRow
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, username):  # noqa: F811
+def sign_in(page, username):
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
@@ -21,14 +20,14 @@ def sign_in(page, username):  # noqa: F811
     expect(page.locator("h1")).to_have_text("工作台")
 
 
-def calculate(page, start, days):  # noqa: F811
+def calculate(page, start, days):
     page.goto("/staff/workdays/")
     page.get_by_label("起始日期").fill(start)
     page.get_by_label("工作日数").fill(days)
     page.get_by_role("button", name="计算").click()
 
 
-def test_it_shows_the_due_date_and_the_holidays(transactional_db, page, clerk):  # noqa: F811
+def test_it_shows_the_due_date_and_the_holidays(transactional_db, page, clerk):
     sign_in(page, clerk.username)
     calculate(page, "2025-09-26", "20")
     # Counted by hand in test_due_dates.test_it_counts_through_national_day_2025
@@ -41,7 +40,7 @@ def test_it_shows_the_due_date_and_the_holidays(transactional_db, page, clerk): 
     expect(page.locator("#due-provisional")).to_be_hidden()
 
 
-def test_it_warns_of_a_provisional_deadline(transactional_db, page, clerk, admin_user):  # noqa: F811
+def test_it_warns_of_a_provisional_deadline(transactional_db, page, clerk, admin_user):
     sign_in(page, clerk.username)
     calculate(page, "2026-12-18", "15")
     expect(page.locator("#due-date")).to_have_text("2027-01-08")
@@ -57,7 +56,7 @@ def test_it_warns_of_a_provisional_deadline(transactional_db, page, clerk, admin
     expect(warning).to_be_hidden()
 
 
-def test_it_shows_the_api_error_in_chinese(transactional_db, page, clerk):  # noqa: F811
+def test_it_shows_the_api_error_in_chinese(transactional_db, page, clerk):
     sign_in(page, clerk.username)
     calculate(page, "2025-03-03", "5000")
     expect(page.locator("#due-error")).to_contain_text("参数 days 无效")
