@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser run test lint ci clean
+.PHONY: setup browser run test lint ci clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11 (python3)"; exit 1; }
