@@ -98,5 +98,5 @@ def outsider(district: Region, dept_b: Department):
 
 
 @pytest.fixture
-def admin_user(district: Region):
+def centre_admin(district: Region):
     return make_staff("centre_admin", Role.CENTRE_ADMIN, district, None)

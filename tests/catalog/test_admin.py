@@ -263,10 +263,10 @@ def test_the_export_downloads_the_catalog(client_, published):
     assert wb[SHEET_ITEMS]["A2"].value == published.code
 
 
-def test_staff_without_catalog_permissions_are_kept_out(client, admin_user, published):
-    admin_user.is_staff = True
-    admin_user.save()
-    client.force_login(admin_user)
+def test_staff_without_catalog_permissions_are_kept_out(client, centre_admin, published):
+    centre_admin.is_staff = True
+    centre_admin.save()
+    client.force_login(centre_admin)
     assert client.get(reverse("admin:catalog_serviceitem_import")).status_code == 403
     response = client.post(reverse("admin:catalog_serviceitem_new_version", args=[published.pk]))
     assert response.status_code == 403

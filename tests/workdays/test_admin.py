@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, django_user_model):
-    """A superuser in the admin (tests/conftest.py's admin_user is a centre admin, not staff)."""
+    """A superuser in the admin (tests/conftest.py's centre_admin is a centre admin, not staff)."""
     user = django_user_model.objects.create_superuser(username="admin", password="x")
     client.force_login(user)
     return client

@@ -40,7 +40,7 @@ def test_it_shows_the_due_date_and_the_holidays(transactional_db, page, clerk):
     expect(page.locator("#due-provisional")).to_be_hidden()
 
 
-def test_it_warns_of_a_provisional_deadline(transactional_db, page, clerk, admin_user):
+def test_it_warns_of_a_provisional_deadline(transactional_db, page, clerk, centre_admin):
     sign_in(page, clerk.username)
     calculate(page, "2026-12-18", "15")
     expect(page.locator("#due-date")).to_have_text("2027-01-08")
@@ -50,7 +50,7 @@ def test_it_warns_of_a_provisional_deadline(transactional_db, page, clerk, admin
     expect(warning).to_contain_text("尚未载入")
 
     now = datetime(2026, 11, 20, tzinfo=UTC)
-    load_year_schedule(2027, [ScheduleRow("2027-01-01", "休", "元旦")], actor=admin_user, now=now)
+    load_year_schedule(2027, [ScheduleRow("2027-01-01", "休", "元旦")], actor=centre_admin, now=now)
     page.get_by_role("button", name="计算").click()
     expect(page.locator("#due-date")).to_have_text("2027-01-11")
     expect(warning).to_be_hidden()

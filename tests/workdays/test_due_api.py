@@ -41,7 +41,7 @@ def test_zero_days_is_allowed(client):
     assert body["due"] == "2025-10-09"
 
 
-def test_it_flags_a_provisional_deadline_until_the_year_is_loaded(client, admin_user):
+def test_it_flags_a_provisional_deadline_until_the_year_is_loaded(client, centre_admin):
     params = {"start": "2026-12-18", "days": "15"}
     body = client.get(URL, params).json()
     assert (body["due"], body["provisional"], body["unknown_years"]) == (
@@ -49,13 +49,13 @@ def test_it_flags_a_provisional_deadline_until_the_year_is_loaded(client, admin_
         True,
         [2027],
     )
-    load_year_schedule(2027, [ScheduleRow("2027-01-01", "休", "元旦")], actor=admin_user, now=NOW)
+    load_year_schedule(2027, [ScheduleRow("2027-01-01", "休", "元旦")], actor=centre_admin, now=NOW)
     body = client.get(URL, params).json()
     assert (body["due"], body["provisional"], body["holidays"]) == ("2027-01-11", False, ["元旦"])
 
 
-def test_it_sees_a_local_closure(client, admin_user):
-    close_day(date(2025, 3, 12), "停电闭厅", actor=admin_user, now=NOW)
+def test_it_sees_a_local_closure(client, centre_admin):
+    close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
     body = client.get(URL, {"start": "2025-03-03", "days": "10"}).json()
     assert (body["due"], body["holidays"]) == ("2025-03-18", ["停电闭厅"])
 

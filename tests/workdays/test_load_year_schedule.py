@@ -36,11 +36,11 @@ def year_hook():
     hooks.on_year_loaded.remove(calls.append)
 
 
-def test_a_provisional_deadline_becomes_final_when_its_year_is_loaded(admin_user):
+def test_a_provisional_deadline_becomes_final_when_its_year_is_loaded(centre_admin):
     before = due_date(date(2026, 12, 18), 15)
     assert (before.due, before.provisional) == (date(2027, 1, 8), True)
 
-    load_year_schedule(2027, SCHEDULE_2027, actor=admin_user, now=NOW, name="测试用安排")
+    load_year_schedule(2027, SCHEDULE_2027, actor=centre_admin, now=NOW, name="测试用安排")
 
     after = due_date(date(2026, 12, 18), 15)
     # 12-21..12-25 1-5; 12-28..12-31 6-9; 2027-1-1 休 (元旦); 1-4..1-8 10-14; 1-11 Mon 15
@@ -48,12 +48,12 @@ def test_a_provisional_deadline_becomes_final_when_its_year_is_loaded(admin_user
     assert not after.provisional
     assert unknown_years([2027]) == []
     year = CalendarYear.objects.get(year=2027)
-    assert (year.name, year.loaded_by, year.loaded_at) == ("测试用安排", admin_user, NOW)
+    assert (year.name, year.loaded_by, year.loaded_at) == ("测试用安排", centre_admin, NOW)
     assert year.days.count() == len(SCHEDULE_2027)
 
 
-def test_days_a_loaded_year_does_not_list_follow_monday_to_friday(admin_user):
-    load_year_schedule(2027, SCHEDULE_2027, actor=admin_user, now=NOW)
+def test_days_a_loaded_year_does_not_list_follow_monday_to_friday(centre_admin):
+    load_year_schedule(2027, SCHEDULE_2027, actor=centre_admin, now=NOW)
     # 2-4 Thu; 2-5..2-12 休 (春节); 2-13 Sat 班 1; 2-14 Sun 休; 2-15 2 … 2-19 6; 2-20 Sat 班 7
     result = due_date(date(2027, 2, 4), 7)
     assert result.due == date(2027, 2, 20)
@@ -62,16 +62,16 @@ def test_days_a_loaded_year_does_not_list_follow_monday_to_friday(admin_user):
 
 
 def test_hooks_run_after_commit_with_the_year(
-    admin_user, year_hook, django_capture_on_commit_callbacks
+    centre_admin, year_hook, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        load_year_schedule(2027, SCHEDULE_2027, actor=admin_user, now=NOW)
+        load_year_schedule(2027, SCHEDULE_2027, actor=centre_admin, now=NOW)
         assert year_hook == []  # not inside the transaction
     assert year_hook == [2027]
     assert len(callbacks) == 1
 
 
-def test_a_bad_file_is_rejected_whole_with_every_error(admin_user, year_hook):
+def test_a_bad_file_is_rejected_whole_with_every_error(centre_admin, year_hook):
     rows = [
         ScheduleRow("2027-01-01", "休", "元旦"),
         ScheduleRow("2027-13-01", "休", "春节"),  # line 3: no month 13
@@ -80,7 +80,7 @@ def test_a_bad_file_is_rejected_whole_with_every_error(admin_user, year_hook):
         ScheduleRow("", "", ""),  # line 6: both required
     ]
     with pytest.raises(ScheduleError) as caught:
-        load_year_schedule(2027, rows, actor=admin_user, now=NOW)
+        load_year_schedule(2027, rows, actor=centre_admin, now=NOW)
     found = [(e.line, e.column) for e in caught.value.errors]
     assert found == [
         (3, "日期"),
@@ -101,18 +101,18 @@ def test_a_bad_file_is_rejected_whole_with_every_error(admin_user, year_hook):
     assert year_hook == []
 
 
-def test_an_empty_file_is_rejected(admin_user):
+def test_an_empty_file_is_rejected(centre_admin):
     with pytest.raises(ScheduleError, match="没有数据行"):
-        load_year_schedule(2027, [], actor=admin_user, now=NOW)
+        load_year_schedule(2027, [], actor=centre_admin, now=NOW)
 
 
-def test_loading_a_year_again_replaces_its_rows_and_keeps_hand_set_days(admin_user):
-    load_year_schedule(2027, SCHEDULE_2027, actor=admin_user, now=NOW)
-    close_day(date(2027, 3, 1), "停电闭厅", actor=admin_user, now=NOW)
-    close_day(date(2027, 2, 13), "本地闭厅", actor=admin_user, now=NOW)  # was 班 in the file
+def test_loading_a_year_again_replaces_its_rows_and_keeps_hand_set_days(centre_admin):
+    load_year_schedule(2027, SCHEDULE_2027, actor=centre_admin, now=NOW)
+    close_day(date(2027, 3, 1), "停电闭厅", actor=centre_admin, now=NOW)
+    close_day(date(2027, 2, 13), "本地闭厅", actor=centre_admin, now=NOW)  # was 班 in the file
 
     result = load_year_schedule(
-        2027, SCHEDULE_2027[:1] + SCHEDULE_2027[-2:], actor=admin_user, now=NOW
+        2027, SCHEDULE_2027[:1] + SCHEDULE_2027[-2:], actor=centre_admin, now=NOW
     )
 
     assert result.replaced == len(SCHEDULE_2027) - 1  # 2-13 became hand-set
@@ -126,14 +126,14 @@ def test_loading_a_year_again_replaces_its_rows_and_keeps_hand_set_days(admin_us
     assert CalendarYear.objects.count() == 1
 
 
-def test_withdrawing_a_year_makes_it_provisional_again(admin_user):
-    load_year_schedule(2027, SCHEDULE_2027, actor=admin_user, now=NOW)
-    close_day(date(2027, 3, 1), "停电闭厅", actor=admin_user, now=NOW)
-    remove_year_schedule(CalendarYear.objects.get(year=2027), actor=admin_user, now=NOW)
+def test_withdrawing_a_year_makes_it_provisional_again(centre_admin):
+    load_year_schedule(2027, SCHEDULE_2027, actor=centre_admin, now=NOW)
+    close_day(date(2027, 3, 1), "停电闭厅", actor=centre_admin, now=NOW)
+    remove_year_schedule(CalendarYear.objects.get(year=2027), actor=centre_admin, now=NOW)
     assert due_date(date(2026, 12, 18), 15).provisional
     assert list(CalendarDay.objects.values_list("date", flat=True)) == [date(2027, 3, 1)]
 
 
-def test_a_year_out_of_range_is_refused(admin_user):
+def test_a_year_out_of_range_is_refused(centre_admin):
     with pytest.raises(ScheduleError, match="年份须在"):
         load_year_schedule(1800, [ScheduleRow("1800-01-01", "休", "")], actor=None, now=NOW)

@@ -29,56 +29,56 @@ def change_hook():
     hooks.on_calendar_changed.remove(hook)
 
 
-def test_a_local_closure_moves_a_deadline(admin_user):
+def test_a_local_closure_moves_a_deadline(centre_admin):
     # 3-4 1, 3-5 2, 3-6 3, 3-7 4, 3-10 5, 3-11 6, 3-12 7, 3-13 8, 3-14 9, 3-17 10
     assert due_date(date(2025, 3, 3), 10).due == date(2025, 3, 17)
-    row = close_day(date(2025, 3, 12), "停电闭厅", actor=admin_user, now=NOW)
-    assert (row.kind, row.changed_by, row.is_local) == ("holiday", admin_user, True)
+    row = close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
+    assert (row.kind, row.changed_by, row.is_local) == ("holiday", centre_admin, True)
     # 3-12 休 (闭厅): 3-13 7, 3-14 8, 3-17 9, 3-18 10
     result = due_date(date(2025, 3, 3), 10)
     assert result.due == date(2025, 3, 18)
     assert [(d.date, d.name) for d in result.skipped] == [(date(2025, 3, 12), "停电闭厅")]
 
 
-def test_an_override_beats_the_package(admin_user):
+def test_an_override_beats_the_package(centre_admin):
     # 2025-10-08 is 国庆节 in the package; the centre opens anyway.
-    set_calendar_day(date(2025, 10, 8), "workday", "值班开放", actor=admin_user, now=NOW)
+    set_calendar_day(date(2025, 10, 8), "workday", "值班开放", actor=centre_admin, now=NOW)
     assert describe_day(date(2025, 10, 8)).workday
     # 10-8 1, 10-9 2
     assert due_date(date(2025, 9, 30), 2).due == date(2025, 10, 9)
 
 
-def test_removing_an_override_restores_the_package_day(admin_user):
-    row = close_day(date(2025, 3, 12), "停电闭厅", actor=admin_user, now=NOW)
-    remove_calendar_day(row, actor=admin_user, now=NOW)
+def test_removing_an_override_restores_the_package_day(centre_admin):
+    row = close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
+    remove_calendar_day(row, actor=centre_admin, now=NOW)
     assert not CalendarDay.objects.exists()
     assert due_date(date(2025, 3, 3), 10).due == date(2025, 3, 17)
 
 
-def test_setting_a_day_again_updates_the_one_row(admin_user):
-    close_day(date(2025, 3, 12), "停电闭厅", actor=admin_user, now=NOW)
-    set_calendar_day(date(2025, 3, 12), "workday", "", actor=admin_user, now=NOW)
+def test_setting_a_day_again_updates_the_one_row(centre_admin):
+    close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
+    set_calendar_day(date(2025, 3, 12), "workday", "", actor=centre_admin, now=NOW)
     assert list(CalendarDay.objects.values_list("kind", "name")) == [("workday", "")]
 
 
-def test_it_refuses_an_unknown_kind(admin_user):
+def test_it_refuses_an_unknown_kind(centre_admin):
     with pytest.raises(CalendarError):
-        set_calendar_day(date(2025, 3, 12), "maybe", actor=admin_user, now=NOW)
+        set_calendar_day(date(2025, 3, 12), "maybe", actor=centre_admin, now=NOW)
 
 
 def test_the_change_hook_runs_after_commit(
-    admin_user, change_hook, django_capture_on_commit_callbacks
+    centre_admin, change_hook, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        row = close_day(date(2025, 3, 12), "停电闭厅", actor=admin_user, now=NOW)
+        row = close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
         assert change_hook == []
     with django_capture_on_commit_callbacks(execute=True):
-        remove_calendar_day(row, actor=admin_user, now=NOW)
+        remove_calendar_day(row, actor=centre_admin, now=NOW)
     assert change_hook == [(date(2025, 3, 12), date(2025, 3, 12))] * 2
 
 
 def test_a_failing_hook_does_not_stop_the_others(
-    admin_user, change_hook, django_capture_on_commit_callbacks
+    centre_admin, change_hook, django_capture_on_commit_callbacks
 ):
     def broken(first: date, last: date) -> None:
         raise RuntimeError("boom")
@@ -86,7 +86,7 @@ def test_a_failing_hook_does_not_stop_the_others(
     hooks.on_calendar_changed.insert(0, broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            close_day(date(2025, 3, 12), "停电闭厅", actor=admin_user, now=NOW)
+            close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
     finally:
         hooks.on_calendar_changed.remove(broken)
     assert change_hook == [(date(2025, 3, 12), date(2025, 3, 12))]

@@ -194,8 +194,8 @@ class ServiceItemForm(forms.ModelForm):
 class ServiceItemAdmin(admin.ModelAdmin):
     form = ServiceItemForm
     list_display = (
-        "code",
         "name",
+        "code",
         "version",
         "status",
         "category",
@@ -204,7 +204,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         "promised_limit",
         "levels",
     )
-    list_display_links = ("code", "name")
+    list_display_links = ("name", "code")
     list_filter = ("status", "department", "category", "kind", LevelFilter)
     search_fields = ("name", "code")
     list_select_related = ("department",)
