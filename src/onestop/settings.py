@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves the API docs from local static files, not a CDN
     "onestop.org",
     "onestop.workdays",
     "onestop.catalog",
