@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from onestop.org.models import Applicant, PersonalDataRead
@@ -36,7 +36,7 @@ def register_applicant(
 
 
 @transaction.atomic
-def read_full_identity(applicant: Applicant, *, actor: AbstractBaseUser, purpose: str = "") -> str:
+def read_full_identity(applicant: Applicant, *, actor: User, purpose: str = "") -> str:
     """Return the applicant's full ID number or credit code and record who read it."""
     field = "id_number" if applicant.kind == Applicant.Kind.PERSON else "credit_code"
     PersonalDataRead.objects.create(

@@ -195,10 +195,10 @@ def load_staff(
     group = admin_group(counts)
     rows = read("staff.json", data_dir)
     for row in rows:
-        user = User.objects.filter(username=row["username"]).first()
-        created = user is None
+        found = User.objects.filter(username=row["username"]).first()
+        created = found is None
+        user = found or User(username=row["username"])
         if created:
-            user = User(username=row["username"])
             user.set_password(DEMO_PASSWORD)
         is_admin = row["role"] == Role.CENTRE_ADMIN
         values = {"first_name": row["name"], "is_staff": is_admin}
@@ -288,7 +288,9 @@ def demo_accounts(data_dir: Path = DATA_DIR) -> list[tuple[str, str, str]]:
     for row in rows:
         first.setdefault(row["role"], row)
     accounts = [
-        (Role(r).label, first[r]["username"], first[r]["name"]) for r in Role.values if r in first
+        (str(Role(r).label), first[r]["username"], first[r]["name"])
+        for r in Role.values
+        if r in first
     ]
     for row in read("applicants.json", data_dir):
         label = "申请人（个人）" if row["kind"] == Applicant.Kind.PERSON else "申请人（企业）"

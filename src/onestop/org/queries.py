@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -11,14 +11,14 @@ from onestop.org.models import Applicant, Region, Role, StaffRole
 
 def staff_roles_of(user: AbstractBaseUser | AnonymousUser) -> list[StaffRole]:
     """The user's roles (cached on the user object for the request)."""
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return []
-    cached = getattr(user, "_onestop_roles", None)
+    cached: list[StaffRole] | None = getattr(user, "_onestop_roles", None)
     if cached is None:
         cached = list(
             StaffRole.objects.filter(user=user).select_related("department", "region", "window")
         )
-        user._onestop_roles = cached  # type: ignore[union-attr]
+        setattr(user, "_onestop_roles", cached)  # noqa: B010 - a per-request memo on the user
     return cached
 
 

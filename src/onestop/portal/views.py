@@ -74,7 +74,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in ServiceItem.Kind.values:
         qs = qs.filter(kind=kind)
-        filters["kind"] = ServiceItem.Kind(kind).label
+        filters["kind"] = str(ServiceItem.Kind(kind).label)
     qs = search_items(qs, q) if q else qs.order_by("department_id", "name")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     params = request.GET.copy()
