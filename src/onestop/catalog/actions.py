@@ -15,9 +15,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Prefetch
 
 from onestop.catalog.models import ItemChange, LifeEvent, Material, ServiceItem, Step
+from onestop.catalog.queries import with_parts
 from onestop.catalog.schema import (
     CATEGORY_BY_LABEL,
     CATEGORY_LABELS,
@@ -290,18 +290,11 @@ def lock_versions_of(codes: Sequence[str]) -> dict[str, list[ServiceItem]]:
     """Lock the versions of these codes; by code, oldest first, with their parts prefetched."""
     out: dict[str, list[ServiceItem]] = {}
     for start in range(0, len(codes), 500):
-        qs = (
-            ServiceItem.objects.select_for_update(of=("self",))
-            .filter(code__in=codes[start : start + 500])
-            .select_related("department")
-            .prefetch_related(
-                Prefetch("materials", queryset=Material.objects.order_by("order", "pk")),
-                Prefetch("steps", queryset=Step.objects.order_by("order", "pk")),
-                "co_departments",
-                "life_events",
+        qs = with_parts(
+            ServiceItem.objects.select_for_update(of=("self",)).filter(
+                code__in=codes[start : start + 500]
             )
-            .order_by("code", "version")
-        )
+        ).order_by("code", "version")
         for item in qs:
             out.setdefault(item.code, []).append(item)
     return out

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from onestop.catalog import actions
 from onestop.catalog.actions import Actor, ListedItem, Lookups
-from onestop.catalog.models import LifeEvent, Material, ServiceItem, Step
+from onestop.catalog.models import LifeEvent, ServiceItem
+from onestop.catalog.queries import with_parts
 from onestop.catalog.schema import (
     CATEGORY_BY_LABEL,
     CATEGORY_LABELS,
@@ -280,16 +280,8 @@ PARTS = [
 
 def current_items() -> list[ServiceItem]:
     """The current version of every code: published, else its draft or incomplete version."""
-    qs = (
-        ServiceItem.objects.exclude(status=ServiceItem.Status.SUPERSEDED)
-        .select_related("department")
-        .prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("order", "pk")),
-            Prefetch("steps", queryset=Step.objects.order_by("order", "pk")),
-            "co_departments",
-            "life_events",
-        )
-        .order_by("code", "version")
+    qs = with_parts(ServiceItem.objects.exclude(status=ServiceItem.Status.SUPERSEDED)).order_by(
+        "code", "version"
     )
     current: dict[str, ServiceItem] = {}
     for item in qs:
