@@ -12,8 +12,14 @@ from onestop.catalog.models import LifeEvent, ServiceItem
 from onestop.catalog.queries import live_items, search_items
 from onestop.org.models import Centre, Department, Region, Window
 
-THEMES = {"person": "个人办事", "enterprise": "法人办事"}
-LEVELS = {"street": "街道/镇可办", "community": "社区/村可代办"}
+# Guide filters that switch on one boolean field: parameter → value → (label, field).
+FLAG_FILTERS = {
+    "theme": {"person": ("个人办事", "for_person"), "enterprise": ("法人办事", "for_enterprise")},
+    "level": {
+        "street": ("街道/镇可办", "at_street"),
+        "community": ("社区/村可代办", "at_community"),
+    },
+}
 
 
 @require_GET
@@ -52,25 +58,17 @@ def guide(request: HttpRequest) -> HttpResponse:
     if department:
         qs = qs.filter(Q(department=department) | Q(co_departments=department)).distinct()
         filters["dept"] = department.short_name
-    theme = request.GET.get("theme", "")
-    if theme == "person":
-        qs = qs.filter(for_person=True)
-        filters["theme"] = THEMES[theme]
-    elif theme == "enterprise":
-        qs = qs.filter(for_enterprise=True)
-        filters["theme"] = THEMES[theme]
+    for param, choices in FLAG_FILTERS.items():
+        chosen = choices.get(request.GET.get(param, ""))
+        if chosen:
+            label, flag = chosen
+            qs = qs.filter(**{flag: True})
+            filters[param] = label
     event_key = request.GET.get("event", "")
     event = LifeEvent.objects.filter(key=event_key).first() if event_key else None
     if event:
         qs = qs.filter(life_events=event)
         filters["event"] = event.name
-    level = request.GET.get("level", "")
-    if level == "street":
-        qs = qs.filter(at_street=True)
-        filters["level"] = LEVELS[level]
-    elif level == "community":
-        qs = qs.filter(at_community=True)
-        filters["level"] = LEVELS[level]
     kind = request.GET.get("kind", "")
     if kind in ServiceItem.Kind.values:
         qs = qs.filter(kind=kind)
@@ -93,9 +91,9 @@ def guide(request: HttpRequest) -> HttpResponse:
             "events": LifeEvent.objects.all(),
             "current": {
                 "dept": dept_key,
-                "theme": theme,
+                "theme": request.GET.get("theme", ""),
                 "event": event_key,
-                "level": level,
+                "level": request.GET.get("level", ""),
                 "kind": kind,
             },
         },
