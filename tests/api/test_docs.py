@@ -13,3 +13,18 @@ def test_docs_page_uses_local_static_files(client, db):
     assert "swagger-ui-bundle.js" in body
     assert "cdn." not in body
     assert "/static/ninja/" in body
+
+
+def test_bad_input_is_explained_in_chinese(client, db):
+    cases = [
+        ({"start": "2026-13-01", "days": "5"}, "start", "日期格式应为 YYYY-MM-DD"),
+        ({"start": "2026-01-01", "days": "-1"}, "days", "不能小于 0"),
+        ({"start": "2026-01-01", "days": "五"}, "days", "应为整数"),
+        ({"days": "5"}, "start", "缺少此参数"),
+    ]
+    for params, field, message in cases:
+        response = client.get("/api/v1/workdays/due", params)
+        assert response.status_code == 422
+        body = response.json()
+        assert (body["code"], body["field"]) == ("invalid", field)
+        assert message in body["message"], body
