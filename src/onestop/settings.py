@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "onestop.org",
     "onestop.workdays",
     "onestop.catalog",
+    "onestop.cases",
+    "onestop.fees",
+    "onestop.documents",
     "onestop.portal",
     "onestop.staff",
 ]
