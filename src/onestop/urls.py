@@ -15,6 +15,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("onestop.org.urls")),
     path("staff/workdays/", include("onestop.workdays.urls")),
+    path("staff/cases/", include("onestop.cases.urls")),
+    path("staff/fees/", include("onestop.fees.urls")),
+    path("documents/", include("onestop.documents.urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from onestop.api import identity, workdays
+from onestop.api import cases, identity, workdays
 
 api = NinjaAPI(
     title="OneStop API",
@@ -68,3 +68,5 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 api.add_router("/workdays", workdays.router)
 api.add_router("/identity", identity.router)
+api.add_router("/cases", cases.router)
+api.add_router("/tasks", cases.tasks_router)

@@ -1,0 +1,6 @@
+"""Case and task endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])
+tasks_router = Router(tags=["tasks"])
