@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/cases/", include("onestop.cases.urls")),
     path("staff/fees/", include("onestop.fees.urls")),
     path("documents/", include("onestop.documents.urls")),
+    path("files/", include("onestop.cases.file_urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]
