@@ -198,5 +198,16 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Celery (production): broker and results on Redis; the embedded run needs neither.
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TIMEZONE = "Asia/Shanghai"
+# The in-process scheduler of the embedded run (off where Celery beat runs the jobs).
+INPROCESS_JOBS = envbool("INPROCESS_JOBS", EMBEDDED)
+
+# Lights: yellow when this share of the limit is used or this many working days are left.
+LIGHT_YELLOW_SHARE = float(envstr("LIGHT_YELLOW_SHARE", "0.8"))
+LIGHT_YELLOW_DAYS = envint("LIGHT_YELLOW_DAYS", 1)
+
 # Working-day and end-of-day arithmetic happens in the centre's zone (STYLE.md §4).
 CENTRE_TIME_ZONE = "Asia/Shanghai"

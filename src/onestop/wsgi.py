@@ -1,8 +1,28 @@
 """WSGI entry point (gunicorn onestop.wsgi)."""
 
 import os
+from collections.abc import Callable
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 application = get_wsgi_application()
+
+
+def _start_inprocess_jobs() -> None:
+    """The embedded run has no Celery beat: run the periodic jobs in a thread of this process."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if not settings.INPROCESS_JOBS:
+        return
+    from onestop.jobs import JOBS, Job
+    from onestop.lib.scheduler import start
+
+    def runner(job: Job) -> Callable[[], object]:
+        return lambda: job.run(timezone.now())
+
+    start([(job.name, job.every_seconds, runner(job)) for job in JOBS])
+
+
+_start_inprocess_jobs()

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from onestop.jobs import JOBS
 from onestop.org.demo import DEMO_PASSWORD, demo_accounts, pad
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         for label, username, name in demo_accounts():
             self.stdout.write(f"  {pad(label, 18)} {username:<14} {name}")
         self.stdout.flush()
+        if settings.INPROCESS_JOBS:
+            self.stdout.write("后台任务：内置调度（" + "、".join(j.name for j in JOBS) + "）")
+            self.stdout.flush()
         # gunicorn, the production server, serves the embedded run too (static files through
         # WhiteNoise); one worker process with threads keeps the in-process jobs single.
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from onestop.cases.audit import verify_cases
+from onestop.cases.models import Case
+
+
+class Command(BaseCommand):
+    help = "校验所有办件日志的哈希链，列出被改动的办件"
+
+    def handle(self, *args: object, **options: object) -> None:
+        breaks = verify_cases()
+        total = Case.objects.count()
+        if not breaks:
+            self.stdout.write(f"已校验 {total} 个办件的日志哈希链，全部完整。")
+            return
+        for b in breaks:
+            self.stdout.write(f"{b.case_number} 第 {b.seq} 条：{b.reason}")
+        broken = len({b.case_number for b in breaks})
+        raise CommandError(f"已校验 {total} 个办件，{broken} 个办件的日志哈希链断裂。")

@@ -1,0 +1,24 @@
+"""Celery for production: `celery -A onestop worker` and `celery -A onestop beat`.
+
+The beat schedule is the job registry in onestop.jobs; the embedded run uses the same jobs in
+an in-process thread instead (see org/management/commands/serve.py).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+
+app = Celery("onestop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["onestop"])
+
+
+@app.on_after_finalize.connect
+def schedule_jobs(sender: Celery, **kwargs: object) -> None:
+    from onestop.jobs import JOBS
+    from onestop.tasks import run_periodic_job
+
+    for job in JOBS:
+        sender.add_periodic_task(job.every_seconds, run_periodic_job.s(job.name), name=job.name)

@@ -1,0 +1,35 @@
+"""Periodic jobs: one registry, run by Celery beat in production and by an in-process thread in
+the embedded run. Every job is idempotent and safe on many nodes at once (each move locks its
+case and re-checks its state)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: int
+    run: Callable[[datetime], object]
+
+
+def _deemed_acceptance(now: datetime) -> int:
+    from onestop.cases.actions import sweep_deemed_acceptance
+
+    return sweep_deemed_acceptance(now=now)
+
+
+JOBS: list[Job] = [
+    # Art. 32: submitted applications with no supplement notice after 5 working days.
+    Job("sweep_deemed_acceptance", 300, _deemed_acceptance),
+]
+
+
+def run_job(name: str, now: datetime) -> object:
+    for job in JOBS:
+        if job.name == name:
+            return job.run(now)
+    raise KeyError(name)

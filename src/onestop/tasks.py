@@ -1,0 +1,11 @@
+"""Celery tasks."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from onestop.jobs import run_job
+
+
+@shared_task(name="onestop.run_periodic_job")
+def run_periodic_job(name: str) -> str:
+    return str(run_job(name, timezone.now()))
