@@ -13,3 +13,12 @@ PASSWORD_HASHERS = [  # fast first; argon2 stays available for the tests that ch
 ]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    # A file, not :memory:, so that threads in the concurrency tests each get a connection to
+    # the same database and wait on its write lock as production does.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"onestop_test_{os.getpid()}.sqlite3")
+    }
