@@ -1010,3 +1010,93 @@ def withdraw_case(
 
 def last_seq(case: Case) -> int:
     return CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0
+
+
+# --- the window ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_materials_checked(
+    case: Case, names: Sequence[str], *, actor: User, now: datetime, key: str = ""
+) -> Case:
+    """The window checked the paper materials on the desk: those named are handed in."""
+    case = _lock(case)
+    if _already_done(case, key):
+        return case
+    if not _holds(actor, case, [Role.CLERK], case.department_id):
+        raise NotAllowed("只有本部门窗口受理员可以核验材料")
+    if case.status not in (S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED):
+        raise TransitionError(f"办件当前状态为“{case.get_status_display()}”，不能核验材料")
+    wanted = set(names)
+    checked = []
+    for m in case.materials.all():
+        if m.name in wanted and m.state != CaseMaterial.State.PROVIDED:
+            m.state = CaseMaterial.State.PROVIDED
+            m.note = "窗口核验纸质材料"
+            m.save(update_fields=["state", "note"])
+            checked.append(m.name)
+    record_event(case, "materials_checked", actor=actor, now=now, key=key, data={"names": checked})
+    return case
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    item: ServiceItem
+    centre: Centre
+    id_number: str
+    name: str
+    phone: str
+    applicant: Applicant | None
+    form_data: dict[str, Any]
+    provided: Sequence[str]
+    tolerated: Sequence[str]
+
+
+@transaction.atomic
+def window_accept(walk_in: WalkIn, *, actor: User, now: datetime, key: str = "") -> Case:
+    """A walk-in applicant at the window: register the case, check the paper, accept (or, for
+    an instant item, grant and complete on the spot) — all or nothing."""
+    applicant = walk_in.applicant or register_walk_in(
+        id_number=walk_in.id_number, name=walk_in.name, phone=walk_in.phone
+    )
+    case = create_case(
+        NewCase(
+            item=walk_in.item,
+            applicant=applicant,
+            channel=Case.Channel.WINDOW,
+            centre=walk_in.centre,
+            form_data=walk_in.form_data,
+        ),
+        actor=actor,
+        now=now,
+        key=key,
+    )
+    if case.status != S.DRAFT:  # a replayed request: it was done the first time
+        return case
+    record_materials_checked(case, list(walk_in.provided) + [], actor=actor, now=now)
+    if walk_in.item.kind == ServiceItem.Kind.INSTANT:
+        return handle_instant(case, actor=actor, now=now)
+    return accept_case(case, actor=actor, now=now, tolerated=walk_in.tolerated)
+
+
+def register_walk_in(*, id_number: str, name: str, phone: str) -> Applicant:
+    """An applicant who came to the window without an account (no password to sign in with)."""
+    from onestop.lib.identity import check_id_number, check_mobile
+
+    problems = []
+    if not name.strip():
+        problems.append("请填写申请人姓名")
+    if not check_id_number(id_number).valid:
+        problems.append("身份证号码：" + check_id_number(id_number).reason)
+    if not check_mobile(phone).valid:
+        problems.append("手机号码：" + check_mobile(phone).reason)
+    if problems:
+        raise CaseError("；".join(problems), field="applicant")
+    user = User.objects.create_user(
+        username=f"walkin-{secrets.token_hex(6)}", first_name=name.strip()[:150]
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return Applicant.objects.create(
+        user=user, kind=Applicant.Kind.PERSON, name=name.strip(), id_number=id_number, phone=phone
+    )
