@@ -47,11 +47,13 @@ QUERY_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _lock(case: Case) -> Case:
+def _lock(case: Case | int) -> Case:
+    """The case row, locked for this transaction (with what every move reads)."""
+    pk = case if isinstance(case, int) else case.pk
     return (
-        Case.objects.select_for_update()
-        .select_related("item", "department", "applicant")
-        .get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "department", "applicant", "region")
+        .get(pk=pk)
     )
 
 
@@ -593,7 +595,7 @@ def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> 
 
 
 def _lock_task(task: Task) -> tuple[Task, Case]:
-    case = _lock(task.case)
+    case = _lock(task.case_id)
     task = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
     return task, case
 
@@ -603,8 +605,10 @@ def _check_task_actor(task: Task, case: Case, actor: User) -> None:
         raise NotAllowed("您不是该任务所属部门的相应岗位人员")
 
 
-def _take(task: Task, case: Case, actor: User, now: datetime) -> None:
-    """Claim an open task for `actor`, or check that `actor` already holds it."""
+def _take(task: Task, case: Case, actor: User, now: datetime, *, finishing: bool = False) -> None:
+    """Claim an open task for `actor`, or check that `actor` already holds it.
+
+    `finishing`: the caller completes the task at once and sets the case's status itself."""
     if task.status == Task.Status.CLAIMED and task.assignee_id != actor.pk:
         holder = task.assignee.get_full_name() if task.assignee else ""
         raise TransitionError(f"该任务已由{holder or '其他人员'}认领")
@@ -613,7 +617,7 @@ def _take(task: Task, case: Case, actor: User, now: datetime) -> None:
     if task.status == Task.Status.OPEN:
         task.status, task.assignee, task.claimed_at = Task.Status.CLAIMED, actor, now
         task.save(update_fields=["status", "assignee", "claimed_at"])
-        if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED:
+        if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED and not finishing:
             _set_status(case, S.UNDER_REVIEW)
 
 
@@ -724,7 +728,7 @@ def submit_review(
     check_move(case, "submit_review", None)
     if not opinion.strip():
         raise CaseError("请填写审核意见", field="opinion")
-    _take(task, case, actor, now)
+    _take(task, case, actor, now, finishing=True)
     _finish(task, now, "grant" if recommend_grant else "refuse", opinion.strip())
     _set_status(case, S.UNDER_DECISION)
     _new_task(case, Task.Kind.DECIDE, case.department, Role.APPROVER, now=now, due_at=case.due_at)
