@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from onestop.cases import file_views
 
 app_name = "files"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", file_views.download, name="download"),
+    path("material/<int:pk>/", file_views.material, name="material"),
+]
