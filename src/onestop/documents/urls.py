@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from onestop.documents import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:number>/", views.verify, name="verify"),
+    path("public-key.pem", views.public_key, name="public_key"),
+    path("cases/<int:pk>/notices/<slug:kind>.pdf", views.notice, name="notice"),
+    path("cases/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+]
