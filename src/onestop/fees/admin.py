@@ -1,0 +1,60 @@
+"""Fees in the admin: rules are kept here; notices, payments and refunds are read-only records
+(they change only through the actions, which write the case's audit trail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from onestop.fees.models import FeeNotice, FeeRule, Payment, Refund
+
+
+@admin.register(FeeRule)
+class FeeRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "item_code", "kind", "amount", "unit_name", "active", "updated_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "item_code", "legal_basis", "exempt_reason")
+    fieldsets = (
+        (None, {"fields": ("item_code", "name", "kind", "active")}),
+        ("金额", {"fields": ("amount", "unit_name", "quantity_field")}),
+        ("分档收费", {"fields": ("option_field", "option_amounts"), "classes": ("collapse",)}),
+        ("依据", {"fields": ("legal_basis", "exempt_reason")}),
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FeeNotice)
+class FeeNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("code", "case", "amount", "status", "issued_at", "paid_at")
+    list_filter = ("status",)
+    search_fields = ("code", "case__number")
+    list_select_related = ("case__item",)
+    date_hierarchy = "issued_at"
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("notice", "amount", "method", "reference", "at", "by")
+    search_fields = ("notice__code", "notice__case__number", "reference")
+    list_select_related = ("notice", "by")
+    date_hierarchy = "at"
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("payment", "amount", "reason", "at", "by")
+    search_fields = ("payment__notice__code", "payment__notice__case__number", "reason")
+    list_select_related = ("payment__notice", "by")
+    date_hierarchy = "at"
