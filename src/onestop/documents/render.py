@@ -70,9 +70,12 @@ def cn_date(value: date | datetime | None) -> str:
 
 
 def _iso_date(text: str | None) -> str:
+    """A date or an aware moment in ISO form, as a Chinese date."""
     if not text:
         return ""
-    return cn_date(datetime.fromisoformat(text))
+    if "T" in text:
+        return cn_date(datetime.fromisoformat(text))
+    return cn_date(date.fromisoformat(text))
 
 
 def notice_event(case: Case, kind: str) -> CaseEvent | None:
