@@ -113,3 +113,29 @@ def test_the_progress_lookup_gets_a_notice_with_number_and_code(accepted_case):
     assert notice_for_query(accepted_case.number, "WRONGCOD", "acceptance") is None
     with pytest.raises(CaseError):
         notice_for_query(accepted_case.number, accepted_case.query_code, "not_accepted")
+
+
+def test_deemed_acceptance_says_it_dates_from_the_receipt(submitted_case):
+    from datetime import timedelta
+
+    from onestop.cases import actions
+    from tests.documents.conftest import NOW, provide_all
+
+    provide_all(submitted_case)
+    case = actions.deem_accepted(submitted_case, now=NOW + timedelta(days=8))
+    assert case is not None
+    text = pdf_text(render_notice(case, "acceptance"))
+    assert "第三十二条第一款第（四）项" in text
+    assert "自收到申请材料之日起即为受理" in text
+    assert "受理日期2026年3月10日" in text
+
+
+def test_an_instant_item_is_accepted_and_decided_on_the_spot(new_case, instant_item, clerk):
+    from onestop.cases import actions
+    from tests.documents.conftest import NOW, provide_all
+
+    case = new_case(item=instant_item)
+    provide_all(case)
+    case = actions.handle_instant(case, actor=clerk, now=NOW)
+    assert "即办件，当场办结" in pdf_text(render_notice(case, "acceptance"))
+    assert "准予行政许可决定书" in pdf_text(render_notice(case, "decision"))

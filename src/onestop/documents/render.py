@@ -187,11 +187,17 @@ def _acceptance(case: Case, event: CaseEvent, s: pdf.Styles) -> list[Flowable]:
     due = _iso_date(data.get("due"))
     if due and data.get("provisional"):
         due += "（暂定：该年度节假日安排公布后重新计算）"
-    limit = data.get("limit_days", case.limit_days)
+    if data.get("instant"):
+        limits = [("办理时限", "即办件，当场办结")]
+    else:
+        limit = data.get("limit_days", case.limit_days)
+        limits = [
+            ("办理时限", f"{limit}个工作日（受理当日不计算在内）"),
+            ("承诺办结日期", due),
+        ]
     rows = [
         ("受理日期", accepted_on),
-        ("办理时限", f"{limit}个工作日（受理当日不计算在内）"),
-        ("承诺办结日期", due or "当场办结"),
+        *limits,
         ("查询码", case.query_code),
         ("受理网点", f"{case.centre.name}　{case.centre.address}".strip()),
     ]
