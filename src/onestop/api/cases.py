@@ -1,6 +1,827 @@
-"""Case and task endpoints."""
+"""Case and task endpoints: parse → scoped fetch → one action from onestop.cases.actions → JSON.
 
-from ninja import Router
+Every endpoint that takes an id fetches through a scoped helper, so a case or task outside the
+caller's scope is a 404, the same answer as one that does not exist. Domain errors map to
+403 (NotAllowed), 409 (TransitionError) and 422 (CaseError), all as `{"code", "message",
+"field"}`. Every POST takes an optional `Idempotency-Key` header: a repeated request with the
+same key on the same case does nothing the second time and answers 200 with the current state.
+"""
 
-router = Router(tags=["cases"])
-tasks_router = Router(tags=["tasks"])
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import wraps
+from typing import Annotated, Any
+
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Status
+from ninja.params import functions as params
+
+from onestop.api.auth import API_AUTH, api_user
+from onestop.api.case_schemas import (
+    ERRORS,
+    AcceptIn,
+    BreakOut,
+    CaseDetailOut,
+    CaseFilter,
+    CaseIn,
+    CaseOut,
+    CasePageOut,
+    DecideIn,
+    DeliverIn,
+    ErrorOut,
+    EventOut,
+    ExtensionDecisionIn,
+    ExtensionIn,
+    MaterialOut,
+    MoveOut,
+    OpinionIn,
+    ProgressOut,
+    ProgressQuery,
+    ReasonsIn,
+    ReassignIn,
+    ReviewIn,
+    SupplementIn,
+    SuspendIn,
+    TaskFilter,
+    TaskOut,
+    TaskPageOut,
+    TimelineOut,
+    VerifyOut,
+    WithdrawIn,
+)
+from onestop.cases import actions, workflow
+from onestop.cases.audit import verify_cases, verify_events
+from onestop.cases.errors import CaseError, NotAllowed
+from onestop.cases.lights import light
+from onestop.cases.models import Case, CaseEvent, Task
+from onestop.cases.queries import (
+    case_by_query_code,
+    cases_for_user,
+    get_case_for_user,
+    tasks_for_user,
+)
+from onestop.catalog.models import ServiceItem
+from onestop.catalog.queries import live_items
+from onestop.lib.identity import mask_credit_code, mask_id_number
+from onestop.org.models import Applicant, Centre, Role
+from onestop.org.queries import get_applicant_for_user, has_role, staff_roles_of
+from onestop.workdays import queries as workdays
+from onestop.workdays.calendar import Calendar
+
+router = Router(tags=["cases"], auth=API_AUTH)
+tasks_router = Router(tags=["tasks"], auth=API_AUTH)
+
+S = Case.Status
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    params.Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=64,
+        description="幂等键：同一办件上重复提交相同的键，第二次不做任何改动，返回当前状态",
+    ),
+]
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer the cases app's errors and out-of-scope fetches as JSON errors."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except CaseError as exc:
+            return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
+        except Http404 as exc:
+            return Status(404, ErrorOut(code="not_found", message=str(exc) or "不存在"))
+
+    return wrapper
+
+
+# --- scoped fetches and the shapes they are shown in -----------------------------------------
+
+
+def is_case_staff(user: User) -> bool:
+    """Staff who work on or oversee cases (a community agent only follows the cases they filed)."""
+    return user.is_superuser or any(r.role != Role.COMMUNITY_AGENT for r in staff_roles_of(user))
+
+
+def get_task_in_scope(user: User, pk: int) -> Task:
+    """A task of a case the user may see, for staff only; 404 otherwise.
+
+    Wider than `tasks_for_user` (the tasks one may work on) so that a department head can
+    reassign a reviewer's task and an approver can read the opinions behind a decision; the
+    actions themselves check who may do what."""
+    task = None
+    if is_case_staff(user):
+        task = (
+            Task.objects.filter(pk=pk, case__in=cases_for_user(user))
+            .select_related("case__item", "case__region", "department", "assignee")
+            .first()
+        )
+    if task is None:
+        raise Http404("任务不存在")
+    return task
+
+
+def _case_light(case: Case, now: datetime, cal: Calendar) -> str | None:
+    """The light of the legal clock, while it runs (as on the staff case page)."""
+    if case.status not in Case.CLOCK_RUNNING:
+        return None
+    return light(case.accepted_at, case.due_at, now, cal)
+
+
+def _identity(applicant: Applicant) -> str:
+    if applicant.kind == Applicant.Kind.PERSON:
+        return mask_id_number(applicant.id_number)
+    return mask_credit_code(applicant.credit_code)
+
+
+def _masked_form(case: Case) -> dict[str, Any]:
+    secret = {
+        f["name"]
+        for f in case.item.form_schema or []
+        if f.get("type") in ("id_number", "credit_code")
+    }
+    return {k: mask_id_number(str(v)) if k in secret else v for k, v in case.form_data.items()}
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def case_out(case: Case, now: datetime, cal: Calendar) -> CaseOut:
+    return CaseOut(**_case_fields(case, now, cal))
+
+
+def _case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "item_code": case.item.code,
+        "item_name": case.item.name,
+        "item_version": case.item.version,
+        "department": str(case.department),
+        "applicant_name": case.applicant.name,
+        "applicant_identity": _identity(case.applicant),
+        "channel": case.channel,
+        "created_at": case.created_at,
+        "received_at": case.received_at,
+        "accepted_at": case.accepted_at,
+        "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
+        "light": _case_light(case, now, cal),
+    }
+
+
+# The action endpoint of each kind of task, and the workflow move it makes.
+TASK_ACTIONS = {
+    Task.Kind.OPINION: ("opinion", "give_opinion"),
+    Task.Kind.REVIEW: ("review", "submit_review"),
+    Task.Kind.DECIDE: ("decide", "decide"),
+    Task.Kind.EXTENSION: ("extension", "decide_extension"),
+}
+
+
+def _head_of(user: User, case: Case) -> set[int]:
+    """Departments whose head the user is, with the case's region in scope."""
+    return {
+        r.department_id
+        for r in staff_roles_of(user)
+        if r.role == Role.DEPARTMENT_HEAD
+        and r.department_id
+        and case.region.path.startswith(r.region.path)
+    }
+
+
+def task_actions(
+    task: Task, case: Case, user: User, workable: set[int], heads: set[int]
+) -> list[str]:
+    """What `user` may do with `task` now (`workable`: ids of tasks the user may work on)."""
+    result = []
+    open_ = task.status in Task.OPEN_STATES
+    if open_ and task.pk in workable:
+        if task.status == Task.Status.OPEN:
+            result.append("claim")
+        action = TASK_ACTIONS.get(Task.Kind(task.kind))
+        if (
+            action
+            and task.assignee_id in (None, user.pk)
+            and workflow.allowed_from(action[1], case.status)
+        ):
+            result.append(action[0])
+    if task.status == Task.Status.CLAIMED and task.assignee_id == user.pk:
+        result.append("release")
+    if open_ and task.department_id in heads:
+        result.append("reassign")
+    return result
+
+
+def task_out(
+    task: Task, case: Case, user: User, now: datetime, cal: Calendar, workable: set[int]
+) -> TaskOut:
+    open_ = task.status in Task.OPEN_STATES
+    return TaskOut(
+        id=task.pk,
+        case_id=case.pk,
+        case_number=case.number,
+        item_name=case.item.name,
+        kind=task.kind,
+        kind_label=task.get_kind_display(),
+        department=str(task.department),
+        role=task.role,
+        status=task.status,
+        status_label=task.get_status_display(),
+        assignee_id=task.assignee_id,
+        assignee_name=_name(task.assignee),
+        created_at=task.created_at,
+        due_at=task.due_at,
+        claimed_at=task.claimed_at,
+        done_at=task.done_at,
+        outcome=task.outcome,
+        opinion=task.opinion,
+        light=light(task.created_at, task.due_at, now, cal) if open_ else None,
+        actions=task_actions(task, case, user, workable, _head_of(user, case)),
+    )
+
+
+def event_out(event: CaseEvent) -> EventOut:
+    return EventOut(
+        seq=event.seq,
+        kind=event.kind,
+        actor=_name(event.actor),
+        at=event.at,
+        status_after=event.status_after,
+        data=event.data,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+# Case moves with an endpoint here; the task moves are on the tasks router.
+CASE_MOVES = (
+    "submit",
+    "request_supplement",
+    "supply",
+    "accept",
+    "not_accept",
+    "handle_instant",
+    "suspend",
+    "resume",
+    "request_extension",
+    "complete",
+    "deliver",
+    "withdraw",
+)
+
+
+def allowed_moves(case: Case, user: User) -> list[str]:
+    """The case moves `user` may make in the case's current state."""
+    instant = case.item.kind == ServiceItem.Kind.INSTANT
+    result = []
+    for move in CASE_MOVES:
+        if not workflow.allowed_from(move, case.status):
+            continue
+        if (move == "accept" and instant) or (move == "handle_instant" and not instant):
+            continue
+        try:
+            actions.check_move(case, move, user)
+        except CaseError:
+            continue
+        result.append(move)
+    return result
+
+
+def case_detail(case: Case, user: User) -> CaseDetailOut:
+    now, cal = timezone.now(), workdays.calendar()
+    tasks: list[TaskOut] = []
+    if is_case_staff(user):
+        workable = set(tasks_for_user(user).filter(case=case).values_list("pk", flat=True))
+        tasks = [
+            task_out(t, case, user, now, cal, workable)
+            for t in case.tasks.select_related("department", "assignee").order_by("pk")
+        ]
+    return CaseDetailOut(
+        **_case_fields(case, now, cal),
+        query_code=case.query_code,
+        centre=case.centre.name,
+        form_data=_masked_form(case),
+        limit_days=case.limit_days,
+        extension_days=case.extension_days,
+        supplement_due_at=case.supplement_due_at,
+        decided_at=case.decided_at,
+        completed_at=case.completed_at,
+        delivered_at=case.delivered_at,
+        certificate_due_at=case.certificate_due_at,
+        moves=[
+            MoveOut(
+                move=m,
+                label=workflow.MOVES[m].label,
+                url=reverse(f"api:cases_{m}", kwargs={"case_id": case.pk}),
+            )
+            for m in allowed_moves(case, user)
+        ],
+        materials=[
+            MaterialOut(
+                name=m.name,
+                required=m.required,
+                tolerance=m.tolerance,
+                state=m.state,
+                state_label=m.get_state_display(),
+                note=m.note,
+                has_file=m.file_id is not None,
+            )
+            for m in case.materials.all()
+        ],
+        tasks=tasks,
+        events=[event_out(e) for e in case.events.select_related("actor").order_by("seq")],
+    )
+
+
+def _fresh(case: Case) -> Case:
+    """The case as it is after an action (the action returns its own locked copy)."""
+    return Case.objects.select_related(
+        "item", "department", "applicant", "centre", "region", "filed_by"
+    ).get(pk=case.pk)
+
+
+def _page(qs: QuerySet[Any], page: int, size: int) -> tuple[int, list[Any]]:
+    count = qs.count()
+    start = (page - 1) * size
+    return count, list(qs[start : start + size])
+
+
+# --- public progress lookup and the audit check (before the {case_id} routes) -------------
+
+
+@router.get(
+    "/progress",
+    auth=None,
+    response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut},
+    url_name="cases_progress",
+    summary="办件进度查询（凭办件编号和查询码，无须登录）",
+)
+def progress(request: HttpRequest, q: Query[ProgressQuery]) -> Any:
+    case = case_by_query_code(q.number, q.query_code)
+    if case is None:
+        return Status(
+            404, ErrorOut(code="not_found", message="未找到该办件，请核对办件编号和查询码")
+        )
+    return ProgressOut(
+        number=case.number,
+        status=case.status,
+        status_label=case.get_status_display(),
+        item_name=case.item.name,
+        department=str(case.department),
+        received_at=case.received_at,
+        accepted_at=case.accepted_at,
+        due_at=case.due_at,
+        due_provisional=case.due_provisional,
+        decided_at=case.decided_at,
+        completed_at=case.completed_at,
+        delivered_at=case.delivered_at,
+    )
+
+
+AUDIT_ROLES = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
+
+
+@router.get(
+    "/audit/verify",
+    response={200: VerifyOut, **ERRORS},
+    url_name="cases_audit_verify",
+    summary="校验办件日志哈希链（效能监察员、中心管理员）",
+)
+@domain_errors
+def audit_verify(request: HttpRequest) -> Any:
+    user = api_user(request)
+    if not (user.is_superuser or has_role(user, *AUDIT_ROLES)):
+        raise NotAllowed("只有效能监察员和中心管理员可以校验办件日志")
+    scope = cases_for_user(user)
+    breaks = verify_cases(scope)
+    return VerifyOut(
+        checked=scope.count(),
+        breaks=[BreakOut(case_number=b.case_number, seq=b.seq, reason=b.reason) for b in breaks],
+    )
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "",
+    response={200: CasePageOut, **ERRORS},
+    url_name="cases_list",
+    summary="办件列表（本人可见范围内，分页，证件号码脱敏）",
+)
+def list_cases(request: HttpRequest, f: Query[CaseFilter]) -> CasePageOut:
+    qs = cases_for_user(api_user(request)).select_related("item", "department", "applicant")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.item:
+        qs = qs.filter(item__code=f.item)
+    if f.department:
+        qs = qs.filter(department__key=f.department)
+    count, rows = _page(qs.order_by("-created_at", "-pk"), f.page, f.page_size)
+    now, cal = timezone.now(), workdays.calendar()
+    return CasePageOut(
+        count=count,
+        page=f.page,
+        page_size=f.page_size,
+        items=[case_out(c, now, cal) for c in rows],
+    )
+
+
+def _applicant_for(user: User, pk: int | None) -> Applicant:
+    own = Applicant.objects.filter(user=user).first()
+    if pk is None:
+        if own is None:
+            raise CaseError("请指定申请人", field="applicant")
+        return own
+    if own is not None and own.pk == pk:
+        return own
+    return get_applicant_for_user(user, pk)
+
+
+def _default_channel(user: User, applicant: Applicant) -> str:
+    if applicant.user_id == user.pk:
+        return Case.Channel.ONLINE
+    if has_role(user, Role.COMMUNITY_AGENT):
+        return Case.Channel.AGENT
+    return Case.Channel.WINDOW
+
+
+@router.post(
+    "",
+    response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS},
+    summary="新建办件（草稿）",
+    description="申请人本人网上申请，或窗口、代办员为其范围内的申请人申请。"
+    "新建返回 201；相同幂等键重复提交返回 200 和已建的办件。",
+)
+@domain_errors
+def create(request: HttpRequest, body: CaseIn, idempotency_key: IdempotencyKey = None) -> Any:
+    user = api_user(request)
+    item = live_items().filter(code=body.item).first()
+    if item is None:
+        raise CaseError("事项不存在或尚未发布", field="item")
+    centre = Centre.objects.select_related("region").filter(key=body.centre).first()
+    if centre is None:
+        raise CaseError("受理网点不存在", field="centre")
+    applicant = _applicant_for(user, body.applicant)
+    now = timezone.now()
+    case = actions.create_case(
+        actions.NewCase(
+            item=item,
+            applicant=applicant,
+            channel=body.channel or _default_channel(user, applicant),
+            centre=centre,
+            form_data=body.form_data,
+        ),
+        actor=user,
+        now=now,
+        key=idempotency_key or "",
+    )
+    # A replayed key returns the case created the first time.
+    return Status(201 if case.created_at == now else 200, case_detail(_fresh(case), user))
+
+
+@router.get(
+    "/{int:case_id}",
+    response={200: CaseDetailOut, **ERRORS},
+    url_name="cases_detail",
+    summary="办件详情（状态、可执行操作、材料、环节、期限、日志）",
+)
+@domain_errors
+def detail(request: HttpRequest, case_id: int) -> Any:
+    user = api_user(request)
+    return case_detail(get_case_for_user(user, case_id), user)
+
+
+@router.get(
+    "/{int:case_id}/events",
+    response={200: TimelineOut, **ERRORS},
+    url_name="cases_events",
+    summary="办件日志（含哈希链）",
+)
+@domain_errors
+def events(request: HttpRequest, case_id: int) -> Any:
+    case = get_case_for_user(api_user(request), case_id)
+    rows = list(case.events.select_related("actor").order_by("seq"))
+    breaks = verify_events(case.number, rows)
+    return TimelineOut(
+        case_number=case.number,
+        intact=not breaks,
+        breaks=[BreakOut(case_number=b.case_number, seq=b.seq, reason=b.reason) for b in breaks],
+        events=[event_out(e) for e in rows],
+    )
+
+
+def _move(path: str, move: str, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a case move: POST /{case_id}/<path>, answering the case detail."""
+    return router.post(
+        f"/{{int:case_id}}/{path}",
+        response={200: CaseDetailOut, **ERRORS},
+        url_name=f"cases_{move}",
+        summary=summary,
+    )
+
+
+def _run(
+    request: HttpRequest,
+    case_id: int,
+    action: Callable[..., Any],
+    key: str | None,
+    **kwargs: Any,
+) -> CaseDetailOut:
+    """Scoped fetch, one action, the case as it now is."""
+    user = api_user(request)
+    case = get_case_for_user(user, case_id)
+    action(case, actor=user, now=timezone.now(), key=key or "", **kwargs)
+    return case_detail(_fresh(case), user)
+
+
+@_move("submit", "submit", "提交申请（网上申请、代办）")
+@domain_errors
+def submit(request: HttpRequest, case_id: int, idempotency_key: IdempotencyKey = None) -> Any:
+    return _run(request, case_id, actions.submit_case, idempotency_key)
+
+
+@_move("request-supplement", "request_supplement", "一次性告知补正材料")
+@domain_errors
+def request_supplement(
+    request: HttpRequest, case_id: int, body: SupplementIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run(
+        request,
+        case_id,
+        actions.request_supplement,
+        idempotency_key,
+        missing=body.missing,
+        note=body.note,
+    )
+
+
+@_move("supply", "supply", "补正材料已补齐，提交受理")
+@domain_errors
+def supply(request: HttpRequest, case_id: int, idempotency_key: IdempotencyKey = None) -> Any:
+    return _run(request, case_id, actions.supply_materials, idempotency_key)
+
+
+@_move("accept", "accept", "受理（可容缺受理）")
+@domain_errors
+def accept(
+    request: HttpRequest,
+    case_id: int,
+    body: AcceptIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    return _run(
+        request,
+        case_id,
+        actions.accept_case,
+        idempotency_key,
+        tolerated=(body or AcceptIn()).tolerated,
+    )
+
+
+@_move("not-accept", "not_accept", "不予受理")
+@domain_errors
+def not_accept(
+    request: HttpRequest, case_id: int, body: ReasonsIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run(request, case_id, actions.not_accept, idempotency_key, reasons=body.reasons)
+
+
+@_move("handle-instant", "handle_instant", "即办件当场办结")
+@domain_errors
+def handle_instant(
+    request: HttpRequest, case_id: int, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run(request, case_id, actions.handle_instant, idempotency_key)
+
+
+@_move("suspend", "suspend", "中止计时（听证、检验、专家评审等）")
+@domain_errors
+def suspend(
+    request: HttpRequest, case_id: int, body: SuspendIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run(
+        request, case_id, actions.suspend_case, idempotency_key, reason=body.reason, note=body.note
+    )
+
+
+@_move("resume", "resume", "恢复计时")
+@domain_errors
+def resume(request: HttpRequest, case_id: int, idempotency_key: IdempotencyKey = None) -> Any:
+    return _run(request, case_id, actions.resume_case, idempotency_key)
+
+
+@_move("request-extension", "request_extension", "申请延期（报部门负责人审批）")
+@domain_errors
+def request_extension(
+    request: HttpRequest, case_id: int, body: ExtensionIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run(request, case_id, actions.request_extension, idempotency_key, reason=body.reason)
+
+
+@_move("complete", "complete", "办结")
+@domain_errors
+def complete(request: HttpRequest, case_id: int, idempotency_key: IdempotencyKey = None) -> Any:
+    return _run(request, case_id, actions.complete_case, idempotency_key)
+
+
+@_move("deliver", "deliver", "送达")
+@domain_errors
+def deliver(
+    request: HttpRequest,
+    case_id: int,
+    body: DeliverIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    return _run(
+        request, case_id, actions.deliver_case, idempotency_key, method=(body or DeliverIn()).method
+    )
+
+
+@_move("withdraw", "withdraw", "撤回申请")
+@domain_errors
+def withdraw(
+    request: HttpRequest,
+    case_id: int,
+    body: WithdrawIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    return _run(
+        request,
+        case_id,
+        actions.withdraw_case,
+        idempotency_key,
+        reason=(body or WithdrawIn()).reason,
+    )
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def _task_list_out(tasks: Iterable[Task], user: User) -> list[TaskOut]:
+    now, cal = timezone.now(), workdays.calendar()
+    rows = list(tasks)
+    workable = set(
+        tasks_for_user(user).filter(pk__in=[t.pk for t in rows]).values_list("pk", flat=True)
+    )
+    return [task_out(t, t.case, user, now, cal, workable) for t in rows]
+
+
+@tasks_router.get(
+    "",
+    response={200: TaskPageOut, **ERRORS},
+    url_name="tasks_list",
+    summary="我的任务和本部门待认领的任务",
+)
+def list_tasks(request: HttpRequest, f: Query[TaskFilter]) -> TaskPageOut:
+    user = api_user(request)
+    qs = tasks_for_user(user).select_related("case__item", "case__region", "department", "assignee")
+    qs = qs.filter(status=f.status) if f.status else qs.filter(status__in=Task.OPEN_STATES)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.mine:
+        qs = qs.filter(assignee=user)
+    elif f.unclaimed:
+        qs = qs.filter(status=Task.Status.OPEN)
+    else:
+        qs = qs.filter(Q(assignee=user) | Q(status=Task.Status.OPEN))
+    count, rows = _page(qs.order_by("due_at", "pk"), f.page, f.page_size)
+    return TaskPageOut(
+        count=count, page=f.page, page_size=f.page_size, items=_task_list_out(rows, user)
+    )
+
+
+def _task_response(task: Task, user: User) -> TaskOut:
+    fresh = Task.objects.select_related("case__item", "case__region", "department", "assignee").get(
+        pk=task.pk
+    )
+    return _task_list_out([fresh], user)[0]
+
+
+@tasks_router.get(
+    "/{int:task_id}",
+    response={200: TaskOut, **ERRORS},
+    url_name="tasks_detail",
+    summary="任务详情",
+)
+@domain_errors
+def task_detail(request: HttpRequest, task_id: int) -> Any:
+    user = api_user(request)
+    return _task_response(get_task_in_scope(user, task_id), user)
+
+
+def _task_move(path: str, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return tasks_router.post(
+        f"/{{int:task_id}}/{path}",
+        response={200: TaskOut, **ERRORS},
+        url_name=f"tasks_{path}",
+        summary=summary,
+    )
+
+
+def _run_task(
+    request: HttpRequest, task_id: int, action: Callable[..., Any], key: str | None, **kwargs: Any
+) -> TaskOut:
+    user = api_user(request)
+    task = get_task_in_scope(user, task_id)
+    action(task, actor=user, now=timezone.now(), key=key or "", **kwargs)
+    return _task_response(task, user)
+
+
+@_task_move("claim", "认领任务")
+@domain_errors
+def claim(request: HttpRequest, task_id: int, idempotency_key: IdempotencyKey = None) -> Any:
+    return _run_task(request, task_id, actions.claim_task, idempotency_key)
+
+
+@_task_move("release", "退回任务（放回本部门待认领）")
+@domain_errors
+def release(request: HttpRequest, task_id: int, idempotency_key: IdempotencyKey = None) -> Any:
+    return _run_task(request, task_id, actions.release_task, idempotency_key)
+
+
+@_task_move("reassign", "改派任务（部门负责人）")
+@domain_errors
+def reassign(
+    request: HttpRequest, task_id: int, body: ReassignIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    to = User.objects.filter(pk=body.to, is_active=True).first()
+    if to is None:
+        raise CaseError("改派对象不存在", field="to")
+    return _run_task(request, task_id, actions.reassign_task, idempotency_key, to=to)
+
+
+@_task_move("opinion", "出具会签意见")
+@domain_errors
+def opinion(
+    request: HttpRequest, task_id: int, body: OpinionIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run_task(
+        request,
+        task_id,
+        actions.give_opinion,
+        idempotency_key,
+        agree=body.agree,
+        opinion=body.opinion,
+    )
+
+
+@_task_move("review", "提交审核意见")
+@domain_errors
+def review(
+    request: HttpRequest, task_id: int, body: ReviewIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run_task(
+        request,
+        task_id,
+        actions.submit_review,
+        idempotency_key,
+        recommend_grant=body.recommend_grant,
+        opinion=body.opinion,
+    )
+
+
+@_task_move("decide", "作出准予或不予许可的决定")
+@domain_errors
+def decide(
+    request: HttpRequest, task_id: int, body: DecideIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    return _run_task(
+        request,
+        task_id,
+        actions.decide_case,
+        idempotency_key,
+        grant=body.grant,
+        reasons=body.reasons,
+    )
+
+
+@_task_move("extension", "审批延期申请（部门负责人）")
+@domain_errors
+def extension(
+    request: HttpRequest,
+    task_id: int,
+    body: ExtensionDecisionIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    return _run_task(
+        request, task_id, actions.decide_extension, idempotency_key, approve=body.approve
+    )

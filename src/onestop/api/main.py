@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from onestop.api import cases, identity, workdays
+from onestop.api.auth import register_error_handlers
 
 api = NinjaAPI(
     title="OneStop API",
@@ -13,6 +14,8 @@ api = NinjaAPI(
     '`{"code": "…", "message": "…", "field": "…"}`。',
     urls_namespace="api",
 )
+# 401/403 for missing or bad credentials, as JSON in the shape below.
+register_error_handlers(api)
 
 
 # Chinese for the pydantic error types the API's inputs can raise; others keep pydantic's text.

@@ -1,0 +1,253 @@
+"""Schemas of the case and task API: what goes in and what comes out, documented in the
+OpenAPI description (field descriptions in Chinese)."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from onestop.cases.models import Case, Task
+
+MAX_PAGE_SIZE = 100
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="机器可读的错误代码，如 not_found、conflict、forbidden")
+    message: str = Field(description="中文说明")
+    field: str = Field(default="", description="出错的参数（如有）")
+
+
+ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class MoveOut(Schema):
+    move: str = Field(description="操作名，与接口路径对应")
+    label: str
+    url: str = Field(description="执行该操作的接口地址（POST）")
+
+
+class MaterialOut(Schema):
+    name: str
+    required: bool
+    tolerance: bool = Field(description="可容缺")
+    state: str = Field(description="provided / missing / tolerated")
+    state_label: str
+    note: str
+    has_file: bool
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    actor: str = Field(description="操作人姓名（系统自动操作为空）")
+    at: datetime
+    status_after: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class TaskOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    item_name: str
+    kind: str
+    kind_label: str
+    department: str = Field(description="部门简称")
+    role: str
+    status: str
+    status_label: str
+    assignee_id: int | None
+    assignee_name: str
+    created_at: datetime
+    due_at: datetime | None
+    claimed_at: datetime | None
+    done_at: datetime | None
+    outcome: str
+    opinion: str
+    light: str | None = Field(description="green / yellow / red；已结束的任务为空")
+    actions: list[str] = Field(
+        description="当前用户可执行的操作：claim、release、reassign、opinion、review、decide、"
+        "extension"
+    )
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    item_code: str
+    item_name: str
+    item_version: int
+    department: str = Field(description="实施部门简称")
+    applicant_name: str
+    applicant_identity: str = Field(description="身份证号码或统一社会信用代码（已脱敏）")
+    channel: str
+    created_at: datetime
+    received_at: datetime | None
+    accepted_at: datetime | None
+    due_at: datetime | None
+    due_provisional: bool = Field(description="期限跨入尚未载入节假日安排的年份，仅为暂定")
+    light: str | None = Field(description="办理时限的红黄绿灯 green/yellow/red；未计时为空")
+
+
+class CaseDetailOut(CaseOut):
+    query_code: str
+    centre: str
+    form_data: dict[str, Any] = Field(description="申请表内容（身份证号码等已脱敏）")
+    limit_days: int
+    extension_days: int
+    supplement_due_at: datetime | None
+    decided_at: datetime | None
+    completed_at: datetime | None
+    delivered_at: datetime | None
+    certificate_due_at: datetime | None
+    moves: list[MoveOut] = Field(description="当前用户在当前状态下可执行的办件操作")
+    materials: list[MaterialOut]
+    tasks: list[TaskOut] = Field(description="办理环节（仅工作人员可见）")
+    events: list[EventOut]
+
+
+class CasePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[CaseOut]
+
+
+class TaskPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[TaskOut]
+
+
+class BreakOut(Schema):
+    case_number: str
+    seq: int
+    reason: str
+
+
+class TimelineOut(Schema):
+    case_number: str
+    intact: bool = Field(description="哈希链是否完整")
+    breaks: list[BreakOut]
+    events: list[EventOut]
+
+
+class VerifyOut(Schema):
+    checked: int = Field(description="校验的办件数")
+    breaks: list[BreakOut]
+
+
+class ProgressOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    item_name: str
+    department: str
+    received_at: datetime | None
+    accepted_at: datetime | None
+    due_at: datetime | None
+    due_provisional: bool
+    decided_at: datetime | None
+    completed_at: datetime | None
+    delivered_at: datetime | None
+
+
+class CaseFilter(Schema):
+    status: Case.Status | None = Field(default=None, description="状态")
+    item: str | None = Field(default=None, max_length=80, description="事项实施编码")
+    department: str | None = Field(default=None, max_length=60, description="实施部门代码（key）")
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class TaskFilter(Schema):
+    mine: bool = Field(default=False, description="只看我认领的任务")
+    unclaimed: bool = Field(default=False, description="只看本部门待认领的任务")
+    status: Task.Status | None = Field(default=None, description="状态；缺省为未完成的任务")
+    kind: Task.Kind | None = None
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class ProgressQuery(Schema):
+    number: str = Field(max_length=32, description="办件编号")
+    query_code: str = Field(max_length=12, description="查询码")
+
+
+class CaseIn(Schema):
+    item: str = Field(max_length=80, description="事项实施编码（按当前发布版本受理）")
+    applicant: int | None = Field(
+        default=None, description="申请人编号；申请人本人申请时省略，窗口或代办员须填写"
+    )
+    channel: Case.Channel | None = Field(
+        default=None, description="缺省：申请人本人为 online，代办员为 agent，其他工作人员为 window"
+    )
+    centre: str = Field(max_length=60, description="受理网点代码（key）")
+    form_data: dict[str, Any] = Field(default_factory=dict, description="申请表内容")
+
+
+class SupplementIn(Schema):
+    missing: list[str] = Field(description="须补正的全部材料名称（一次性告知）")
+    note: str = Field(default="", max_length=2000)
+
+
+class AcceptIn(Schema):
+    tolerated: list[str] = Field(default_factory=list, description="容缺受理的材料名称")
+
+
+class ReasonsIn(Schema):
+    reasons: str = Field(max_length=2000, description="理由")
+
+
+class SuspendIn(Schema):
+    reason: str = Field(
+        description="中止事由：hearing、tender、auction、inspection、testing、quarantine、"
+        "appraisal、expert_review"
+    )
+    note: str = Field(max_length=300, description="具体情况")
+
+
+class ExtensionIn(Schema):
+    reason: str = Field(max_length=2000, description="申请延期的理由")
+
+
+class DeliverIn(Schema):
+    method: str = Field(default="窗口领取", max_length=100, description="送达方式")
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(default="", max_length=2000)
+
+
+class ReassignIn(Schema):
+    to: int = Field(description="改派给的工作人员（用户编号）")
+
+
+class OpinionIn(Schema):
+    agree: bool
+    opinion: str = Field(max_length=4000)
+
+
+class ReviewIn(Schema):
+    recommend_grant: bool
+    opinion: str = Field(max_length=4000)
+
+
+class DecideIn(Schema):
+    grant: bool
+    reasons: str = Field(default="", max_length=4000, description="不予许可时必填")
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool

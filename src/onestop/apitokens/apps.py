@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiTokensConfig(AppConfig):
+    name = "onestop.apitokens"
+    verbose_name = "接口令牌"
