@@ -8,7 +8,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from onestop.cases import actions, materials
-from onestop.cases.models import Case, CaseMaterial
+from onestop.cases.models import Case, CaseMaterial, StoredFile
 from tests.cases.conftest import (  # noqa: F401 - fixtures
     NOW,
     applicant,
@@ -178,3 +178,14 @@ def test_the_applicant_withdraws(client, submitted, applicant):
     assert "撤回申请</button>" not in page
     response = client.post(detail(submitted) + "withdraw/", {"key": "w2"}, follow=True)
     assert "不能执行“撤回申请”" in response.content.decode()
+
+
+def test_a_double_click_on_upload_stores_one_file(client, new_case, applicant, media):
+    case = new_case(channel=Case.Channel.ONLINE, actor=applicant.user)
+    m = case.materials.get(name="营业执照")
+    client.force_login(applicant.user)
+    for _ in range(2):
+        client.post(
+            f"{detail(case)}materials/{m.pk}/", {"file": upload(pdf_bytes()), "key": "page-1-m"}
+        )
+    assert StoredFile.objects.filter(material_name="营业执照").count() == 1

@@ -80,10 +80,19 @@ def test_empty_fields_are_asked_for_in_chinese(client):
     assert "请填写办件编号" in page and "请填写查询码" in page
 
 
-def test_too_many_lookups_are_turned_away_politely(client, accepted, monkeypatch):
+def test_too_many_wrong_pairs_are_turned_away_politely(client, accepted, monkeypatch):
     monkeypatch.setattr(cases_views, "PROGRESS_LIMIT", 3)
+    for _ in range(5):  # right pairs do not count
+        assert look_up(client, accepted.number, accepted.query_code).context["case"] == accepted
     for _ in range(3):
         assert look_up(client, accepted.number, "WRONG123").status_code == 404
     response = look_up(client, accepted.number, accepted.query_code)
     assert response.context["case"] is None
     assert "查询过于频繁" in response.content.decode()
+    # Another address is not affected.
+    response = client.post(
+        "/progress/",
+        {"number": accepted.number, "query_code": accepted.query_code},
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert response.context["case"] == accepted
