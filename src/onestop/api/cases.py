@@ -763,10 +763,13 @@ def release(request: HttpRequest, task_id: int, idempotency_key: IdempotencyKey 
 def reassign(
     request: HttpRequest, task_id: int, body: ReassignIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
+    user = api_user(request)
+    task = get_task_in_scope(user, task_id)  # scope first: an outsider learns nothing else
     to = User.objects.filter(pk=body.to, is_active=True).first()
     if to is None:
         raise CaseError("改派对象不存在", field="to")
-    return _run_task(request, task_id, actions.reassign_task, idempotency_key, to=to)
+    actions.reassign_task(task, to=to, actor=user, now=timezone.now(), key=idempotency_key or "")
+    return _task_response(task, user)
 
 
 @_task_move("opinion", "出具会签意见")
