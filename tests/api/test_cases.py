@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from onestop.cases import actions
@@ -297,6 +298,24 @@ def test_progress_lookup_needs_no_sign_in_and_shows_no_personal_data(new_case, c
     wrong = anonymous.get(f"{BASE}/progress", {"number": case.number, "query_code": "ABCDEFGH"})
     assert wrong.status_code == 404
     assert wrong.json()["code"] == "not_found"
+
+
+def test_progress_lookup_slows_down_guessing(new_case, clerk):
+    case = new_case()
+    provide_all(case)
+    actions.accept_case(case, actor=clerk, now=NOW)
+    cache.clear()
+    anonymous = Client()
+    right = {"number": case.number, "query_code": case.query_code}
+    for _ in range(25):  # right pairs are not counted
+        assert anonymous.get(f"{BASE}/progress", right).status_code == 200
+    for n in range(20):
+        wrong = {"number": case.number, "query_code": f"WRONG{n:03d}"}
+        assert anonymous.get(f"{BASE}/progress", wrong).status_code == 404
+    limited = anonymous.get(f"{BASE}/progress", right)
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "throttled"
+    cache.clear()
 
 
 def test_supervisors_verify_the_audit_chain_and_see_a_tampered_event(

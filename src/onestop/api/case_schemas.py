@@ -1,12 +1,17 @@
-"""Schemas of the case and task API: what goes in and what comes out, documented in the
-OpenAPI description (field descriptions in Chinese)."""
+"""Schemas of the case and task API — what goes in and what comes out, documented in the
+OpenAPI description (field descriptions in Chinese) — and how a case is shown in them."""
 
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from ninja import Field, Schema
 
-from onestop.cases.models import Case, Task
+from onestop.cases.lights import light
+from onestop.cases.models import Case, CaseEvent, CaseMaterial, Task
+from onestop.lib.identity import mask_credit_code, mask_id_number
+from onestop.org.models import Applicant
+from onestop.workdays.calendar import Calendar
 
 MAX_PAGE_SIZE = 100
 
@@ -251,3 +256,103 @@ class DecideIn(Schema):
 
 class ExtensionDecisionIn(Schema):
     approve: bool
+
+
+# --- shapes ----------------------------------------------------------------------------------
+
+
+def case_light(case: Case, now: datetime, cal: Calendar) -> str | None:
+    """The light of the legal clock, while it runs (as on the staff case page)."""
+    if case.status not in Case.CLOCK_RUNNING:
+        return None
+    return light(case.accepted_at, case.due_at, now, cal)
+
+
+def masked_identity(applicant: Applicant) -> str:
+    if applicant.kind == Applicant.Kind.PERSON:
+        return mask_id_number(applicant.id_number)
+    return mask_credit_code(applicant.credit_code)
+
+
+def masked_form(case: Case) -> dict[str, Any]:
+    secret = {
+        f["name"]
+        for f in case.item.form_schema or []
+        if f.get("type") in ("id_number", "credit_code")
+    }
+    return {k: mask_id_number(str(v)) if k in secret else v for k, v in case.form_data.items()}
+
+
+def display_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def case_out(case: Case, now: datetime, cal: Calendar) -> CaseOut:
+    return CaseOut(**case_fields(case, now, cal))
+
+
+def case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "item_code": case.item.code,
+        "item_name": case.item.name,
+        "item_version": case.item.version,
+        "department": str(case.department),
+        "applicant_name": case.applicant.name,
+        "applicant_identity": masked_identity(case.applicant),
+        "channel": case.channel,
+        "created_at": case.created_at,
+        "received_at": case.received_at,
+        "accepted_at": case.accepted_at,
+        "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
+        "light": case_light(case, now, cal),
+    }
+
+
+def event_out(event: CaseEvent) -> EventOut:
+    return EventOut(
+        seq=event.seq,
+        kind=event.kind,
+        actor=display_name(event.actor),
+        at=event.at,
+        status_after=event.status_after,
+        data=event.data,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+def material_out(m: CaseMaterial) -> MaterialOut:
+    return MaterialOut(
+        name=m.name,
+        required=m.required,
+        tolerance=m.tolerance,
+        state=m.state,
+        state_label=m.get_state_display(),
+        note=m.note,
+        has_file=m.file_id is not None,
+    )
+
+
+def progress_out(case: Case) -> ProgressOut:
+    """What anyone holding the number and the query code may read: no personal data."""
+    return ProgressOut(
+        number=case.number,
+        status=case.status,
+        status_label=case.get_status_display(),
+        item_name=case.item.name,
+        department=str(case.department),
+        received_at=case.received_at,
+        accepted_at=case.accepted_at,
+        due_at=case.due_at,
+        due_provisional=case.due_provisional,
+        decided_at=case.decided_at,
+        completed_at=case.completed_at,
+        delivered_at=case.delivered_at,
+    )

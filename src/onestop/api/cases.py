@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -28,15 +29,12 @@ from onestop.api.case_schemas import (
     CaseDetailOut,
     CaseFilter,
     CaseIn,
-    CaseOut,
     CasePageOut,
     DecideIn,
     DeliverIn,
     ErrorOut,
-    EventOut,
     ExtensionDecisionIn,
     ExtensionIn,
-    MaterialOut,
     MoveOut,
     OpinionIn,
     ProgressOut,
@@ -52,12 +50,19 @@ from onestop.api.case_schemas import (
     TimelineOut,
     VerifyOut,
     WithdrawIn,
+    case_fields,
+    case_out,
+    display_name,
+    event_out,
+    masked_form,
+    material_out,
+    progress_out,
 )
 from onestop.cases import actions, workflow
 from onestop.cases.audit import verify_cases, verify_events
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
-from onestop.cases.models import Case, CaseEvent, Task
+from onestop.cases.models import Case, Task
 from onestop.cases.queries import (
     case_by_query_code,
     cases_for_user,
@@ -66,7 +71,6 @@ from onestop.cases.queries import (
 )
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
-from onestop.lib.identity import mask_credit_code, mask_id_number
 from onestop.org.models import Applicant, Centre, Role
 from onestop.org.queries import get_applicant_for_user, has_role, staff_roles_of
 from onestop.workdays import queries as workdays
@@ -133,60 +137,6 @@ def get_task_in_scope(user: User, pk: int) -> Task:
     return task
 
 
-def _case_light(case: Case, now: datetime, cal: Calendar) -> str | None:
-    """The light of the legal clock, while it runs (as on the staff case page)."""
-    if case.status not in Case.CLOCK_RUNNING:
-        return None
-    return light(case.accepted_at, case.due_at, now, cal)
-
-
-def _identity(applicant: Applicant) -> str:
-    if applicant.kind == Applicant.Kind.PERSON:
-        return mask_id_number(applicant.id_number)
-    return mask_credit_code(applicant.credit_code)
-
-
-def _masked_form(case: Case) -> dict[str, Any]:
-    secret = {
-        f["name"]
-        for f in case.item.form_schema or []
-        if f.get("type") in ("id_number", "credit_code")
-    }
-    return {k: mask_id_number(str(v)) if k in secret else v for k, v in case.form_data.items()}
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
-
-
-def case_out(case: Case, now: datetime, cal: Calendar) -> CaseOut:
-    return CaseOut(**_case_fields(case, now, cal))
-
-
-def _case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
-    return {
-        "id": case.pk,
-        "number": case.number,
-        "status": case.status,
-        "status_label": case.get_status_display(),
-        "item_code": case.item.code,
-        "item_name": case.item.name,
-        "item_version": case.item.version,
-        "department": str(case.department),
-        "applicant_name": case.applicant.name,
-        "applicant_identity": _identity(case.applicant),
-        "channel": case.channel,
-        "created_at": case.created_at,
-        "received_at": case.received_at,
-        "accepted_at": case.accepted_at,
-        "due_at": case.due_at,
-        "due_provisional": case.due_provisional,
-        "light": _case_light(case, now, cal),
-    }
-
-
 # The action endpoint of each kind of task, and the workflow move it makes.
 TASK_ACTIONS = {
     Task.Kind.OPINION: ("opinion", "give_opinion"),
@@ -246,7 +196,7 @@ def task_out(
         status=task.status,
         status_label=task.get_status_display(),
         assignee_id=task.assignee_id,
-        assignee_name=_name(task.assignee),
+        assignee_name=display_name(task.assignee),
         created_at=task.created_at,
         due_at=task.due_at,
         claimed_at=task.claimed_at,
@@ -255,19 +205,6 @@ def task_out(
         opinion=task.opinion,
         light=light(task.created_at, task.due_at, now, cal) if open_ else None,
         actions=task_actions(task, case, user, workable, _head_of(user, case)),
-    )
-
-
-def event_out(event: CaseEvent) -> EventOut:
-    return EventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=_name(event.actor),
-        at=event.at,
-        status_after=event.status_after,
-        data=event.data,
-        prev_hash=event.prev_hash,
-        hash=event.hash,
     )
 
 
@@ -315,10 +252,10 @@ def case_detail(case: Case, user: User) -> CaseDetailOut:
             for t in case.tasks.select_related("department", "assignee").order_by("pk")
         ]
     return CaseDetailOut(
-        **_case_fields(case, now, cal),
+        **case_fields(case, now, cal),
         query_code=case.query_code,
         centre=case.centre.name,
-        form_data=_masked_form(case),
+        form_data=masked_form(case),
         limit_days=case.limit_days,
         extension_days=case.extension_days,
         supplement_due_at=case.supplement_due_at,
@@ -334,18 +271,7 @@ def case_detail(case: Case, user: User) -> CaseDetailOut:
             )
             for m in allowed_moves(case, user)
         ],
-        materials=[
-            MaterialOut(
-                name=m.name,
-                required=m.required,
-                tolerance=m.tolerance,
-                state=m.state,
-                state_label=m.get_state_display(),
-                note=m.note,
-                has_file=m.file_id is not None,
-            )
-            for m in case.materials.all()
-        ],
+        materials=[material_out(m) for m in case.materials.all()],
         tasks=tasks,
         events=[event_out(e) for e in case.events.select_related("actor").order_by("seq")],
     )
@@ -367,33 +293,42 @@ def _page(qs: QuerySet[Any], page: int, size: int) -> tuple[int, list[Any]]:
 # --- public progress lookup and the audit check (before the {case_id} routes) -------------
 
 
+# Wrong pairs allowed per address in PROGRESS_WINDOW seconds (the portal's page allows as many);
+# right ones are not counted, so a hall whose visitors share one address is not turned away.
+PROGRESS_LIMIT = 20
+PROGRESS_WINDOW = 600
+
+
+def _misses_key(request: HttpRequest) -> str:
+    return "api-progress-misses:" + str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _count_miss(request: HttpRequest) -> None:
+    key = _misses_key(request)
+    if not cache.add(key, 1, PROGRESS_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, PROGRESS_WINDOW)
+
+
 @router.get(
     "/progress",
     auth=None,
-    response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ProgressOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     url_name="cases_progress",
     summary="办件进度查询（凭办件编号和查询码，无须登录）",
 )
 def progress(request: HttpRequest, q: Query[ProgressQuery]) -> Any:
+    if int(cache.get(_misses_key(request), 0)) >= PROGRESS_LIMIT:
+        return Status(429, ErrorOut(code="throttled", message="查询过于频繁，请 10 分钟后再试"))
     case = case_by_query_code(q.number, q.query_code)
     if case is None:
+        _count_miss(request)
         return Status(
             404, ErrorOut(code="not_found", message="未找到该办件，请核对办件编号和查询码")
         )
-    return ProgressOut(
-        number=case.number,
-        status=case.status,
-        status_label=case.get_status_display(),
-        item_name=case.item.name,
-        department=str(case.department),
-        received_at=case.received_at,
-        accepted_at=case.accepted_at,
-        due_at=case.due_at,
-        due_provisional=case.due_provisional,
-        decided_at=case.decided_at,
-        completed_at=case.completed_at,
-        delivered_at=case.delivered_at,
-    )
+    return progress_out(case)
 
 
 AUDIT_ROLES = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
