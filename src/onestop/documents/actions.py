@@ -12,16 +12,18 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
-from onestop.cases.actions import _already_done, _holds, centre_code, check_move
+from onestop.cases.actions import _already_done, _holds, _lock, centre_code, check_move
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, Task
 from onestop.documents import signing
 from onestop.documents.models import Certificate, DocumentSequence
-from onestop.documents.render import mask_holder_id
 from onestop.fees.queries import settled
-from onestop.org.models import Role
+from onestop.lib.identity import mask_id_number
+from onestop.org.models import Applicant, Centre, Role
 from onestop.workdays.calendar import local_date
 
 # Form fields that carry personal data: never printed on a certificate shown publicly.
@@ -43,6 +45,13 @@ def next_certificate_number(case: Case, day: date) -> str:
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"{prefix}-{seq.last:05d}"
+
+
+def mask_holder_id(applicant: Applicant) -> str:
+    """Certificates are shown publicly: a person's ID number is masked, a credit code is not."""
+    if applicant.kind == Applicant.Kind.ENTERPRISE:
+        return applicant.credit_code
+    return mask_id_number(applicant.id_number)
 
 
 def _particulars(case: Case) -> list[list[str]]:
@@ -88,7 +97,7 @@ def issue_certificate(
     valid_until: date | None = None,
 ) -> Certificate:
     """制发证照 for a granted case, once: a repeated call returns the certificate issued."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _lock(case)
     existing = Certificate.objects.filter(case=case).first()
     if existing is not None and _already_done(case, key):
         return existing
@@ -100,7 +109,7 @@ def issue_certificate(
         raise CaseError("费用尚未缴清，不能制发证照", field="fees")
     if valid_until is not None and valid_until <= local_date(now):
         raise CaseError("有效期须晚于发证日期", field="valid_until")
-    case = Case.objects.select_related("item", "department", "applicant", "centre").get(pk=case.pk)
+    case.centre = Centre.objects.select_related("region").get(pk=case.centre_id)
     number = next_certificate_number(case, local_date(now))
     content = certificate_content(case, number, now, valid_until)
     cert = Certificate.objects.create(
@@ -115,12 +124,12 @@ def issue_certificate(
         signature=signing.sign(content),
         key_id=signing.key_id(),
     )
-    for task in Task.objects.filter(
-        case=case, kind=Task.Kind.CERTIFICATE, status__in=Task.OPEN_STATES
-    ):
-        task.status, task.done_at, task.outcome = Task.Status.DONE, now, "issued"
-        task.assignee = task.assignee or actor
-        task.save(update_fields=["status", "done_at", "outcome", "assignee"])
+    Task.objects.filter(case=case, kind=Task.Kind.CERTIFICATE, status__in=Task.OPEN_STATES).update(
+        status=Task.Status.DONE,
+        done_at=now,
+        outcome="issued",
+        assignee=Coalesce("assignee", Value(actor.pk)),
+    )
     record_event(
         case,
         "certificate_issued",
@@ -143,7 +152,7 @@ def revoke_certificate(
     cert: Certificate, *, actor: User, now: datetime, reason: str, key: str = ""
 ) -> Certificate:
     """撤销: the issuing department's head or approver; the verification page shows it."""
-    case = Case.objects.select_for_update().select_related("region").get(pk=cert.case_id)
+    case = _lock(cert.case_id)
     cert = Certificate.objects.select_for_update().get(pk=cert.pk)
     if _already_done(case, key):
         return cert

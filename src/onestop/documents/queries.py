@@ -14,7 +14,6 @@ from onestop.cases.models import Case
 from onestop.cases.queries import case_by_query_code
 from onestop.documents import signing
 from onestop.documents.models import Certificate
-from onestop.documents.render import Document, notice_filename, render_notice
 from onestop.workdays.calendar import local_date
 
 # A verification code typed from a printed certificate: the signature's first characters.
@@ -30,11 +29,22 @@ def certificate_of(case: Case) -> Certificate | None:
     return Certificate.objects.filter(case=case).select_related("department").first()
 
 
+@dataclass(frozen=True)
+class Document:
+    """A rendered document and the file name to offer it under."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/pdf"
+
+
 def notice_for_query(number: str, query_code: str, kind: str) -> Document | None:
     """A notice for the public progress lookup (case number + query code, no sign-in).
 
     None when the number and code do not match a case; CaseError when the case has no such
     notice."""
+    from onestop.documents.render import notice_filename, render_notice  # loads ReportLab
+
     case = case_by_query_code(number, query_code)
     if case is None:
         return None

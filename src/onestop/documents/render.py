@@ -7,7 +7,6 @@ case's history is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +20,6 @@ from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.documents import pdf
 from onestop.documents.models import Certificate
-from onestop.lib.identity import mask_id_number
 from onestop.org.models import Applicant, Window
 from onestop.workdays.calendar import local_date
 
@@ -50,15 +48,6 @@ DOCNO_CHARS = {
 }
 LAW = "《中华人民共和国行政许可法》"
 TEXT_WIDTH = A4[0] - 54 * mm
-
-
-@dataclass(frozen=True)
-class Document:
-    """A rendered document and the file name to offer it under."""
-
-    filename: str
-    content: bytes
-    content_type: str = "application/pdf"
 
 
 def cn_date(value: date | datetime | None) -> str:
@@ -426,10 +415,3 @@ def render_certificate(cert: Certificate, *, verify_url: str) -> bytes:
 
 def certificate_filename(cert: Certificate) -> str:
     return f"{cert.number}-电子证照.pdf"
-
-
-def mask_holder_id(applicant: Applicant) -> str:
-    """Certificates are shown publicly: a person's ID number is masked, a credit code is not."""
-    if applicant.kind == Applicant.Kind.ENTERPRISE:
-        return applicant.credit_code
-    return mask_id_number(applicant.id_number)
