@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onestop.cases",
     "onestop.fees",
     "onestop.documents",
+    "onestop.apitokens",
     "onestop.portal",
     "onestop.staff",
 ]

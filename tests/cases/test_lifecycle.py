@@ -8,6 +8,7 @@ from onestop.cases import actions
 from onestop.cases.audit import verify_cases
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.documents.actions import issue_certificate
 from onestop.workdays.calendar import local_date
 from tests.cases.conftest import NOW, provide_all
 
@@ -49,6 +50,9 @@ def test_a_window_case_runs_to_delivery(new_case, clerk, reviewer, co_reviewer, 
     case.refresh_from_db()
     assert case.status == S.GRANTED
     assert case.certificate_due_at is not None
+    with pytest.raises(CaseError, match="证照"):
+        actions.complete_case(case, actor=clerk, now=NOW + timedelta(days=4))
+    issue_certificate(case, actor=clerk, now=NOW + timedelta(days=4))
     case = actions.complete_case(case, actor=clerk, now=NOW + timedelta(days=4))
     case = actions.deliver_case(case, actor=clerk, now=NOW + timedelta(days=5))
     assert case.status == S.DELIVERED
@@ -60,6 +64,7 @@ def test_a_window_case_runs_to_delivery(new_case, clerk, reviewer, co_reviewer, 
         "reviewed",
         "opinion_given",
         "granted",
+        "certificate_issued",
         "completed",
         "delivered",
     ]
