@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from onestop.cases import actions
 from onestop.cases.models import Case, CaseEvent, Task
@@ -278,6 +280,26 @@ def test_the_list_is_scoped_filtered_paged_and_masked(new_case, clerk, applicant
     bad = window.get(BASE, {"status": "nonsense"})
     assert (bad.status_code, bad.json()["field"]) == (422, "status")
     assert first.pk  # both cases were listed
+
+
+def test_lists_cost_the_same_queries_for_few_and_many_rows(new_case, clerk, reviewer):
+    window, desk = login(clerk), login(reviewer)
+
+    def queries(client: Client, path: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            case = new_case()
+            provide_all(case)
+            actions.accept_case(case, actor=clerk, now=NOW)
+
+    add(2)
+    few = queries(window, BASE), queries(desk, "/api/v1/tasks")
+    add(8)
+    assert (queries(window, BASE), queries(desk, "/api/v1/tasks")) == few
 
 
 def test_progress_lookup_needs_no_sign_in_and_shows_no_personal_data(new_case, clerk):
