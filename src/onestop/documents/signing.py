@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def _generated_key() -> Ed25519PrivateKey:
         )
         # Write a private temporary file, then link it into place: link() fails if another
         # process got there first, so nobody ever reads a half-written key.
-        tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}")
+        tmp = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(pem)
