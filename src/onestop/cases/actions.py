@@ -26,11 +26,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from onestop.cases import workflow
-from onestop.cases.audit import record_event
+from onestop.cases.audit import mark_changed, record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, CaseSequence, ClockStop, Task
 from onestop.catalog.models import ServiceItem
 from onestop.org.models import Applicant, Centre, Department, Role, StaffRole
+from onestop.org.queries import staff_roles_of
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import halve, local_date
 
@@ -62,21 +63,15 @@ def _already_done(case: Case, key: str) -> bool:
     return bool(key) and CaseEvent.objects.filter(case=case, key=key).exists()
 
 
-def _roles(actor: User, role: str, department_id: int | None) -> list[StaffRole]:
-    return [
-        r
-        for r in StaffRole.objects.filter(user=actor, role=role).select_related("region")
-        if department_id is None or r.department_id == department_id
-    ]
-
-
 def _holds(actor: User, case: Case, roles: Iterable[str], department_id: int) -> bool:
     """The actor holds one of `roles` in the department, with the case's region in scope."""
-    for role in roles:
-        for r in _roles(actor, role, department_id):
-            if case.region.path.startswith(r.region.path):
-                return True
-    return False
+    wanted = set(roles)
+    return any(
+        r.role in wanted
+        and r.department_id == department_id
+        and case.region.path.startswith(r.region.path)
+        for r in staff_roles_of(actor)
+    )
 
 
 def check_move(
@@ -110,8 +105,9 @@ def check_move(
 
 
 def _set_status(case: Case, status: str, *fields: str) -> None:
+    """Change the status (and other fields); saved with the move's audit event."""
     case.status = status
-    case.save(update_fields=["status", *fields])
+    mark_changed(case, "status", *fields)
 
 
 def _stops(case: Case, today: date) -> list[tuple[date, date]]:
@@ -847,7 +843,7 @@ def decide_extension(
     if approve:
         case.extension_days = EXTENSION_DAYS
         _recompute_due(case, local_date(now))
-        case.save(update_fields=["extension_days", "due_at", "due_provisional"])
+        mark_changed(case, "extension_days", "due_at", "due_provisional")
         _open_tasks(case, Task.Kind.DECIDE).update(due_at=case.due_at)
     record_event(
         case,

@@ -66,10 +66,14 @@ def record_event(
     data: dict[str, Any] | None = None,
     key: str = "",
 ) -> CaseEvent:
-    """Append one event to a case locked by the caller (its row lock orders the sequence)."""
-    last = CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
-    seq = (last["seq"] if last else 0) + 1
-    prev = last["hash"] if last else GENESIS
+    """Append one event to a case locked by the caller, and save the case's pending changes.
+
+    The case row carries the chain head (event_seq, event_hash); the caller's row lock orders
+    the sequence. Saving the case here, with the fields its move changed (`mark_changed`), makes
+    the move one UPDATE of the case and one INSERT of the event.
+    """
+    seq = case.event_seq + 1
+    prev = case.event_hash
     # Round-trip the data through JSON now so that what is hashed is what is stored.
     clean = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     now = now.astimezone(UTC)  # read back as UTC from both databases
@@ -83,7 +87,7 @@ def record_event(
         data=clean,
         key=key,
     )
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         seq=seq,
         kind=kind,
@@ -95,6 +99,17 @@ def record_event(
         prev_hash=prev,
         hash=chain(prev, content),
     )
+    case.event_seq, case.event_hash = seq, event.hash
+    pending: set[str] = getattr(case, "_pending_fields", set())
+    case.save(update_fields=sorted(pending | {"event_seq", "event_hash"}))
+    case._pending_fields = set()  # type: ignore[attr-defined]
+    return event
+
+
+def mark_changed(case: Case, *fields: str) -> None:
+    """Fields of `case` changed by the current move, saved with its audit event."""
+    pending: set[str] = getattr(case, "_pending_fields", set())
+    case._pending_fields = pending | set(fields)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

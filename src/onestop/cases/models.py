@@ -90,6 +90,10 @@ class Case(models.Model):
     supplement_due_at = models.DateTimeField(_("补正告知期限"), null=True, blank=True)
     certificate_due_at = models.DateTimeField(_("发证期限"), null=True, blank=True)
     halved = models.BooleanField(_("时限减半"), default=False)
+    # Head of the audit chain (the last event's number and hash), kept on the locked case row
+    # so that appending an event needs no read of the events table.
+    event_seq = models.PositiveIntegerField(default=0, editable=False)
+    event_hash = models.CharField(max_length=64, default="0" * 64, editable=False)
 
     class Meta:
         verbose_name = _("办件")
