@@ -9,10 +9,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from onestop.cases import materials
+from onestop.cases import actions, materials
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, StoredFile, Task
-from onestop.portal import cases_views
 from tests.cases.conftest import NOW, applicant, item  # noqa: F401 - fixtures
 from tests.cases.test_materials import (  # noqa: F401 - fixtures and builders
     EXE,
@@ -225,7 +224,7 @@ def test_a_refused_submission_leaves_nothing_behind(
     def refuse(*args, **kwargs):
         raise CaseError("窗口暂停收件")
 
-    monkeypatch.setattr(cases_views.actions, "submit_case", refuse)
+    monkeypatch.setattr(actions, "submit_case", refuse)
     client.force_login(applicant.user)
     response = client.post(url(form_item), good_data())
     assert response.status_code == 422
