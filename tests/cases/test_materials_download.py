@@ -1,5 +1,7 @@
 """Downloads of material files: only after an access check, as attachments, never sniffed."""
 
+# ruff: noqa: F811 - pytest fixtures imported from tests.cases are redefined as arguments
+
 from __future__ import annotations
 
 import pytest
@@ -20,7 +22,7 @@ from tests.conftest import make_staff
 
 
 @pytest.fixture
-def case_with_file(new_case, applicant, media):  # noqa: F811
+def case_with_file(new_case, applicant, media):
     case = new_case(channel=Case.Channel.ONLINE, actor=applicant.user)
     materials.attach_file(
         case,
@@ -71,7 +73,7 @@ def test_the_clerk_of_the_department_may_download(client, case_with_file, clerk)
         assert client.get(url).status_code == 200
 
 
-def test_another_applicant_gets_404(client, case_with_file, other_applicant):  # noqa: F811
+def test_another_applicant_gets_404(client, case_with_file, other_applicant):
     client.force_login(other_applicant.user)
     for url in urls(case_with_file):
         assert client.get(url).status_code == 404
@@ -110,7 +112,7 @@ def test_unknown_files_and_materials_without_a_file_are_404(client, case_with_fi
     assert client.get("/files/material/999999/").status_code == 404
 
 
-def test_a_file_missing_from_storage_is_404(client, case_with_file, applicant, media):  # noqa: F811
+def test_a_file_missing_from_storage_is_404(client, case_with_file, applicant, media):
     stored = material(case_with_file).file
     (media / stored.file.name).unlink()
     client.force_login(applicant.user)
