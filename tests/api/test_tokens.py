@@ -8,7 +8,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -16,11 +15,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-if not apps.is_installed("onestop.apitokens"):  # remove once settings list the app
-    pytest.skip("onestop.apitokens 尚未加入 INSTALLED_APPS", allow_module_level=True)
-
-from onestop.apitokens.actions import create_token, revoke_token  # noqa: E402
-from onestop.apitokens.models import ApiToken  # noqa: E402
+from onestop.apitokens.actions import create_token, revoke_token
+from onestop.apitokens.models import ApiToken
 
 CASES = "/api/v1/cases"
 

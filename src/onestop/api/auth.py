@@ -16,6 +16,8 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from onestop.apitokens.queries import user_for_token
+
 UNAUTHENTICATED = "请先登录，或在请求头中提供有效的接口令牌（Authorization: Bearer <令牌>）"
 
 
@@ -45,9 +47,6 @@ class BearerToken(HttpBearer):
     rather than falling back to the session, so that a client learns its token is bad."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        # Imported here: the token app is optional for the rest of the API to load.
-        from onestop.apitokens.queries import user_for_token
-
         user = user_for_token(token, now=timezone.now())
         if user is None:
             raise BadToken("接口令牌无效或已吊销")
