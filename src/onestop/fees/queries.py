@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from onestop.cases.models import Case
-from onestop.cases.queries import cases_for_user
 from onestop.fees.compute import Fee, FeeError, compute_fee
 from onestop.fees.models import FeeNotice, FeeRule, Payment
 from onestop.org.models import Department, Role
@@ -106,11 +105,30 @@ def case_fees(case: Case) -> CaseFees:
 
 
 # --- scoped fetches (STYLE §5): outside the scope is a 404 -----------------------------------
+# Fees belong to the case's own department: its staff and the oversight roles see them; a
+# co-department that sees the case for its opinion (会签) does not see its fees.
+
+
+def fee_cases_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
+    scope = report_scope(user, "")
+    return Case.objects.none() if scope is None else Case.objects.filter(scope)
+
+
+def get_case_for_fees(user: AbstractBaseUser | AnonymousUser, pk: int) -> Case:
+    case = (
+        fee_cases_for_user(user)
+        .select_related("item", "department", "applicant", "region")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("办件不存在")
+    return case
 
 
 def notices_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[FeeNotice]:
-    """Notices of the cases the user may see."""
-    return FeeNotice.objects.filter(case__in=cases_for_user(user))
+    scope = report_scope(user, "case")
+    return FeeNotice.objects.none() if scope is None else FeeNotice.objects.filter(scope)
 
 
 def get_notice_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> FeeNotice:
@@ -126,8 +144,9 @@ def get_notice_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> FeeN
 
 
 def get_payment_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Payment:
+    scope = report_scope(user, "notice__case")
     payment = (
-        Payment.objects.filter(notice__case__in=cases_for_user(user))
+        Payment.objects.filter(scope if scope is not None else Q(pk__in=[]))
         .select_related("notice__case__department", "notice__case__region", "notice__case__item")
         .filter(pk=pk)
         .first()
@@ -138,8 +157,8 @@ def get_payment_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Pay
 
 
 def report_scope(user: AbstractBaseUser | AnonymousUser, via: str = "case") -> Q | None:
-    """The cases whose fees a user may reconcile, as a filter through `via` (the path to the
-    case: "case" from a notice, "notice__case" from a payment), or None for none at all.
+    """The cases whose fees a user may see and reconcile, as a filter through `via` (the path
+    to the case: "" on cases, "case" from a notice, "notice__case" from a payment), or None.
 
     Department staff: their department's cases in their region subtree; supervisors and the
     centre administrator: every case of their subtree."""
@@ -147,13 +166,14 @@ def report_scope(user: AbstractBaseUser | AnonymousUser, via: str = "case") -> Q
         return None
     if user.is_superuser:
         return Q()
+    prefix = f"{via}__" if via else ""
     q: Q | None = None
     for role in staff_roles_of(user):
-        region = role.region.subtree_q(f"{via}__region")
+        region = role.region.subtree_q(f"{prefix}region")
         if role.role in OVERSIGHT_ROLES:
             part = region
         elif role.role in DEPARTMENT_ROLES and role.department_id:
-            part = region & Q(**{f"{via}__department_id": role.department_id})
+            part = region & Q(**{f"{prefix}department_id": role.department_id})
         else:
             continue
         q = part if q is None else q | part
