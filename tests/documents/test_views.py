@@ -185,3 +185,46 @@ def test_the_certificate_download_points_to_this_site(client, applicant, cert, s
 def test_no_certificate_yet_is_404(client, applicant, granted_case):
     client.force_login(applicant.user)
     assert client.get(f"/documents/cases/{granted_case.pk}/certificate.pdf").status_code == 404
+
+
+# --- issuing and revoking from the case page --------------------------------------------------
+
+
+def test_the_clerk_issues_from_the_case_page(client, clerk, granted_case):
+    client.force_login(clerk)
+    response = client.post(f"/documents/cases/{granted_case.pk}/certificate/issue/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{granted_case.pk}/"
+    cert = Certificate.objects.get(case=granted_case)
+    page = client.get(response["Location"]).content.decode()
+    assert f"已制发电子证照 {cert.number}" in page
+
+
+def test_a_refused_issue_shows_the_reason(client, reviewer, granted_case):
+    client.force_login(reviewer)
+    response = client.post(f"/documents/cases/{granted_case.pk}/certificate/issue/", follow=True)
+    assert "您没有权限" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_the_head_revokes_from_the_case_page(client, head, cert):
+    client.force_login(head)
+    url = f"/documents/cases/{cert.case_id}/certificate/revoke/"
+    client.post(url, {"reason": "以欺骗手段取得"})
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.REVOKED
+    assert cert.revoke_reason == "以欺骗手段取得"
+
+
+def test_outsiders_cannot_reach_the_moves(client, stranger, granted_case):
+    client.force_login(stranger)
+    for move in ("issue", "revoke"):
+        url = f"/documents/cases/{granted_case.pk}/certificate/{move}/"
+        assert client.post(url).status_code == 404
+    client.logout()
+    assert client.post(f"/documents/cases/{granted_case.pk}/certificate/issue/").status_code == 302
+    assert client.get(f"/documents/cases/{granted_case.pk}/certificate/issue/").status_code in (
+        302,
+        405,
+    )
+    assert not Certificate.objects.exists()

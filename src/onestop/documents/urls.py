@@ -9,4 +9,6 @@ urlpatterns = [
     path("public-key.pem", views.public_key, name="public_key"),
     path("cases/<int:pk>/notices/<slug:kind>.pdf", views.notice, name="notice"),
     path("cases/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("cases/<int:pk>/certificate/issue/", views.issue, name="issue_certificate"),
+    path("cases/<int:pk>/certificate/revoke/", views.revoke, name="revoke_certificate"),
 ]

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from onestop.cases.errors import CaseError
 from onestop.cases.queries import get_case_for_user
 from onestop.documents import signing
+from onestop.documents.actions import issue_certificate, revoke_certificate
 from onestop.documents.queries import (
     certificate_of,
     mask_name,
@@ -62,6 +66,39 @@ def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("本办件尚未制发证照")
     pdf = render_certificate(cert, verify_url=verify_url(cert, request))
     return _pdf(certificate_filename(cert), pdf)
+
+
+def _move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    """Issue or revoke from the staff case page, then back to it with a message."""
+    user = cast(User, request.user)
+    case = get_case_for_user(user, pk)
+    key = request.POST.get("key", "")[:64]
+    try:
+        if move == "issue":
+            cert = issue_certificate(case, actor=user, now=timezone.now(), key=key)
+            messages.success(request, f"已制发电子证照 {cert.number}")
+        else:
+            found = certificate_of(case)
+            if found is None:
+                raise Http404("本办件尚未制发证照")
+            reason = request.POST.get("reason", "")[:300]
+            revoke_certificate(found, actor=user, now=timezone.now(), reason=reason, key=key)
+            messages.success(request, f"已撤销电子证照 {found.number}")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, "issue")
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, "revoke")
 
 
 @require_GET
