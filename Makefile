@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser run test lint ci clean messages
+.PHONY: setup browser fonts run test lint ci clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11 (python3)"; exit 1; }
@@ -20,12 +20,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## setup: create .venv and install the pinned packages (nothing else)
 setup: $(STAMP)
 
-## browser: Debian's Chromium and CJK fonts for the browser tests
+## browser: Debian's Chromium, CJK fonts and PDF/QR tools for the browser and document tests
 browser:
-	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "Noto.*CJK" || ./scripts/apt-install chromium fonts-noto-cjk
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "Noto.*CJK" && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null || ./scripts/apt-install chromium fonts-noto-cjk poppler-utils zbar-tools
+
+## fonts: the TrueType Chinese font that PDF notices and certificates embed
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || ./scripts/apt-install fonts-wqy-zenhei
 
 ## run: the platform on its embedded default (SQLite under var/, demo data, in-process jobs)
-run: setup
+run: setup fonts
 	mkdir -p var
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py migrate --noinput
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py load_demo
@@ -33,7 +37,7 @@ run: setup
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (DATABASE_URL switches it to PostgreSQL)
-test: setup browser
+test: setup browser fonts
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .

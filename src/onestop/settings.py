@@ -153,8 +153,29 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [SRC_DIR / "static"]
+# Uploaded materials: local disk under MEDIA_ROOT by default; an S3-compatible bucket when
+# S3_BUCKET is set (MinIO, Ceph, a cloud provider), never public: files are served by the
+# application after an access check.
+S3_BUCKET = envstr("S3_BUCKET", "")
+_default_storage: dict = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": envstr("S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("S3_REGION", "") or None,
+            "access_key": envstr("S3_ACCESS_KEY", "") or None,
+            "secret_key": envstr("S3_SECRET_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -165,6 +186,13 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
+
+# Documents: the public address printed in certificates' QR codes (else the request's host), and
+# an optional TrueType CJK font file for PDFs (default: Debian's fonts-wqy-zenhei).
+PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL", "")
+DOCUMENTS_FONT = envstr("DOCUMENTS_FONT", "")
 
 # Security: secure cookies and HSTS outside DEBUG, unless the deployment serves plain HTTP on
 # the loopback (the embedded run) or runs the tests.

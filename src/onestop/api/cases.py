@@ -58,7 +58,7 @@ from onestop.api.case_schemas import (
     material_out,
     progress_out,
 )
-from onestop.cases import actions, workflow
+from onestop.cases import actions, queries, workflow
 from onestop.cases.audit import verify_cases, verify_events
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
@@ -69,7 +69,6 @@ from onestop.cases.queries import (
     get_case_for_user,
     tasks_for_user,
 )
-from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.org.models import Applicant, Centre, Role
 from onestop.org.queries import get_applicant_for_user, has_role, staff_roles_of
@@ -227,19 +226,7 @@ CASE_MOVES = (
 
 def allowed_moves(case: Case, user: User) -> list[str]:
     """The case moves `user` may make in the case's current state."""
-    instant = case.item.kind == ServiceItem.Kind.INSTANT
-    result = []
-    for move in CASE_MOVES:
-        if not workflow.allowed_from(move, case.status):
-            continue
-        if (move == "accept" and instant) or (move == "handle_instant" and not instant):
-            continue
-        try:
-            actions.check_move(case, move, user)
-        except CaseError:
-            continue
-        result.append(move)
-    return result
+    return queries.allowed_moves(case, user, CASE_MOVES)
 
 
 def case_detail(case: Case, user: User) -> CaseDetailOut:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -96,3 +98,24 @@ def case_by_query_code(number: str, query_code: str) -> Case | None:
         .exclude(status=Case.Status.DRAFT)
         .first()
     )
+
+
+def allowed_moves(case: Case, user: User, moves: Iterable[str] | None = None) -> list[str]:
+    """The moves on the case itself that `user` may make now (task moves are separate)."""
+    from onestop.cases import actions, workflow
+    from onestop.cases.errors import CaseError
+    from onestop.catalog.models import ServiceItem
+
+    instant = case.item.kind == ServiceItem.Kind.INSTANT
+    result = []
+    for move in moves if moves is not None else workflow.moves_from(case.status):
+        if not workflow.allowed_from(move, case.status):
+            continue
+        if (move == "accept" and instant) or (move == "handle_instant" and not instant):
+            continue
+        try:
+            actions.check_move(case, move, user)
+        except CaseError:
+            continue
+        result.append(move)
+    return result

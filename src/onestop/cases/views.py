@@ -25,6 +25,7 @@ from onestop.cases.errors import CaseError
 from onestop.cases.lights import LABELS, light
 from onestop.cases.models import Case, CaseEvent, ClockStop, Task
 from onestop.cases.queries import (
+    allowed_moves,
     cases_for_user,
     get_case_for_user,
     get_task_for_user,
@@ -32,6 +33,9 @@ from onestop.cases.queries import (
 )
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items, search_items
+from onestop.documents.actions import REVOKERS
+from onestop.documents.queries import certificate_of
+from onestop.documents.render import available_notices
 from onestop.lib.identity import check_id_number, mask_id_number
 from onestop.org.models import Applicant, Centre, Role
 from onestop.org.queries import is_staff_member, staff_roles_of
@@ -133,17 +137,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- the case page ---------------------------------------------------------------------------
 
 
-def _allowed_moves(case: Case, user: User) -> list[str]:
-    allowed = []
-    for move in workflow.moves_from(case.status):
-        try:
-            actions.check_move(case, move, user)
-        except CaseError:
-            continue
-        allowed.append(move)
-    return allowed
-
-
 def _timeline(case: Case, events: list[CaseEvent]) -> list[dict[str, Any]]:
     """Events with the working days each took since the previous one."""
     cal = workdays.calendar()
@@ -195,6 +188,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         light(case.accepted_at, case.due_at, now) if case.status in Case.CLOCK_RUNNING else None
     )
     supplement = next((e for e in events if e.kind == "supplement_requested"), None)
+    certificate = certificate_of(case)
     return render(
         request,
         "cases/case_detail.html",
@@ -207,7 +201,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_tasks": my_tasks,
             "opinions": [t for t in tasks if t.kind == Task.Kind.OPINION],
             "timeline": _timeline(case, events),
-            "allowed": _allowed_moves(case, user),
+            "allowed": allowed_moves(case, user),
             "stops": case.clock_stops.all(),
             "stop_reasons": [c for c in ClockStop.Reason.choices if c[0] != "supplement"],
             "supplement": supplement,
@@ -218,6 +212,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for f in (case.item.form_schema or [])
             ],
             "moves": workflow.MOVES,
+            "notices": available_notices(case),
+            "certificate": certificate,
+            "can_revoke": certificate is not None
+            and certificate.status == "valid"
+            and actions._holds(user, case, REVOKERS, certificate.department_id),
             "light_labels": LABELS,
         },
     )
@@ -245,6 +244,8 @@ EVENT_LABELS = {
     "resumed": "恢复计时",
     "tolerated_supplied": "补交容缺材料",
     "material_attached": "上传材料",
+    "material_removed": "删除材料",
+    "materials_checked": "窗口核验材料",
     "certificate_issued": "制发证照",
     "certificate_revoked": "撤销证照",
     "fee_notice_issued": "开具缴费通知",

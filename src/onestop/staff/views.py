@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from onestop.cases.models import Task
+from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.org.actions import read_full_identity
@@ -52,6 +54,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "instant_count": items.filter(kind=ServiceItem.Kind.INSTANT).count(),
             "scope": scope,
             "is_admin": Role.CENTRE_ADMIN in role_values or request.user.is_superuser,
+            "is_clerk": Role.CLERK in role_values,
+            "is_agent": Role.COMMUNITY_AGENT in role_values,
+            "open_tasks": tasks_for_user(request.user)
+            .filter(status__in=Task.OPEN_STATES)
+            .filter(Q(assignee=request.user) | Q(assignee__isnull=True))
+            .count(),
             "can_admin": request.user.is_staff,
         },
     )
