@@ -206,7 +206,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stop_reasons": [c for c in ClockStop.Reason.choices if c[0] != "supplement"],
             "supplement": supplement,
             "tolerable": [m for m in materials if m.tolerance and m.state != "provided"],
-            "missing_names": [m.name for m in materials if m.state != "provided"],
             "form_fields": [
                 {"label": f.get("label", f["name"]), "value": case.form_data.get(f["name"], "")}
                 for f in (case.item.form_schema or [])
