@@ -185,7 +185,9 @@ def run_service(n: int, world, start: datetime) -> tuple[float, int]:  # type: i
 
 
 def run_raw(n: int, world, start: datetime, postgres: bool) -> float:  # type: ignore[no-untyped-def]
-    """The same rows written with plain SQL: one transaction per move, row lock on the case."""
+    """The same rows written with plain SQL: per move one transaction that locks the case row
+    (reading the chain head), writes the move's rows, appends the hash-chained event and updates
+    the case (status and chain head) in one UPDATE — as the service layer does."""
     from django.db import connection, transaction
 
     item, applicant, centre, p = world
@@ -194,58 +196,80 @@ def run_raw(n: int, world, start: datetime, postgres: bool) -> float:  # type: i
         c.execute("SELECT key, id FROM org_department")
         dept = dict(c.fetchall())
 
-    def event(
-        c, case_id: int, number: str, kind: str, actor: int, at: datetime, status: str, data: dict
+    def move(
+        case_id: int,
+        number: str,
+        kind: str,
+        actor: int,
+        at: datetime,
+        status: str,
+        data: dict,
+        writes: list[tuple[str, list]],
     ) -> None:
-        c.execute(
-            "SELECT seq, hash FROM cases_caseevent WHERE case_id = %s ORDER BY seq DESC LIMIT 1",
-            [case_id],
-        )
-        row = c.fetchone()
-        seq, prev = (row[0] + 1, row[1]) if row else (1, "0" * 64)
-        content = json.dumps(
-            {
-                "case": number,
-                "seq": seq,
-                "kind": kind,
-                "actor": actor,
-                "at": at.isoformat(),
-                "status": status,
-                "data": data,
-                "key": "",
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-        )
-        digest = hashlib.sha256((prev + content).encode()).hexdigest()
-        c.execute(
-            "INSERT INTO cases_caseevent (case_id, seq, kind, actor_id, at, status_after, data,"
-            " key, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,'',%s,%s)",
-            [case_id, seq, kind, actor, at, status, json.dumps(data), prev, digest],
-        )
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute(
+                f"SELECT event_seq, event_hash FROM cases_case WHERE id = %s{lock}",  # noqa: S608
+                [case_id],
+            )
+            seq, prev = c.fetchone()
+            for sql, params in writes:
+                c.execute(sql, params)
+            seq += 1
+            content = json.dumps(
+                {
+                    "case": number,
+                    "seq": seq,
+                    "kind": kind,
+                    "actor": actor,
+                    "at": at.isoformat(),
+                    "status": status,
+                    "data": data,
+                    "key": "",
+                },
+                sort_keys=True,
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            digest = hashlib.sha256((prev + content).encode()).hexdigest()
+            c.execute(
+                "INSERT INTO cases_caseevent (case_id, seq, kind, actor_id, at, status_after,"
+                " data, key, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,'',%s,%s)",
+                [case_id, seq, kind, actor, at, status, json.dumps(data), prev, digest],
+            )
+            c.execute(
+                "UPDATE cases_case SET status=%s, event_seq=%s, event_hash=%s WHERE id=%s",
+                [status, seq, digest, case_id],
+            )
 
+    new_task = (
+        "INSERT INTO cases_task (case_id, kind, department_id, role, status, created_at, due_at,"
+        " outcome, opinion) VALUES (%s,%s,%s,%s,'open',%s,%s,'','')"
+    )
+    done = "UPDATE cases_task SET status='done', assignee_id=%s, done_at=%s, outcome=%s"
     t0 = time.perf_counter()
     for i in range(n):
         now = start + timedelta(seconds=i)
         number = f"RAW-{i:06d}"
+        clerk, reviewer, approver = p["clerk"].pk, p["reviewer"].pk, p["approver"].pk
         with transaction.atomic(), connection.cursor() as c:
             c.execute(
                 "INSERT INTO cases_case (number, query_code, item_id, department_id,"
                 " applicant_id, channel, filed_by_id, centre_id, region_id, status,"
                 " resume_status, form_data, created_at, limit_days, extension_days,"
-                " due_provisional, halved) VALUES (%s,'ABCDEFGH',%s,%s,%s,'window',%s,%s,%s,"
-                "'draft','','{}',%s,0,0,%s,%s) RETURNING id",
+                " due_provisional, halved, event_seq, event_hash) VALUES (%s,'ABCDEFGH',%s,%s,"
+                "%s,'window',%s,%s,%s,'draft','','{}',%s,0,0,%s,%s,0,%s) RETURNING id",
                 [
                     number,
                     item.pk,
                     dept["scjgj"],
                     applicant.pk,
-                    p["clerk"].pk,
+                    clerk,
                     centre.pk,
                     centre.region_id,
                     now,
                     False,
                     False,
+                    "0" * 64,
                 ],
             )
             case_id = c.fetchone()[0]
@@ -255,72 +279,132 @@ def run_raw(n: int, world, start: datetime, postgres: bool) -> float:  # type: i
                     " \"order\", state, note) VALUES (%s,%s,%s,%s,%s,'missing','')",
                     [case_id, name, True, False, order],
                 )
-            event(c, case_id, number, "created", p["clerk"].pk, now, "draft", {})
-        with transaction.atomic(), connection.cursor() as c:
-            c.execute(f"SELECT id FROM cases_case WHERE id = %s{lock}", [case_id])  # noqa: S608
-            c.execute("UPDATE cases_casematerial SET state='provided' WHERE case_id=%s", [case_id])
-            event(c, case_id, number, "materials_checked", p["clerk"].pk, now, "draft", {})
-        with transaction.atomic(), connection.cursor() as c:
-            c.execute(f"SELECT id FROM cases_case WHERE id = %s{lock}", [case_id])  # noqa: S608
-            c.execute(
-                "UPDATE cases_case SET status='accepted', accepted_at=%s, received_at=%s,"
-                " limit_days=10, due_at=%s WHERE id=%s",
-                [now, now, now, case_id],
+        move(case_id, number, "created", clerk, now, "draft", {}, [])
+        move(
+            case_id,
+            number,
+            "materials_checked",
+            clerk,
+            now,
+            "draft",
+            {},
+            [("UPDATE cases_casematerial SET state='provided' WHERE case_id=%s", [case_id])],
+        )
+        tasks = [
+            (
+                "INSERT INTO cases_task (case_id, kind, department_id, role, status, created_at,"
+                " due_at, outcome, opinion) VALUES (%s,%s,%s,'reviewer','open',%s,%s,'','')",
+                [case_id, kind, dept[d], now, now],
             )
-            for kind, d in [("review", "scjgj"), ("opinion", "wjj"), ("opinion", "zjj")]:
-                c.execute(
-                    "INSERT INTO cases_task (case_id, kind, department_id, role, status,"
-                    " created_at, due_at, outcome, opinion) VALUES (%s,%s,%s,'reviewer',"
-                    "'open',%s,%s,'','')",
-                    [case_id, kind, dept[d], now, now],
-                )
-            event(c, case_id, number, "accepted", p["clerk"].pk, now, "accepted", {})
-        for kind, d, actor, status in [
-            ("review", "scjgj", "reviewer", "under_decision"),
-            ("opinion", "wjj", "co1", "under_decision"),
-            ("opinion", "zjj", "co2", "under_decision"),
-        ]:
-            with transaction.atomic(), connection.cursor() as c:
-                c.execute(
-                    f"SELECT id FROM cases_case WHERE id = %s{lock}",  # noqa: S608
-                    [case_id],
-                )
-                c.execute(
-                    "UPDATE cases_task SET status='done', assignee_id=%s, done_at=%s,"
-                    " outcome='agree', opinion='同意' WHERE case_id=%s AND kind=%s AND"
-                    " department_id=%s",
-                    [p[actor].pk, now, case_id, kind, dept[d]],
-                )
-                if kind == "review":
-                    c.execute(
-                        "UPDATE cases_case SET status='under_decision' WHERE id=%s", [case_id]
+            for kind, d in [("review", "scjgj"), ("opinion", "wjj"), ("opinion", "zjj")]
+        ]
+        move(
+            case_id,
+            number,
+            "accepted",
+            clerk,
+            now,
+            "accepted",
+            {},
+            [
+                (
+                    "UPDATE cases_case SET accepted_at=%s, received_at=%s, limit_days=10, due_at=%s"
+                    " WHERE id=%s",
+                    [now, now, now, case_id],
+                ),
+                *tasks,
+            ],
+        )
+        move(
+            case_id,
+            number,
+            "reviewed",
+            reviewer,
+            now,
+            "under_decision",
+            {"opinion": "同意"},
+            [
+                (
+                    done + ", opinion='同意' WHERE case_id=%s AND kind='review'",
+                    [reviewer, now, "grant", case_id],
+                ),
+                (new_task, [case_id, "decide", dept["scjgj"], "approver", now, now]),
+            ],
+        )
+        for d, actor in [("wjj", p["co1"].pk), ("zjj", p["co2"].pk)]:
+            move(
+                case_id,
+                number,
+                "opinion_given",
+                actor,
+                now,
+                "under_decision",
+                {"opinion": "同意"},
+                [
+                    (
+                        "UPDATE cases_task SET status='done', assignee_id=%s, done_at=%s,"
+                        " outcome='agree', opinion='同意' WHERE case_id=%s AND kind='opinion' AND"
+                        " department_id=%s",
+                        [actor, now, case_id, dept[d]],
                     )
-                    c.execute(
-                        "INSERT INTO cases_task (case_id, kind, department_id, role,"
-                        " status, created_at, due_at, outcome, opinion) VALUES (%s,"
-                        "'decide',%s,'approver','open',%s,%s,'','')",
-                        [case_id, dept["scjgj"], now, now],
-                    )
-                event(c, case_id, number, kind, p[actor].pk, now, status, {"opinion": "同意"})
-        for kind, status in [
-            ("granted", "granted"),
-            ("certificate_issued", "granted"),
-            ("completed", "completed"),
-            ("delivered", "delivered"),
-        ]:
-            with transaction.atomic(), connection.cursor() as c:
-                c.execute(
-                    f"SELECT id FROM cases_case WHERE id = %s{lock}",  # noqa: S608
-                    [case_id],
+                ],
+            )
+        move(
+            case_id,
+            number,
+            "granted",
+            approver,
+            now,
+            "granted",
+            {},
+            [
+                (
+                    done + " WHERE case_id=%s AND kind='decide'",
+                    [approver, now, "grant", case_id],
+                ),
+                (
+                    "UPDATE cases_case SET decided_at=%s, certificate_due_at=%s WHERE id=%s",
+                    [now, now, case_id],
+                ),
+                (new_task, [case_id, "certificate", dept["scjgj"], "clerk", now, now]),
+            ],
+        )
+        move(
+            case_id,
+            number,
+            "certificate_issued",
+            clerk,
+            now,
+            "granted",
+            {},
+            [
+                (
+                    "UPDATE cases_task SET status='done', done_at=%s WHERE case_id=%s AND"
+                    " kind='certificate'",
+                    [now, case_id],
                 )
-                c.execute("UPDATE cases_case SET status=%s WHERE id=%s", [status, case_id])
-                if kind == "granted":
-                    c.execute(
-                        "UPDATE cases_task SET status='done', done_at=%s WHERE case_id=%s"
-                        " AND kind='decide'",
-                        [now, case_id],
-                    )
-                event(c, case_id, number, kind, p["approver"].pk, now, status, {})
+            ],
+        )
+        move(
+            case_id,
+            number,
+            "completed",
+            clerk,
+            now,
+            "completed",
+            {},
+            [("UPDATE cases_case SET completed_at=%s WHERE id=%s", [now, case_id])],
+        )
+        move(
+            case_id,
+            number,
+            "delivered",
+            clerk,
+            now,
+            "delivered",
+            {},
+            [("UPDATE cases_case SET delivered_at=%s WHERE id=%s", [now, case_id])],
+        )
     return time.perf_counter() - t0
 
 
