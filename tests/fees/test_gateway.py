@@ -231,3 +231,12 @@ def test_a_real_http_callback_against_the_live_server(live_server, notice):
     assert answer["case"] == notice.case.number
     notice.refresh_from_db()
     assert notice.status == FeeNotice.Status.PAID
+
+
+def test_a_gateway_payment_needs_its_transaction_number(notice):
+    from onestop.cases.errors import CaseError
+
+    with pytest.raises(CaseError, match="交易流水号"):
+        actions.record_payment(
+            notice, actor=None, now=NOW, method="gateway:nontax", amount="120.00"
+        )

@@ -160,3 +160,12 @@ def test_an_anonymous_user_is_sent_to_login(client, notice):
     response = client.get(reverse("fees:pay", args=[notice.pk]))
     assert response.status_code == 302
     assert reverse("org:login") in response["Location"]
+
+
+def test_an_exemption_prints_its_legal_reason(client, clerk, accepted_case, exempt_rule):
+    notice = actions.issue_fee_notice(accepted_case, actor=clerk, now=NOW)
+    client.force_login(clerk)
+    html = client.get(reverse("fees:notice", args=[notice.pk])).content.decode()
+    assert "依法免收。免收依据：" in html
+    assert "财税〔2017〕20号" in html
+    assert "窗口缴费" not in html  # nothing to pay, so no way to pay is offered

@@ -228,3 +228,10 @@ def test_a_day_without_fees_exports_an_empty_report(client, clerk, db):
 def test_now_is_not_used_by_the_fixture():
     # The fixture's times are fixed: NOW (09:00 Beijing) is the first of them.
     assert at(DAY, 9) == NOW
+
+
+def test_a_bad_date_falls_back_to_today_with_a_message(client, clerk, db):
+    client.force_login(clerk)
+    response = client.get(reverse("fees:reconciliation"), {"date": "2026-13-45"})
+    assert response.status_code == 200
+    assert "日期格式应为 YYYY-MM-DD" in response.content.decode()

@@ -191,7 +191,7 @@ def cancel_notice(
 # --- payments and refunds --------------------------------------------------------------------
 
 
-def _check_method(method: str, actor: User | None, case: Case) -> None:
+def _check_method(method: str, actor: User | None, case: Case, reference: str) -> None:
     if method in Payment.WINDOW_METHODS:
         _require(actor, case, (Role.CLERK,), "在窗口收费")
         return
@@ -199,6 +199,8 @@ def _check_method(method: str, actor: User | None, case: Case) -> None:
         gateway = get_gateway(method.removeprefix(Payment.GATEWAY_PREFIX))
         if gateway is None or not gateway.accepts_callbacks:
             raise CaseError("未配置该支付渠道", field="method")
+        if not reference:
+            raise CaseError("网上缴费须有支付渠道的交易流水号", field="reference")
         if actor is not None:
             _require(actor, case, (Role.CLERK,), "登记网上缴费")
         return
@@ -224,7 +226,7 @@ def record_payment(
         if earlier is None:
             raise TransitionError("该请求标识已用于本办件的其他操作")
         return earlier
-    _check_method(method, actor, case)
+    _check_method(method, actor, case, reference)
     if reference:
         # A gateway calling back again for the same transaction: already credited.
         earlier = Payment.objects.filter(method=method, reference=reference).first()

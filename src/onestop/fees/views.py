@@ -206,6 +206,7 @@ def _report(request: HttpRequest) -> tuple[ReconciliationForm, Reconciliation]:
         if not form.is_valid():
             if "department" in form.errors:
                 raise Http404("部门不存在")
+            messages.error(request, "日期格式应为 YYYY-MM-DD，已显示今天的对账。")
         else:
             day = form.cleaned_data["date"] or day
             department = form.cleaned_data["department"]
