@@ -54,6 +54,8 @@ def _lock(case: Case | int) -> Case:
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related("item", "department", "applicant", "region")
+        # The item's long texts are not needed by any move (and cost on every lock).
+        .defer("item__search_text", "item__legal_basis", "form_data")
         .get(pk=pk)
     )
 
