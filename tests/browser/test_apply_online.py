@@ -46,7 +46,7 @@ def test_an_applicant_applies_online_and_looks_the_case_up_signed_out(page, demo
     page.get_by_role("button", name="提交", exact=True).click()
     expect(page.locator("#apply-error")).to_contain_text("请按提示修改")
     expect(page.locator('[data-feedback-for="f-purpose"]')).to_have_text("查询用途不能为空")
-    assert not Case.objects.exists()
+    assert not Case.objects.filter(item__name=ITEM).exists()
 
     page.get_by_label("公民身份号码").fill("510403198503120424")
     page.get_by_label("查询用途").select_option("入职")
@@ -59,7 +59,7 @@ def test_an_applicant_applies_online_and_looks_the_case_up_signed_out(page, demo
     expect(page.locator(".alert-success")).to_contain_text("申请已提交")
     number = page.locator("#case-number").inner_text().strip()
     code = page.locator("#query-code").inner_text().strip()
-    case = Case.objects.get()
+    case = Case.objects.get(item__name=ITEM)
     assert (number, code) == (case.number, case.query_code)
     assert case.status == Case.Status.SUBMITTED
     assert case.materials.get(name="申请人居民身份证").file.content_type == "image/png"

@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 
 from onestop.api import cases, identity, workdays
 from onestop.api.auth import register_error_handlers
+from onestop.fees import api as fees_api
 
 api = NinjaAPI(
     title="OneStop API",
@@ -73,3 +74,4 @@ api.add_router("/workdays", workdays.router)
 api.add_router("/identity", identity.router)
 api.add_router("/cases", cases.router)
 api.add_router("/tasks", cases.tasks_router)
+api.add_router("/fees", fees_api.router)

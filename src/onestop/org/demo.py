@@ -10,11 +10,13 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -32,7 +34,7 @@ from onestop.org.models import (
 DATA_DIR = settings.BASE_DIR / "demo" / "data"
 # Shown by `make run` and README.md; demo accounts only exist in the embedded demo.
 DEMO_PASSWORD = "Xiqu@2026"  # noqa: S105
-ADMIN_APPS = ("org", "catalog", "workdays")
+ADMIN_APPS = ("org", "catalog", "workdays", "fees", "apitokens")
 
 
 @dataclass
@@ -49,6 +51,12 @@ class Counts:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
+
+
+@cache
+def demo_password_hash() -> str:
+    """One Argon2 hash shared by every demo account: hashing 150 passwords takes seconds."""
+    return make_password(DEMO_PASSWORD)
 
 
 def read(name: str, data_dir: Path = DATA_DIR) -> Any:
@@ -199,7 +207,7 @@ def load_staff(
         created = found is None
         user = found or User(username=row["username"])
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
         is_admin = row["role"] == Role.CENTRE_ADMIN
         values = {"first_name": row["name"], "is_staff": is_admin}
         if created or any(getattr(user, k) != v for k, v in values.items()):
@@ -228,13 +236,75 @@ def load_staff(
     return rows
 
 
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+)
+GIVEN = (
+    "建国 秀英 志强 丽华 海燕 建华 红梅 小军 玉兰 明辉 晓东 春燕 德华 俊杰 雪梅 国庆 文静 永红 "
+    "家乐 思远 国华 凤英 伟 敏 静 磊 芳 勇 娟 涛 艳 超 霞 杰 琳 鹏 婷 斌 燕 浩"
+).split()
+# Roles every department that handles items needs, so that each step of a case has someone.
+DEPARTMENT_ROLES = (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_HEAD)
+
+
+def demo_name(n: int) -> str:
+    """A plausible, deterministic Chinese name for the n-th generated person."""
+    return SURNAMES[(n * 7) % len(SURNAMES)] + GIVEN[(n * 11) % len(GIVEN)]
+
+
+def _department_window(dept: Department) -> Window | None:
+    return (
+        Window.objects.filter(departments=dept)
+        .order_by("zone__centre__level", "kind", "number")
+        .select_related("zone__centre")
+        .first()
+    )
+
+
+def load_department_staff(
+    counts: Counts,
+    regions: dict[str, Region],
+    depts: dict[str, Department],
+    data_dir: Path = DATA_DIR,
+) -> None:
+    """A clerk, reviewer, approver and head for every department with items, unless staff.json
+    names one already (username <department key>_<role>)."""
+    User = get_user_model()
+    with_items = {row["department"] for row in read("items.json", data_dir)} | {
+        d for row in read("items.json", data_dir) for d in row.get("co_departments", [])
+    }
+    n = 0
+    for key in sorted(with_items):
+        dept = depts[key]
+        for role in DEPARTMENT_ROLES:
+            n += 1
+            if StaffRole.objects.filter(role=role, department=dept).exists():
+                continue
+            username = f"{key}_{role}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, first_name=demo_name(n))
+                user.password = demo_password_hash()
+                user.save()
+                counts.add("工作人员", created=True)
+            window = _department_window(dept) if role == Role.CLERK else None
+            _upsert(
+                StaffRole,
+                counts,
+                "岗位",
+                {"user": user, "role": role, "department": dept, "region": dept.region},
+                {"window": window},
+            )
+
+
 def load_applicants(counts: Counts, regions: dict[str, Region], data_dir: Path = DATA_DIR) -> None:
     User = get_user_model()
     for row in read("applicants.json", data_dir):
         user = User.objects.filter(username=row["username"]).first()
         if user is None:
             user = User(username=row["username"], first_name=row["name"][:150])
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save()
         _upsert(
             Applicant,
@@ -263,6 +333,22 @@ def load_items(counts: Counts, *, now: datetime, data_dir: Path = DATA_DIR) -> N
             counts.add("事项", created=outcome == "created")
 
 
+def load_fee_rules(counts: Counts, data_dir: Path = DATA_DIR) -> None:
+    from onestop.fees.demo import load_demo_fee_rules
+
+    created = load_demo_fee_rules(data_dir)
+    if created:
+        counts.created["收费规则"] = created
+
+
+def load_cases(counts: Counts, *, now: datetime) -> None:
+    from onestop.cases.demo import load_demo_cases
+
+    created = load_demo_cases(now=now)
+    if created:
+        counts.created["办件"] = created
+
+
 @transaction.atomic
 def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
     counts = Counts()
@@ -270,8 +356,11 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
     depts = load_departments(counts, regions, data_dir)
     centres = load_centres(counts, regions, depts, data_dir)
     load_staff(counts, regions, depts, centres, data_dir)
+    load_department_staff(counts, regions, depts, data_dir)
     load_applicants(counts, regions, data_dir)
     load_items(counts, now=now, data_dir=data_dir)
+    load_fee_rules(counts, data_dir=data_dir)
+    load_cases(counts, now=now)
     return counts
 
 
