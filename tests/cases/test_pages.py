@@ -184,3 +184,33 @@ def test_the_window_completes_an_instant_item_on_the_spot(
         "granted",
         "completed",
     ]
+
+
+def test_the_department_head_reassigns_a_claimed_review(
+    client, new_case, clerk, reviewer, head, district, dept_a, travel
+):
+    from onestop.org.models import Role
+    from tests.conftest import make_staff
+
+    colleague = make_staff("reviewer_a2", Role.REVIEWER, district, dept_a)
+    case = new_case()
+    provide_all(case)
+    actions.accept_case(case, actor=clerk, now=NOW)
+    review = Task.objects.get(case=case, kind="review")
+    actions.claim_task(review, actor=reviewer, now=NOW)
+    client.force_login(head)
+    page = client.get(f"/staff/cases/{case.pk}/")
+    assert [u.username for u in page.context["reassign"][review.pk]] == ["reviewer_a2"]
+    client.post(f"/staff/cases/tasks/{review.pk}/do/reassign/", {"to": colleague.pk})
+    review.refresh_from_db()
+    assert review.assignee == colleague
+    # A reviewer cannot reassign, and the clerk cannot even see the task.
+    client.force_login(reviewer)
+    client.post(f"/staff/cases/tasks/{review.pk}/do/reassign/", {"to": reviewer.pk})
+    review.refresh_from_db()
+    assert review.assignee == colleague
+    client.force_login(clerk)
+    assert (
+        client.post(f"/staff/cases/tasks/{review.pk}/do/reassign/", {"to": clerk.pk}).status_code
+        == 404
+    )

@@ -81,7 +81,14 @@ def tasks_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Task]:
 
 
 def get_task_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Task:
-    task = tasks_for_user(user).select_related("case", "department").filter(pk=pk).first()
+    """A task the user works on, or one of their department's if they head it (to reassign)."""
+    qs = tasks_for_user(user)
+    for role in staff_roles_of(user):
+        if role.role == Role.DEPARTMENT_HEAD and role.department_id:
+            qs = qs | Task.objects.filter(
+                Q(department_id=role.department_id) & role.region.subtree_q("case__region")
+            )
+    task = qs.select_related("case", "department").filter(pk=pk).first()
     if task is None:
         raise Http404("任务不存在")
     return task

@@ -37,7 +37,7 @@ from onestop.documents.actions import REVOKERS
 from onestop.documents.queries import certificate_of
 from onestop.documents.render import available_notices
 from onestop.lib.identity import check_id_number, mask_id_number
-from onestop.org.models import Applicant, Centre, Role
+from onestop.org.models import Applicant, Centre, Role, StaffRole
 from onestop.org.queries import is_staff_member, staff_roles_of
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
@@ -199,6 +199,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "materials": materials,
             "task_rows": _task_rows(case, tasks, now),
             "my_tasks": my_tasks,
+            "reassign": _reassign_choices(case, user, tasks),
             "opinions": [t for t in tasks if t.kind == Task.Kind.OPINION],
             "timeline": _timeline(case, events),
             "allowed": allowed_moves(case, user),
@@ -365,11 +366,15 @@ def task_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         "extension": lambda: actions.decide_extension(
             task, actor=user, now=now, approve=post.get("approve") == "yes", key=key
         ),
+        "reassign": lambda: actions.reassign_task(
+            task, to=_colleague(post.get("to", "")), actor=user, now=now, key=key
+        ),
     }
     handler = handlers.get(move)
     if handler is None:
         raise Http404("没有这个操作")
     labels = {
+        "reassign": "改派",
         "claim": "认领",
         "release": "退回",
         "opinion": "提交会签意见",
@@ -378,6 +383,30 @@ def task_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         "extension": "审批延期",
     }
     return _run(request, task.case_id, handler, f"已{labels[move]}")
+
+
+def _colleague(raw: str) -> User:
+    """The user a task is reassigned to; reassign_task checks that they hold the role."""
+    user = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if user is None:
+        raise CaseError("请选择改派对象", field="to")
+    return user
+
+
+def _reassign_choices(case: Case, user: User, tasks: list[Task]) -> dict[int, list[User]]:
+    """For a department head: open tasks of their department and who could take each."""
+    heads = {r.department_id for r in staff_roles_of(user) if r.role == Role.DEPARTMENT_HEAD}
+    choices: dict[int, list[User]] = {}
+    for t in tasks:
+        if t.department_id in heads and t.status in Task.OPEN_STATES:
+            choices[t.pk] = [
+                r.user
+                for r in StaffRole.objects.filter(
+                    department_id=t.department_id, role=t.role
+                ).select_related("user", "region")
+                if case.region.path.startswith(r.region.path) and r.user_id != t.assignee_id
+            ]
+    return choices
 
 
 # --- the window: acceptance screen -----------------------------------------------------------
