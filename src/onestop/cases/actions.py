@@ -23,7 +23,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from onestop.cases import workflow
 from onestop.cases.audit import mark_changed, record_event
@@ -187,17 +187,15 @@ def centre_code(centre: Centre) -> str:
 def next_case_number(centre: Centre, day: date) -> str:
     """XQ-style readable number: <centre code>-<YYYYMMDD>-<sequence of the day>."""
     prefix = f"{centre_code(centre)}-{day:%Y%m%d}"
-    seq = CaseSequence.objects.select_for_update().filter(prefix=prefix).first()
-    if seq is None:
+    # The UPDATE takes the row lock: concurrent requests get consecutive numbers.
+    if not CaseSequence.objects.filter(prefix=prefix).update(last=F("last") + 1):
         try:
             with transaction.atomic():
-                seq = CaseSequence.objects.create(prefix=prefix, last=0)
+                CaseSequence.objects.create(prefix=prefix, last=1)
         except IntegrityError:  # another request created it first
-            seq = CaseSequence.objects.select_for_update().get(prefix=prefix)
-        seq = CaseSequence.objects.select_for_update().get(pk=seq.pk)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{prefix}-{seq.last:04d}"
+            CaseSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
+    last = CaseSequence.objects.values_list("last", flat=True).get(prefix=prefix)
+    return f"{prefix}-{last:04d}"
 
 
 def new_query_code() -> str:
@@ -420,21 +418,43 @@ def supply_materials(case: Case, *, actor: User, now: datetime, key: str = "") -
 # --- acceptance ------------------------------------------------------------------------------
 
 
-def _start_clock(case: Case, accepted_at: datetime, now: datetime) -> None:
-    """Acceptance: the limit starts (the day of acceptance is not counted)."""
+def _start_clock(case: Case, accepted_at: datetime, now: datetime) -> list[tuple[date, date]]:
+    """Acceptance: the limit starts (the day of acceptance is not counted); returns the stops."""
     case.accepted_at = accepted_at
     case.limit_days = _limit(case)
-    _recompute_due(case, local_date(now))
+    stops = _stops(case, local_date(now))
+    due = workdays.due_date(local_date(accepted_at), case.limit_days + case.extension_days, stops)
+    case.due_at, case.due_provisional = due.end_at(), due.provisional
+    return stops
 
 
-def _open_review(case: Case, now: datetime) -> None:
+def _open_review(case: Case, now: datetime, stops: list[tuple[date, date]]) -> None:
+    """The lead review and every co-department's opinion task, opened at once (one INSERT)."""
     accepted_day = local_date(case.accepted_at or now)
-    review_due = workdays.due_date(accepted_day, _review_days(case), _stops(case, accepted_day))
-    _new_task(
-        case, Task.Kind.REVIEW, case.department, Role.REVIEWER, now=now, due_at=review_due.end_at()
+    due = workdays.due_date(accepted_day, _review_days(case), stops).end_at()
+    Task.objects.bulk_create(
+        [
+            Task(
+                case=case,
+                kind=Task.Kind.REVIEW,
+                department=case.department,
+                role=Role.REVIEWER,
+                created_at=now,
+                due_at=due,
+            )
+        ]
+        + [
+            Task(
+                case=case,
+                kind=Task.Kind.OPINION,
+                department=dept,
+                role=Role.REVIEWER,
+                created_at=now,
+                due_at=due,
+            )
+            for dept in case.item.co_departments.all()
+        ]
     )
-    for dept in case.item.co_departments.all():
-        _new_task(case, Task.Kind.OPINION, dept, Role.REVIEWER, now=now, due_at=review_due.end_at())
 
 
 def _check_materials_for_acceptance(case: Case, tolerated: Sequence[str]) -> list[str]:
@@ -470,12 +490,12 @@ def accept_case(
         raise CaseError("不能受理：" + "；".join(problems), field="materials")
     if case.received_at is None:
         case.received_at = now
-    _start_clock(case, now, now)
+    stops = _start_clock(case, now, now)
     _set_status(
         case, S.ACCEPTED, "received_at", "accepted_at", "limit_days", "due_at", "due_provisional"
     )
     _close_tasks(case, now, [Task.Kind.PRE_REVIEW])
-    _open_review(case, now)
+    _open_review(case, now, stops)
     record_event(
         case,
         "accepted",
@@ -507,10 +527,10 @@ def deem_accepted(case: Case, *, now: datetime) -> Case | None:
     ):
         return None
     _check_materials_for_acceptance(case, [m.name for m in case.materials.all() if m.tolerance])
-    _start_clock(case, case.received_at, now)
+    stops = _start_clock(case, case.received_at, now)
     _set_status(case, S.ACCEPTED, "accepted_at", "limit_days", "due_at", "due_provisional")
     _close_tasks(case, now, [Task.Kind.PRE_REVIEW])
-    _open_review(case, now)
+    _open_review(case, now, stops)
     record_event(
         case,
         "deemed_accepted",
@@ -614,14 +634,15 @@ def _take(task: Task, case: Case, actor: User, now: datetime, *, finishing: bool
         raise TransitionError(f"该任务已{task.get_status_display()}")
     if task.status == Task.Status.OPEN:
         task.status, task.assignee, task.claimed_at = Task.Status.CLAIMED, actor, now
-        task.save(update_fields=["status", "assignee", "claimed_at"])
-        if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED and not finishing:
-            _set_status(case, S.UNDER_REVIEW)
+        if not finishing:  # a task finished at once is written once, by _finish
+            task.save(update_fields=["status", "assignee", "claimed_at"])
+            if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED:
+                _set_status(case, S.UNDER_REVIEW)
 
 
 def _finish(task: Task, now: datetime, outcome: str, opinion: str) -> None:
     task.status, task.done_at, task.outcome, task.opinion = Task.Status.DONE, now, outcome, opinion
-    task.save(update_fields=["status", "done_at", "outcome", "opinion"])
+    task.save(update_fields=["status", "done_at", "outcome", "opinion", "assignee", "claimed_at"])
 
 
 @transaction.atomic
@@ -694,7 +715,7 @@ def give_opinion(
     check_move(case, "give_opinion", None)
     if not opinion.strip():
         raise CaseError("请填写会签意见", field="opinion")
-    _take(task, case, actor, now)
+    _take(task, case, actor, now, finishing=True)
     _finish(task, now, "agree" if agree else "disagree", opinion.strip())
     record_event(
         case,
@@ -759,9 +780,8 @@ def decide_case(
         raise TransitionError(f"尚有部门未出具会签意见：{names}")
     if not grant and not reasons.strip():
         raise CaseError("不予许可须说明理由", field="reasons")
-    if _open_tasks(case, Task.Kind.EXTENSION).exists():
-        _close_tasks(case, now, [Task.Kind.EXTENSION])
-    _take(task, case, actor, now)
+    _close_tasks(case, now, [Task.Kind.EXTENSION])
+    _take(task, case, actor, now, finishing=True)
     _finish(task, now, "grant" if grant else "refuse", reasons.strip())
     case.decided_at = now
     if grant:
@@ -840,7 +860,7 @@ def decide_extension(
     _check_task_actor(task, case, actor)
     check_move(case, "decide_extension", None)
     reason = task.opinion
-    _take(task, case, actor, now)
+    _take(task, case, actor, now, finishing=True)
     _finish(task, now, "approved" if approve else "refused", reason)
     if approve:
         case.extension_days = EXTENSION_DAYS
@@ -1029,14 +1049,9 @@ def record_materials_checked(
         raise NotAllowed("只有本部门窗口受理员可以核验材料")
     if case.status not in (S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED):
         raise TransitionError(f"办件当前状态为“{case.get_status_display()}”，不能核验材料")
-    wanted = set(names)
-    checked = []
-    for m in case.materials.all():
-        if m.name in wanted and m.state != CaseMaterial.State.PROVIDED:
-            m.state = CaseMaterial.State.PROVIDED
-            m.note = "窗口核验纸质材料"
-            m.save(update_fields=["state", "note"])
-            checked.append(m.name)
+    pending = case.materials.filter(name__in=set(names)).exclude(state=CaseMaterial.State.PROVIDED)
+    checked = sorted(pending.values_list("name", flat=True))
+    pending.update(state=CaseMaterial.State.PROVIDED, note="窗口核验纸质材料")
     record_event(case, "materials_checked", actor=actor, now=now, key=key, data={"names": checked})
     return case
 
