@@ -184,17 +184,24 @@ def centre_code(centre: Centre) -> str:
     return code
 
 
+def next_in_sequence(model: Any, prefix: str) -> int:
+    """The next number of a named counter row (model with `prefix` and `last`).
+
+    The UPDATE takes the row lock, so concurrent requests get consecutive numbers; the first
+    request of a new prefix creates the row (a racing second one falls back to the UPDATE)."""
+    if not model.objects.filter(prefix=prefix).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                model.objects.create(prefix=prefix, last=1)
+        except IntegrityError:
+            model.objects.filter(prefix=prefix).update(last=F("last") + 1)
+    return int(model.objects.values_list("last", flat=True).get(prefix=prefix))
+
+
 def next_case_number(centre: Centre, day: date) -> str:
     """XQ-style readable number: <centre code>-<YYYYMMDD>-<sequence of the day>."""
     prefix = f"{centre_code(centre)}-{day:%Y%m%d}"
-    # The UPDATE takes the row lock: concurrent requests get consecutive numbers.
-    if not CaseSequence.objects.filter(prefix=prefix).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseSequence.objects.create(prefix=prefix, last=1)
-        except IntegrityError:  # another request created it first
-            CaseSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
-    last = CaseSequence.objects.values_list("last", flat=True).get(prefix=prefix)
+    last = next_in_sequence(CaseSequence, prefix)
     return f"{prefix}-{last:04d}"
 
 

@@ -11,11 +11,18 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 
-from onestop.cases.actions import _already_done, _holds, _lock, centre_code, check_move
+from onestop.cases.actions import (
+    _already_done,
+    _holds,
+    _lock,
+    centre_code,
+    check_move,
+    next_in_sequence,
+)
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, Task
@@ -34,17 +41,7 @@ REVOKERS = (Role.DEPARTMENT_HEAD, Role.APPROVER)
 def next_certificate_number(case: Case, day: date) -> str:
     """<centre code>-<DEPARTMENT KEY>-<year>-<sequence>, e.g. 510403-SCJGJ-2026-00001."""
     prefix = f"{centre_code(case.centre)}-{case.department.key.upper()}-{day.year}"
-    seq = DocumentSequence.objects.select_for_update().filter(prefix=prefix).first()
-    if seq is None:
-        try:
-            with transaction.atomic():
-                DocumentSequence.objects.create(prefix=prefix, last=0)
-        except IntegrityError:  # another request created it first
-            pass
-        seq = DocumentSequence.objects.select_for_update().get(prefix=prefix)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{prefix}-{seq.last:05d}"
+    return f"{prefix}-{next_in_sequence(DocumentSequence, prefix):05d}"
 
 
 def mask_holder_id(applicant: Applicant) -> str:

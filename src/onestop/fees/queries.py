@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Q, QuerySet, When
 from django.http import Http404
 
 from onestop.cases.models import Case
@@ -34,9 +35,8 @@ def rule_for_item(code: str) -> FeeRule | None:
 
 def latest_notice(case: Case) -> FeeNotice | None:
     """The case's live notice, else its latest one (refunded or cancelled), else None."""
-    notices = FeeNotice.objects.filter(case=case)
-    live = notices.filter(status__in=FeeNotice.ACTIVE).first()
-    return live or notices.order_by("-issued_at", "-pk").first()
+    live_first = DbCase(When(status__in=FeeNotice.ACTIVE, then=0), default=1)
+    return FeeNotice.objects.filter(case=case).order_by(live_first, "-issued_at", "-pk").first()
 
 
 def expected_fee(case: Case) -> Fee | None:
