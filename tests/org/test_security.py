@@ -110,3 +110,32 @@ def test_server_errors_show_no_stack_trace(rf):
     assert response.status_code == 500
     assert "系统繁忙" in body
     assert "Traceback" not in body
+
+
+def test_uploads_go_to_an_s3_bucket_when_one_is_configured(tmp_path):
+    code = (
+        "import json, onestop.settings as s; d = s.STORAGES['default'];"
+        "print(json.dumps({'backend': d['BACKEND'], 'bucket': d.get('OPTIONS', {}).get('bucket_name'),"
+        " 'acl': d.get('OPTIONS', {}).get('default_acl')}))"
+    )
+    env = {
+        "ONESTOP_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT / "src"),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    local = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(local.stdout)["backend"].endswith("FileSystemStorage")
+    s3 = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "S3_BUCKET": "xiqu-materials", "S3_ENDPOINT_URL": "http://127.0.0.1:9000"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(s3.stdout) == {
+        "backend": "storages.backends.s3.S3Storage",
+        "bucket": "xiqu-materials",
+        "acl": "private",
+    }
