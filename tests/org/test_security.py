@@ -115,8 +115,9 @@ def test_server_errors_show_no_stack_trace(rf):
 def test_uploads_go_to_an_s3_bucket_when_one_is_configured(tmp_path):
     code = (
         "import json, onestop.settings as s; d = s.STORAGES['default'];"
-        "print(json.dumps({'backend': d['BACKEND'], 'bucket': d.get('OPTIONS', {}).get('bucket_name'),"
-        " 'acl': d.get('OPTIONS', {}).get('default_acl')}))"
+        "o = d.get('OPTIONS', {});"
+        "print(json.dumps({'backend': d['BACKEND'], 'bucket': o.get('bucket_name'),"
+        " 'acl': o.get('default_acl')}))"
     )
     env = {
         "ONESTOP_VAR_DIR": str(tmp_path),
