@@ -1,12 +1,16 @@
 """Schemas of the case and task API — what goes in and what comes out, documented in the
 OpenAPI description (field descriptions in Chinese) — and how a case is shown in them."""
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.models import User
-from ninja import Field, Schema
+from django.http import Http404, HttpRequest
+from ninja import Field, Schema, Status
 
+from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, Task
 from onestop.lib.identity import mask_credit_code, mask_id_number
@@ -356,3 +360,18 @@ def progress_out(case: Case) -> ProgressOut:
         completed_at=case.completed_at,
         delivered_at=case.delivered_at,
     )
+
+
+def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer the cases app's errors and out-of-scope fetches as JSON errors."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except CaseError as exc:
+            return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
+        except Http404 as exc:
+            return Status(404, ErrorOut(code="not_found", message=str(exc) or "不存在"))
+
+    return wrapper

@@ -9,7 +9,6 @@ same key on the same case does nothing the second time and answers 200 with the 
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import wraps
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
@@ -53,6 +52,7 @@ from onestop.api.case_schemas import (
     case_fields,
     case_out,
     display_name,
+    domain_errors,
     event_out,
     masked_form,
     material_out,
@@ -93,21 +93,6 @@ IdempotencyKey = Annotated[
 
 
 # --- errors ----------------------------------------------------------------------------------
-
-
-def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer the cases app's errors and out-of-scope fetches as JSON errors."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except CaseError as exc:
-            return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
-        except Http404 as exc:
-            return Status(404, ErrorOut(code="not_found", message=str(exc) or "不存在"))
-
-    return wrapper
 
 
 # --- scoped fetches and the shapes they are shown in -----------------------------------------

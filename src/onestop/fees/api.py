@@ -4,13 +4,12 @@ Mounted by the API module at /api/v1/fees (`api.add_router("/fees", fees.api.rou
 Amounts are strings of yuan with two places ("120.00"), never JSON numbers, so that no client
 turns them into floats. Out-of-scope ids are 404, domain errors 403/409/422, all as
 `{"code", "message", "field"}`; every POST takes an optional `Idempotency-Key` header.
+
+No `from __future__ import annotations` here: the views are wrapped by the shared
+`domain_errors`, and ninja resolves string annotations against the wrapper's module.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -19,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as params
 
 from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, ErrorOut
+from onestop.api.case_schemas import ERRORS, domain_errors
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.fees import actions
 from onestop.fees.models import FeeNotice, Payment, Refund
@@ -129,19 +128,6 @@ class ReconciliationOut(Schema):
 class ReconciliationQuery(Schema):
     date: dt.date | None = Field(default=None, description="对账日期（北京时间），默认今天")
     department: int | None = Field(default=None, description="部门 id，默认全部可见部门")
-
-
-def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except CaseError as exc:
-            return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
-        except Http404 as exc:
-            return Status(404, ErrorOut(code="not_found", message=str(exc) or "不存在"))
-
-    return wrapper
 
 
 def payment_out(p: Payment) -> PaymentOut:
