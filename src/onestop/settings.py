@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "onestop.fees",
     "onestop.documents",
     "onestop.apitokens",
+    "onestop.notify",
+    "onestop.supervision",
+    "onestop.evaluation",
     "onestop.portal",
     "onestop.staff",
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("staff/fees/", include("onestop.fees.urls")),
     path("documents/", include("onestop.documents.urls")),
     path("files/", include("onestop.cases.file_urls")),
+    path("staff/supervision/", include("onestop.supervision.urls")),
+    path("evaluation/", include("onestop.evaluation.urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]
