@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include("onestop.documents.urls")),
     path("files/", include("onestop.cases.file_urls")),
     path("staff/supervision/", include("onestop.supervision.urls")),
+    path("staff/dashboard/", include("onestop.supervision.dashboard_urls")),
     path("evaluation/", include("onestop.evaluation.urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
