@@ -22,9 +22,17 @@ def _deemed_acceptance(now: datetime) -> int:
     return sweep_deemed_acceptance(now=now)
 
 
+def _supervision(now: datetime) -> dict[str, int]:
+    from onestop.supervision.sweep import sweep_supervision
+
+    return sweep_supervision(now)
+
+
 JOBS: list[Job] = [
     # Art. 32: submitted applications with no supplement notice after 5 working days.
     Job("sweep_deemed_acceptance", 300, _deemed_acceptance),
+    # Alerts once per light crossing, and violations found in the audit trail.
+    Job("sweep_supervision", 300, _supervision),
 ]
 
 
