@@ -1,0 +1,234 @@
+"""好差评 pages: the applicant's rating page, the SMS link, the window's pad, the department's
+rectifications, and the public statistics. Views are thin: fetch in scope, call one action,
+show a domain error as a Chinese message."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from onestop.cases.errors import CaseError
+from onestop.cases.lights import LABELS, light
+from onestop.cases.models import Case, CaseEvent
+from onestop.cases.queries import get_case_for_user
+from onestop.evaluation import actions
+from onestop.evaluation.models import TAGS, Rating, Rectification, Score
+from onestop.evaluation.queries import (
+    department_stats,
+    get_rectification_for_user,
+    rectifications_for_user,
+)
+from onestop.org.models import Role
+from onestop.org.queries import has_role, is_staff_member
+from onestop.workdays import queries as workdays
+from onestop.workdays.calendar import local_date
+
+SCORES = [(s.value, s.label) for s in Score]  # 5 … 1
+
+
+def _form_context(case: Case, rating: Rating | None) -> dict[str, Any]:
+    return {
+        "case": case,
+        "rating": rating,
+        "scores": SCORES,
+        "tags": TAGS,
+        "can_rate": rating is None and case.status in actions.RATEABLE,
+        "can_rerate": rating is not None and actions.can_rerate(rating),
+    }
+
+
+def _rating_of(case: Case) -> Rating | None:
+    return Rating.objects.filter(case=case).select_related("rectification").first()
+
+
+def _submit(request: HttpRequest, case: Case, *, actor: User | None, channel: str) -> bool:
+    """Rate (or re-rate) from the posted form; True when saved."""
+    now = timezone.now()
+    score = request.POST.get("score", "")
+    comment = request.POST.get("comment", "")[:1000]
+    key = request.POST.get("key", "")[:64]
+    rating = _rating_of(case)
+    try:
+        if rating is not None and actions.can_rerate(rating):
+            actions.rerate(
+                case, actor=actor, now=now, score=cast(int, score), comment=comment, key=key
+            )
+            messages.success(request, "感谢您的再评价")
+        else:
+            actions.rate_case(
+                case,
+                actor=actor,
+                now=now,
+                score=cast(int, score),
+                comment=comment,
+                tags=request.POST.getlist("tags"),
+                channel=channel,
+                key=key,
+            )
+            messages.success(request, "感谢您的评价")
+    except CaseError as e:
+        messages.error(request, e.message)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant rates their own finished case (from 我的办件)."""
+    user = cast(User, request.user)
+    case = get_case_for_user(user, pk)
+    if case.applicant.user_id != user.pk:
+        raise Http404("办件不存在")
+    if request.method == "POST" and _submit(
+        request, case, actor=user, channel=Rating.Channel.PORTAL
+    ):
+        return redirect("evaluation:rate", pk=case.pk)
+    ctx = _form_context(case, _rating_of(case))
+    return render(request, "evaluation/rate.html", ctx, status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def rate_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link in the SMS notice: no sign-in, valid for 30 days."""
+    case = actions.case_from_token(token)
+    if case is None:
+        return render(request, "evaluation/link_invalid.html", status=404)
+    if request.method == "POST" and _submit(
+        request, case, actor=None, channel=Rating.Channel.SMS_LINK
+    ):
+        return redirect("evaluation:rate_link", token=token)
+    ctx = _form_context(case, _rating_of(case))
+    ctx["link"] = True
+    return render(request, "evaluation/rate.html", ctx)
+
+
+def _clerk(request: HttpRequest) -> User:
+    user = cast(User, request.user)
+    if not has_role(user, Role.CLERK):
+        raise Http404("页面不存在")
+    return user
+
+
+def _pad_case(clerk: User, now: datetime) -> Case | None:
+    """The case this clerk finished most recently today, not yet rated."""
+    event = (
+        CaseEvent.objects.filter(
+            actor=clerk,
+            kind__in=["completed", "delivered", "not_accepted"],
+            at__gte=now - timedelta(hours=24),
+            case__rating__isnull=True,
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    case = Case.objects.select_related("item", "department", "applicant").get(pk=event.case_id)
+    if local_date(event.at) != local_date(now) or case.status not in actions.RATEABLE:
+        return None
+    return case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pad(request: HttpRequest) -> HttpResponse:
+    """The window's evaluation pad: the applicant taps a score for the case just finished."""
+    clerk = _clerk(request)
+    if request.method == "POST":
+        try:
+            pk = int(request.POST.get("case", ""))
+        except ValueError:
+            raise Http404("办件不存在") from None
+        case = get_case_for_user(clerk, pk)
+        _submit(request, case, actor=clerk, channel=Rating.Channel.PAD)
+        return redirect("evaluation:pad")
+    ctx: dict[str, Any] = {
+        "case": _pad_case(clerk, timezone.now()),
+        "scores": SCORES,
+        "tags": TAGS,
+        "pad": True,
+    }
+    return render(request, "evaluation/pad.html", ctx)
+
+
+def _staff(request: HttpRequest) -> User:
+    user = cast(User, request.user)
+    if not is_staff_member(user):
+        raise Http404("页面不存在")
+    return user
+
+
+@login_required
+@require_GET
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    """差评整改 of my department(s), open ones first, with due lights."""
+    user = _staff(request)
+    now = timezone.now()
+    cal = workdays.calendar()
+    rows = list(
+        rectifications_for_user(user)
+        .select_related("case", "case__item", "department", "rating")
+        .order_by("closed_at", "due_at", "pk")[:300]
+    )
+    rows.sort(key=lambda r: (r.status == Rectification.Status.CLOSED, r.due_at))
+    for r in rows:
+        r.light = None if r.closed_at else light(r.opened_at, r.due_at, now, cal)  # type: ignore[attr-defined]
+        r.light_label = LABELS.get(r.light or "", "")  # type: ignore[attr-defined]
+    return render(request, "evaluation/rectification_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request)
+    rect = get_rectification_for_user(user, pk)
+    if request.method == "POST":
+        now = timezone.now()
+        key = request.POST.get("key", "")[:64]
+        try:
+            if request.POST.get("action") == "close":
+                actions.close_rectification(
+                    rect, actor=user, now=now, measure=request.POST.get("measure", ""), key=key
+                )
+                messages.success(request, "整改已办结")
+            else:
+                actions.record_followup(
+                    rect,
+                    actor=user,
+                    now=now,
+                    contact_note=request.POST.get("contact_note", ""),
+                    measure=request.POST.get("measure", ""),
+                    key=key,
+                )
+                messages.success(request, "已记录核实回访情况")
+        except CaseError as e:
+            messages.error(request, e.message)
+        return redirect("evaluation:rectification", pk=rect.pk)
+    now = timezone.now()
+    rect_light = None if rect.closed_at else light(rect.opened_at, rect.due_at, now)
+    return render(
+        request,
+        "evaluation/rectification_detail.html",
+        {"rect": rect, "rating": rect.rating, "light": rect_light},
+    )
+
+
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    """Public statistics: per department satisfaction and follow-up of bad ratings."""
+    now = timezone.now()
+    today = local_date(now)
+    return render(
+        request,
+        "evaluation/stats.html",
+        {"rows": department_stats(now), "year": today.year, "month": today.month},
+    )
