@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from onestop.notify.jobs import deliver_notifications
+
 
 @dataclass(frozen=True)
 class Job:
@@ -33,6 +35,7 @@ JOBS: list[Job] = [
     Job("sweep_deemed_acceptance", 300, _deemed_acceptance),
     # Alerts once per light crossing, and violations found in the audit trail.
     Job("sweep_supervision", 300, _supervision),
+    Job("deliver_notifications", 60, deliver_notifications),  # the notify outbox
 ]
 
 
