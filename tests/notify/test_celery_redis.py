@@ -32,16 +32,15 @@ REDIS_HOST = os.environ.get("NOTIFY_TEST_REDIS", "redis://127.0.0.1:6379")
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def free_redis_db() -> str:
-    """A broker URL on the first empty Redis database (1–15), or skip when Redis is absent."""
+def broker_url() -> str:
+    """The Redis database of these tests (NOTIFY_TEST_REDIS_DB, default 15), or skip when no
+    Redis answers. Runs sharing it stay apart by their own queue names."""
+    url = f"{REDIS_HOST}/{os.environ.get('NOTIFY_TEST_REDIS_DB', '15')}"
     try:
-        for number in range(15, 0, -1):
-            client = redis.Redis.from_url(f"{REDIS_HOST}/{number}", socket_connect_timeout=2)
-            if client.dbsize() == 0:
-                return f"{REDIS_HOST}/{number}"
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_HOST} ({exc}); the CI machine has one")
-    pytest.skip(f"no empty database on the Redis at {REDIS_HOST}")
+        pytest.skip(f"Redis is not reachable at {url} ({exc}); the CI machine has one")
+    return url
 
 
 def worker_database_url() -> str:
@@ -55,7 +54,7 @@ def worker_database_url() -> str:
 @pytest.fixture
 def broker() -> Iterator[tuple[str, str]]:
     """(broker URL, a queue of this test's own, so that parallel runs do not share tasks)."""
-    url = free_redis_db()
+    url = broker_url()
     queue = f"onestop-test-{uuid.uuid4().hex[:12]}"
     yield url, queue
     client = redis.Redis.from_url(url)
