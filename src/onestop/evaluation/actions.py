@@ -251,6 +251,13 @@ def rate_token(case: Case) -> str:
     return signing.dumps({"case": case.pk}, salt=LINK_SALT, compress=True)
 
 
+def rate_link_path(case: Case) -> str:
+    """The path of the signed rating link, for the completion notice (SMS)."""
+    from django.urls import reverse
+
+    return reverse("evaluation:rate_link", args=[rate_token(case)])
+
+
 def case_from_token(token: str) -> Case | None:
     """The case a token names, or None if it is tampered with or expired."""
     try:
