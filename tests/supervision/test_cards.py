@@ -1,0 +1,148 @@
+"""Cards and rectifications, the supervision pages, and the region scope of supervisors."""
+
+import pytest
+
+from onestop.cases import actions as case_actions
+from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.models import Case
+from onestop.org.models import Centre, Role, Window
+from onestop.supervision import actions
+from onestop.supervision.models import Alert, Card, Violation
+from onestop.supervision.sweep import sweep_supervision
+from tests.case_fixtures import NOW, provide_all
+from tests.conftest import make_staff
+from tests.supervision.conftest import HOUR
+
+
+@pytest.fixture
+def street_supervisor(street):
+    return make_staff("supervisor_street", Role.SUPERVISOR, street, None)
+
+
+@pytest.fixture
+def street_case(item, applicant, street, clerk):
+    """A case accepted at the street's convenience centre (its region is the street)."""
+    type(item).objects.filter(pk=item.pk).update(at_street=True)
+    item.at_street = True
+    centre = Centre.objects.create(
+        key="qxp", name="清香坪街道便民服务中心", region=street, level=Centre.Level.STREET
+    )
+    case = case_actions.create_case(
+        case_actions.NewCase(
+            item=item,
+            applicant=applicant,
+            channel=Case.Channel.WINDOW,
+            centre=centre,
+            form_data={"applicant_name": "张敏"},
+        ),
+        actor=clerk,
+        now=NOW,
+    )
+    provide_all(case)
+    case_actions.accept_case(case, actor=clerk, now=NOW)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_card_flow(supervisor, head, dept_a, accepted_case):
+    case = accepted_case()
+    card = actions.issue_card(
+        actor=supervisor, now=NOW, colour="red", department=dept_a, reason="超期未办", case=case
+    )
+    assert card.rectification.status == "open"
+    with pytest.raises(TransitionError):
+        actions.close_card(card, actor=supervisor, now=NOW + HOUR)
+    with pytest.raises(NotAllowed):
+        actions.answer_card(card, actor=supervisor, now=NOW + HOUR, measure="整改")
+    with pytest.raises(CaseError):
+        actions.answer_card(card, actor=head, now=NOW + HOUR, measure=" ")
+    rect = actions.answer_card(card, actor=head, now=NOW + HOUR, measure="约谈窗口人员，限期办结")
+    assert rect.status == "answered" and rect.answered_by == head
+    with pytest.raises(NotAllowed):
+        actions.close_card(card, actor=head, now=NOW + 2 * HOUR)
+    rect = actions.close_card(card, actor=supervisor, now=NOW + 2 * HOUR, note="整改到位")
+    assert rect.status == "closed" and rect.closed_by == supervisor
+    with pytest.raises(TransitionError):
+        actions.answer_card(card, actor=head, now=NOW + 3 * HOUR, measure="再改")
+
+
+def test_only_supervisors_issue_cards_with_a_reason(supervisor, head, dept_a):
+    with pytest.raises(NotAllowed):
+        actions.issue_card(actor=head, now=NOW, colour="yellow", department=dept_a, reason="慢")
+    with pytest.raises(CaseError):
+        actions.issue_card(actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="")
+    with pytest.raises(CaseError):
+        actions.issue_card(actor=supervisor, now=NOW, colour="blue", department=dept_a, reason="慢")
+
+
+def test_the_pages_issue_answer_and_close(client, supervisor, head, dept_a, centre):
+    window = Window.objects.get(departments=dept_a)
+    client.force_login(supervisor)
+    assert client.get("/staff/supervision/").status_code == 200
+    page = client.get("/staff/supervision/cards/new/")
+    assert "亮牌" in page.content.decode()
+    response = client.post(
+        "/staff/supervision/cards/new/",
+        {
+            "colour": "yellow",
+            "department": dept_a.pk,
+            "window": window.pk,
+            "reason": "窗口人员脱岗",
+        },
+    )
+    card = Card.objects.get()
+    assert card.window == window and card.issued_by == supervisor
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/staff/supervision/cards/{card.pk}/"
+    )
+    client.force_login(head)
+    assert "窗口人员脱岗" in client.get("/staff/supervision/").content.decode()
+    client.post(f"/staff/supervision/cards/{card.pk}/answer/", {"measure": "加强考勤"})
+    client.force_login(supervisor)
+    client.post(f"/staff/supervision/cards/{card.pk}/close/", {"note": "已核实"})
+    page = client.get(f"/staff/supervision/cards/{card.pk}/").content.decode()
+    assert "加强考勤" in page and "已销号" in page
+
+
+def test_a_street_supervisor_sees_only_the_street(
+    client, street_supervisor, supervisor, street_case, accepted_case, dept_a, outsider
+):
+    district_case = accepted_case()
+    sweep_supervision(district_case.due_at + HOUR)
+    assert Alert.objects.filter(case=district_case).exists()
+    assert Alert.objects.filter(case=street_case).exists()
+    assert Violation.objects.filter(case=district_case).exists()
+
+    client.force_login(street_supervisor)
+    page = client.get("/staff/supervision/").content.decode()
+    assert street_case.number in page
+    assert district_case.number not in page
+
+    client.force_login(supervisor)
+    page = client.get("/staff/supervision/").content.decode()
+    assert street_case.number in page and district_case.number in page
+
+    # A card of the district supervisor is not the street's.
+    card = actions.issue_card(
+        actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="超期"
+    )
+    client.force_login(street_supervisor)
+    assert client.get(f"/staff/supervision/cards/{card.pk}/").status_code == 404
+    assert client.post(f"/staff/supervision/cards/{card.pk}/close/").status_code == 404
+    # Another department's reviewer sees no card at all.
+    client.force_login(outsider)
+    assert client.get(f"/staff/supervision/cards/{card.pk}/").status_code == 404
+    assert client.get("/staff/supervision/cards/new/").status_code == 404
+
+
+def test_a_card_on_a_case_out_of_scope_is_refused(client, street_supervisor, accepted_case, dept_a):
+    case = accepted_case()
+    client.force_login(street_supervisor)
+    response = client.post(
+        "/staff/supervision/cards/new/",
+        {"colour": "yellow", "department": dept_a.pk, "reason": "超期", "case": case.pk},
+    )
+    # District departments are outside a street supervisor's scope, and so is the case.
+    assert response.status_code == 200
+    assert "请选择部门" in response.content.decode()
+    assert not Card.objects.exists()
