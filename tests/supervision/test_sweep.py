@@ -7,16 +7,15 @@ from django.db import connection
 
 from onestop.cases.models import Case, Task
 from onestop.jobs import JOBS
-from onestop.supervision.models import Alert
+from onestop.supervision.models import Alert, Violation
 from onestop.supervision.sweep import sweep_supervision
 from onestop.tasks import run_periodic_job
+from tests.case_fixtures import NOW
 from tests.supervision.conftest import HOUR
 
 
 def test_a_green_case_raises_nothing(accepted_case):
     case = accepted_case()
-    from tests.case_fixtures import NOW
-
     assert sweep_supervision(NOW + HOUR)["alerts"] == 0
     assert not Alert.objects.filter(case=case).exists()
 
@@ -92,6 +91,9 @@ def test_two_sweeps_at_once_raise_each_alert_once(accepted_case):
     assert expected == 9
     assert sum(r["alerts"] for r in results) == expected
     assert Alert.objects.filter(kind="red", task__isnull=True).count() == 3
+    # Each case is still undecided past its due: one violation each, recorded once.
+    assert Violation.objects.filter(kind="overdue_decision").count() == 3
+    assert sum(r["violations"] for r in results) == 3
 
 
 def test_the_job_is_registered_and_runs_through_celery(accepted_case, time_machine):
