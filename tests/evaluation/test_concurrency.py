@@ -1,0 +1,48 @@
+"""Two ratings of the same case at the same moment (the pad and the SMS link): one wins."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from onestop.cases.audit import verify_cases
+from onestop.cases.errors import TransitionError
+from onestop.cases.models import Case, CaseEvent
+from onestop.evaluation import actions
+from onestop.evaluation.models import Rating, Rectification
+from tests.case_fixtures import NOW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_ratings_at_once_one_wins(done_case, clerk):
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def rate(actor, channel, score):
+        try:
+            barrier.wait()
+            actions.rate_case(
+                Case(pk=done_case.pk), actor=actor, now=NOW, score=score, channel=channel
+            )
+            results.append("ok")
+        except TransitionError as e:
+            assert "已评价" in e.message
+            results.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=rate, args=(clerk, Rating.Channel.PAD, 1)),
+        threading.Thread(target=rate, args=(None, Rating.Channel.SMS_LINK, 2)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["conflict", "ok"]
+    assert Rating.objects.filter(case_id=done_case.pk).count() == 1
+    assert Rectification.objects.filter(case_id=done_case.pk).count() == 1
+    assert CaseEvent.objects.filter(case_id=done_case.pk, kind="rated").count() == 1
+    assert verify_cases() == []
