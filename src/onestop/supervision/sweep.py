@@ -45,13 +45,30 @@ def sweep_supervision(now: datetime) -> dict[str, int]:
     cal = workdays.calendar()
     people = _People()
     counts = {"alerts": 0, "violations": 0}
-    counts["alerts"] += _case_alerts(now, cal, people)
-    counts["alerts"] += _task_alerts(now, cal, people)
+    lights = _Lights(now, cal)
+    counts["alerts"] += _case_alerts(now, lights, people)
+    counts["alerts"] += _task_alerts(now, lights, people)
     counts["violations"] += detect_violations(now)
     return counts
 
 
 # --- alerts ---------------------------------------------------------------------------------
+
+
+class _Lights:
+    """lights.light, memoised on the local dates it depends on (many cases share them)."""
+
+    def __init__(self, now: datetime, cal: Calendar) -> None:
+        self.now, self.cal = now, cal
+        self.memo: dict[tuple[object, object, bool], str | None] = {}
+
+    def __call__(self, start: datetime | None, due: datetime | None) -> str | None:
+        if due is None:
+            return None
+        key = (local_date(start) if start else None, local_date(due), self.now > due)
+        if key not in self.memo:
+            self.memo[key] = light(start, due, self.now, self.cal)
+        return self.memo[key]
 
 
 @dataclass(frozen=True)
@@ -110,7 +127,7 @@ def _raise(**fields: Any) -> bool:
     return True
 
 
-def _case_alerts(now: datetime, cal: Calendar, people: _People) -> int:
+def _case_alerts(now: datetime, lights: _Lights, people: _People) -> int:
     has = {
         kind: Exists(Alert.objects.filter(case=OuterRef("pk"), task__isnull=True, kind=kind))
         for kind in (YELLOW, RED)
@@ -129,7 +146,7 @@ def _case_alerts(now: datetime, cal: Calendar, people: _People) -> int:
         handlers[case_id].add(user_id)
     raised = 0
     for case in cases:
-        colour = light(case.accepted_at, case.due_at, now, cal)
+        colour = lights(case.accepted_at, case.due_at)
         if colour not in (YELLOW, RED):
             continue
         raised += _raise(
@@ -143,7 +160,7 @@ def _case_alerts(now: datetime, cal: Calendar, people: _People) -> int:
     return raised
 
 
-def _task_alerts(now: datetime, cal: Calendar, people: _People) -> int:
+def _task_alerts(now: datetime, lights: _Lights, people: _People) -> int:
     has = {
         kind: Exists(Alert.objects.filter(task=OuterRef("pk"), kind=kind)) for kind in (YELLOW, RED)
     }
@@ -155,7 +172,7 @@ def _task_alerts(now: datetime, cal: Calendar, people: _People) -> int:
     )
     raised = 0
     for task in tasks:
-        colour = light(task.created_at, task.due_at, now, cal)
+        colour = lights(task.created_at, task.due_at)
         if colour not in (YELLOW, RED):
             continue
         raised += _raise(
