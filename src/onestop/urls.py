@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/supervision/", include("onestop.supervision.urls")),
     path("staff/dashboard/", include("onestop.supervision.dashboard_urls")),
     path("evaluation/", include("onestop.evaluation.urls")),
+    path("notify/", include("onestop.notify.urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]
