@@ -104,3 +104,12 @@ def test_the_job_is_registered_and_runs_through_celery(accepted_case, time_machi
     result = run_periodic_job.apply(args=["sweep_supervision"]).get()
     assert "'alerts': 3" in result
     assert Alert.objects.filter(case=case, kind="red", task__isnull=True).count() == 1
+
+
+def test_a_suspended_case_and_its_tasks_raise_nothing(accepted_case, reviewer):
+    from onestop.cases import actions
+
+    case = accepted_case()
+    actions.suspend_case(case, actor=reviewer, now=NOW + HOUR, reason="hearing", note="申请听证")
+    assert sweep_supervision(case.due_at + HOUR)["alerts"] == 0
+    assert not Alert.objects.filter(case=case).exists()

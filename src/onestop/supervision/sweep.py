@@ -166,6 +166,8 @@ def _task_alerts(now: datetime, lights: _Lights, people: _People) -> int:
     }
     tasks = (
         Task.objects.filter(status__in=Task.OPEN_STATES, due_at__isnull=False)
+        # The clock of a suspended case stands still (its tasks' due times move on resuming).
+        .exclude(case__status__in=[Case.Status.SUSPENDED, *Case.CLOSED])
         .exclude(has[RED])
         .exclude(Q(due_at__gte=now) & has[YELLOW])
         .select_related("case__region")
@@ -330,8 +332,14 @@ def detect_violations(now: datetime) -> int:
             "case_id", "seq"
         ):
             by_case[e.case_id].append(e)
+        known = set(
+            Violation.objects.filter(case_id__in=chunk).values_list("case_id", "kind", "anchor")
+        )
         for case_id, events in by_case.items():
             for finding in findings_for(cases[case_id], events):
+                # Anchored findings are whole once recorded; "" ones may gain proving events.
+                if finding.anchor and (case_id, finding.kind, finding.anchor) in known:
+                    continue
                 recorded += _record(case_id, finding, now)
     recorded += _clock_violations(now)
     if top:
