@@ -183,3 +183,22 @@ def test_the_public_statistics_page(client, finish, applicant):
     assert page.status_code == 200
     text = _text(page)
     assert "区市场监管局" in text and "33.3%" in text and "满意率" in text
+
+
+def test_satisfaction_for_the_monthly_evaluation(finish, applicant, clerk, dept_a):
+    from datetime import datetime, time
+
+    from onestop.evaluation.queries import satisfaction
+    from onestop.workdays.calendar import centre_zone
+
+    cases = [finish() for _ in range(3)]
+    for case, score in zip(cases, (5, 3, 2), strict=True):
+        actions.rate_case(case, actor=applicant.user, now=NOW, score=score, channel=P)
+    zone = centre_zone()
+    march = datetime(2026, 3, 1, tzinfo=zone), datetime(2026, 4, 1, tzinfo=zone)
+    by_dept = satisfaction(*march)
+    assert (by_dept[dept_a.pk].total, by_dept[dept_a.pk].good, by_dept[dept_a.pk].bad) == (3, 1, 1)
+    by_centre = satisfaction(*march, by="case__centre_id")
+    assert by_centre[cases[0].centre_id].total == 3
+    april = datetime.combine(NOW.date().replace(month=4, day=1), time.min, tzinfo=zone)
+    assert satisfaction(april, april.replace(month=5)) == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -47,8 +48,8 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=centre_zone())
 
 
-def _figures(qs: QuerySet[Rating]) -> dict[int, Figures]:
-    rows = qs.values("department_id").annotate(
+def _figures(qs: QuerySet[Rating], by: str = "department_id") -> dict[Any, Figures]:
+    rows = qs.values(by).annotate(
         total=Count("pk"),
         good=Count("pk", filter=Q(score__gte=GOOD)),
         bad=Count("pk", filter=Q(score__lte=BAD)),
@@ -64,7 +65,7 @@ def _figures(qs: QuerySet[Rating]) -> dict[int, Figures]:
         closed=Count("pk", filter=Q(rectification__status=Rectification.Status.CLOSED)),
     )
     return {
-        r["department_id"]: Figures(
+        r[by]: Figures(
             total=r["total"],
             good=r["good"],
             bad=r["bad"],
@@ -90,6 +91,12 @@ def department_stats(now: datetime) -> list[DepartmentStats]:
         )
         for d in departments
     ]
+
+
+def satisfaction(start: datetime, end: datetime, by: str = "department_id") -> dict[Any, Figures]:
+    """Rating figures of [start, end) grouped by a field path of Rating (e.g. "department_id",
+    "case__centre_id", "rated_by_id"): for the monthly efficiency evaluation."""
+    return _figures(Rating.objects.filter(rated_at__gte=start, rated_at__lt=end), by)
 
 
 def rectifications_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Rectification]:

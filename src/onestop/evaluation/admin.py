@@ -1,0 +1,46 @@
+"""Ratings and rectifications in the admin: read-only records (they change only through the
+actions, which write the case's audit trail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from onestop.evaluation.models import Rating, Rectification
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = (
+        "case",
+        "department",
+        "score",
+        "rerate_score",
+        "channel",
+        "real_name",
+        "rated_at",
+    )
+    list_filter = ("score", "channel", "real_name", "department")
+    search_fields = ("case__number", "comment")
+    raw_id_fields = ("case", "rated_by")
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = ("case", "department", "status", "due_at", "contacted_at", "closed_at")
+    list_filter = ("status", "department")
+    search_fields = ("case__number", "measure", "contact_note")
+    raw_id_fields = ("case", "rating", "handler")
