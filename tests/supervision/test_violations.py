@@ -200,3 +200,17 @@ def test_detection_is_idempotent(accepted_case, approver):
     assert sweep_supervision(NOW + 2 * DAY)["violations"] == 0
     Task.objects.filter(case=case).update(status=Task.Status.DONE)
     assert Violation.objects.filter(case=case).count() == 1
+
+
+def test_an_event_committed_behind_the_cursor_is_still_read(accepted_case, approver):
+    from onestop.supervision.models import SweepCursor
+
+    early, later = accepted_case(), accepted_case()
+    behind = write(early, "granted", NOW + DAY, approver, reasons="")
+    ahead = write(later, "suspended", NOW + DAY, approver, reason="hearing", note="听证")
+    # As if the sweep had read `ahead` before `behind`'s transaction committed.
+    SweepCursor.objects.create(name="violations", last_event=ahead.pk)
+    assert behind.pk < ahead.pk
+    sweep_supervision(NOW + 2 * DAY)
+    assert kinds(early) == ["steps_skipped"]
+    assert SweepCursor.objects.get(name="violations").last_event == ahead.pk
