@@ -168,6 +168,7 @@ def test_statistics_per_department(finish, applicant, head):
     assert row.department.key == "scjgj"
     m, y = row.month, row.year
     assert (m.total, m.good, m.bad, m.followed_up, m.closed) == (4, 2, 2, 1, 0)
+    assert m.real_name_bad == 2
     assert m.rate == 0.5 and m.rate_percent == "50.0%"
     assert (y.total, y.good, y.bad, y.followed_up) == (5, 2, 2, 1)
     assert y.rate_percent == "40.0%"
@@ -183,6 +184,8 @@ def test_the_public_statistics_page(client, finish, applicant):
     assert page.status_code == 200
     text = _text(page)
     assert "区市场监管局" in text and "33.3%" in text and "满意率" in text
+    today = timezone.localtime(now)
+    assert f"{today.year}年{today.month}月" in text
 
 
 def test_satisfaction_for_the_monthly_evaluation(finish, applicant, clerk, dept_a):
@@ -202,3 +205,11 @@ def test_satisfaction_for_the_monthly_evaluation(finish, applicant, clerk, dept_
     assert by_centre[cases[0].centre_id].total == 3
     april = datetime.combine(NOW.date().replace(month=4, day=1), time.min, tzinfo=zone)
     assert satisfaction(april, april.replace(month=5)) == {}
+
+
+def test_the_admin_lists_ratings_read_only(admin_client, done_case, applicant):
+    actions.rate_case(done_case, actor=applicant.user, now=NOW, score=1, channel=P)
+    for name in ("rating", "rectification"):
+        r = admin_client.get(reverse(f"admin:evaluation_{name}_changelist"))
+        assert r.status_code == 200 and done_case.number in _text(r)
+    assert admin_client.get(reverse("admin:evaluation_rating_add")).status_code == 403

@@ -24,6 +24,7 @@ class Figures:
     total: int = 0
     good: int = 0
     bad: int = 0
+    real_name_bad: int = 0
     followed_up: int = 0
     closed: int = 0
 
@@ -53,6 +54,7 @@ def _figures(qs: QuerySet[Rating], by: str = "department_id") -> dict[Any, Figur
         total=Count("pk"),
         good=Count("pk", filter=Q(score__gte=GOOD)),
         bad=Count("pk", filter=Q(score__lte=BAD)),
+        real_name_bad=Count("pk", filter=Q(score__lte=BAD, real_name=True)),
         followed_up=Count(
             "pk",
             filter=Q(
@@ -69,6 +71,7 @@ def _figures(qs: QuerySet[Rating], by: str = "department_id") -> dict[Any, Figur
             total=r["total"],
             good=r["good"],
             bad=r["bad"],
+            real_name_bad=r["real_name_bad"],
             followed_up=r["followed_up"],
             closed=r["closed"],
         )
