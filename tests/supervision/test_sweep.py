@@ -113,3 +113,20 @@ def test_a_suspended_case_and_its_tasks_raise_nothing(accepted_case, reviewer):
     actions.suspend_case(case, actor=reviewer, now=NOW + HOUR, reason="hearing", note="申请听证")
     assert sweep_supervision(case.due_at + HOUR)["alerts"] == 0
     assert not Alert.objects.filter(case=case).exists()
+
+
+def test_a_claimed_task_alerts_its_handler(accepted_case, reviewer, district, dept_a):
+    from onestop.cases import actions
+    from onestop.org.models import Role
+    from tests.conftest import make_staff
+
+    other = make_staff("reviewer_a2", Role.REVIEWER, district, dept_a)
+    case = accepted_case()
+    review = Task.objects.get(case=case, kind="review")
+    actions.claim_task(review, actor=reviewer, now=NOW + HOUR)
+    sweep_supervision(review.due_at + HOUR)
+    alert = Alert.objects.get(task=review, kind="red")
+    assert reviewer.pk in alert.recipients and other.pk not in alert.recipients
+    # The case's own alert goes to the handler of its open task too.
+    sweep_supervision(case.due_at + HOUR)
+    assert reviewer.pk in Alert.objects.get(case=case, task=None, kind="red").recipients
