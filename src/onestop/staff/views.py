@@ -56,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_admin": Role.CENTRE_ADMIN in role_values or request.user.is_superuser,
             "is_clerk": Role.CLERK in role_values,
             "is_agent": Role.COMMUNITY_AGENT in role_values,
+            "is_head": Role.DEPARTMENT_HEAD in role_values,
             "is_overseer": bool({Role.SUPERVISOR, Role.CENTRE_ADMIN} & role_values)
             or request.user.is_superuser,
             "open_tasks": tasks_for_user(request.user)
