@@ -213,3 +213,17 @@ def test_the_admin_lists_ratings_read_only(admin_client, done_case, applicant):
         r = admin_client.get(reverse(f"admin:evaluation_{name}_changelist"))
         assert r.status_code == 200 and done_case.number in _text(r)
     assert admin_client.get(reverse("admin:evaluation_rating_add")).status_code == 403
+
+
+def test_a_double_tap_on_the_pad_records_one_rating(client, finish, clerk):
+    case = finish(timezone.now())
+    client.force_login(clerk)
+    page = _text(client.get(reverse("evaluation:pad")))
+    key = page.split('name="key" value="')[1].split('"')[0]
+    assert key
+    for _ in range(2):
+        r = client.post(
+            reverse("evaluation:pad"), {"case": case.pk, "score": "5", "key": key}, follow=True
+        )
+        assert "感谢您的评价" in _text(r)
+    assert Rating.objects.filter(case=case).count() == 1

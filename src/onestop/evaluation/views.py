@@ -4,6 +4,7 @@ show a domain error as a Chinese message."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -42,6 +43,7 @@ def _form_context(case: Case, rating: Rating | None) -> dict[str, Any]:
         "tags": TAGS,
         "can_rate": rating is None and case.status in actions.RATEABLE,
         "can_rerate": rating is not None and actions.can_rerate(rating),
+        "key": secrets.token_hex(8),  # a double tap records one rating
     }
 
 
@@ -156,6 +158,7 @@ def pad(request: HttpRequest) -> HttpResponse:
         "scores": SCORES,
         "tags": TAGS,
         "pad": True,
+        "key": secrets.token_hex(8),
     }
     return render(request, "evaluation/pad.html", ctx)
 
