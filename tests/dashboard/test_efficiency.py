@@ -108,4 +108,23 @@ def test_the_evaluation_exports_to_excel(client, month_of_cases, supervisor):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("部门/网点", "收件", "办结", "按时办结率")
+    assert rows[0][-1] == "满意度"
     assert rows[1][:6] == ("区市场监管局", 4, 3, "50.0%", "50.0%", "33.3%")
+
+
+def test_the_evaluation_carries_the_satisfaction_rate(month_of_cases, applicant):
+    from onestop.evaluation.actions import rate_case
+
+    early, late, _instant, _waiting = month_of_cases
+    rate_case(early, actor=applicant.user, now=NOW + 3 * DAY, score=5, channel="portal")
+    rate_case(
+        late,
+        actor=applicant.user,
+        now=NOW + 21 * DAY,
+        score=2,
+        channel="portal",
+        comment="超时办理",
+    )
+    now = NOW + 40 * DAY
+    (row,) = evaluate(month_cases(None, 2026, 3, now), 2026, 3, "department", now=now)
+    assert row.satisfaction == 0.5

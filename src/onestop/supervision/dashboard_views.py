@@ -104,6 +104,7 @@ COLUMNS = [
     "平均用时（工作日）",
     "平均承诺时限（工作日）",
     "超期件",
+    "满意度",
 ]
 
 
@@ -118,6 +119,7 @@ def _row(r: Figures) -> list[object]:
         _avg(r.avg_used),
         _avg(r.avg_promised),
         r.overdue,
+        _pct(r.satisfaction),
     ]
 
 

@@ -49,6 +49,7 @@ class Figures:
     overdue: int = 0
     used_days: list[int] = field(default_factory=list)
     promised_days: list[int] = field(default_factory=list)
+    satisfaction: float | None = None  # share of ratings 满意 or better (好差评)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -105,7 +106,17 @@ def evaluate(
             and case.decided_at > case.due_at
         ):
             row.overdue += 1
+    _add_satisfaction(rows, by, start, end)
     return sorted(rows.values(), key=lambda r: (-(r.on_time_rate or 0), -r.completed, r.name))
+
+
+def _add_satisfaction(rows: dict[str, Figures], by: str, start: datetime, end: datetime) -> None:
+    from onestop.evaluation.queries import satisfaction
+
+    ratings = satisfaction(start, end, "department_id" if by == "department" else "case__centre_id")
+    for key, figures in ratings.items():
+        if str(key) in rows:
+            rows[str(key)].satisfaction = figures.rate
 
 
 def _name(group: object) -> str:
