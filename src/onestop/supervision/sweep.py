@@ -118,13 +118,39 @@ class _People:
 
 
 def _raise(**fields: Any) -> bool:
-    """Insert one alert; False if another sweep raised it first."""
+    """Insert one alert and tell its recipients (in-app, through the outbox, in the same
+    savepoint: no alert without its messages, no messages for an alert raised twice);
+    False if another sweep raised it first."""
     try:
         with transaction.atomic():
-            Alert.objects.create(**fields)
+            alert = Alert.objects.create(**fields)
+            _notify(alert)
     except IntegrityError:
         return False
     return True
+
+
+def _notify(alert: Alert) -> None:
+    from django.contrib.auth.models import User
+
+    from onestop.notify.actions import enqueue
+    from onestop.workdays.calendar import local_date
+
+    case = alert.case
+    what = "红灯超期" if alert.kind == "red" else "黄灯预警"
+    step = f"（{alert.task.get_kind_display()}）" if alert.task_id and alert.task else ""
+    due = f"，期限 {local_date(alert.due_at):%Y-%m-%d}" if alert.due_at else ""
+    body = f"{what}：办件 {case.number}{step}{due}，请及时办理。"
+    for user in User.objects.filter(pk__in=alert.recipients or []):
+        enqueue(
+            channel="inapp",
+            recipient=user,
+            subject=what,
+            body=body,
+            now=alert.raised_at,
+            template=f"alert_{alert.kind}",
+            context={"case": case.number, "alert": alert.pk},
+        )
 
 
 def _case_alerts(now: datetime, lights: _Lights, people: _People) -> int:
