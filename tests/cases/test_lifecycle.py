@@ -169,3 +169,27 @@ def test_the_chain_shows_a_tampered_event(new_case, clerk):
     CaseEvent.objects.filter(case=case, kind="accepted").update(data={"limit_days": 99})
     breaks = verify_cases()
     assert [(b.case_number, b.seq) for b in breaks] == [(case.number, 2)]
+
+
+def test_finishing_a_case_texts_the_applicant_a_rating_link(
+    new_case, instant_item, clerk, applicant
+):
+    from onestop.evaluation.actions import case_from_token
+    from onestop.notify.models import Message
+
+    case = new_case(item=instant_item)
+    provide_all(case)
+    actions.handle_instant(case, actor=clerk, now=NOW)
+    (sms,) = Message.objects.filter(template="rating_invitation")
+    assert (sms.channel, sms.address) == ("sms", applicant.phone)
+    token = sms.body.rsplit("/", 2)[-2]
+    assert case_from_token(token) == case
+
+
+def test_a_refused_move_texts_nobody(new_case, clerk):
+    from onestop.notify.models import Message
+
+    case = new_case()
+    with pytest.raises(CaseError):
+        actions.accept_case(case, actor=clerk, now=NOW)
+    assert not Message.objects.exists()

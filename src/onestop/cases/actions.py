@@ -591,6 +591,7 @@ def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str
     record_event(
         case, "not_accepted", actor=actor, now=now, key=key, data={"reasons": reasons.strip()}
     )
+    _invite_rating(case, now)
     return case
 
 
@@ -626,6 +627,7 @@ def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> 
     record_event(case, "accepted", actor=actor, now=now, key=key, data={"instant": True})
     record_event(case, "granted", actor=actor, now=now, data={"instant": True})
     record_event(case, "completed", actor=actor, now=now)
+    _invite_rating(case, now)
     return case
 
 
@@ -966,6 +968,27 @@ def resume_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Cas
 # --- completion ------------------------------------------------------------------------------
 
 
+def _invite_rating(case: Case, now: datetime) -> None:
+    """Text the applicant a signed link to rate the service (好差评), through the outbox, in
+    the move's transaction: sent only if the case really finished."""
+    from django.conf import settings
+
+    from onestop.evaluation.actions import rate_link_path
+    from onestop.notify.actions import enqueue
+
+    if not case.applicant.phone:
+        return
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + rate_link_path(case)
+    enqueue(
+        channel="sms",
+        address=case.applicant.phone,
+        now=now,
+        template="rating_invitation",
+        context={"case": case.number},
+        body=f"【西区政务服务】您的办件{case.number}（{case.item.name}）已办结，欢迎评价：{link}",
+    )
+
+
 def fees_settled(case: Case) -> bool:
     """Whether the case owes nothing (fees are paid or exempt). Fee notices hook in here."""
     from onestop.fees.queries import settled
@@ -1018,6 +1041,7 @@ def complete_case(case: Case, *, actor: User, now: datetime, key: str = "") -> C
     _set_status(case, S.COMPLETED, "completed_at")
     _close_tasks(case, now)
     record_event(case, "completed", actor=actor, now=now, key=key)
+    _invite_rating(case, now)
     return case
 
 
