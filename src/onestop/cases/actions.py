@@ -645,6 +645,30 @@ def _check_task_actor(task: Task, case: Case, actor: User) -> None:
         raise NotAllowed("您不是该任务所属部门的相应岗位人员")
 
 
+TASK_KIND_MISMATCH: dict[str, str] = {
+    Task.Kind.OPINION: "这不是会签意见任务",
+    Task.Kind.REVIEW: "这不是审核任务",
+    Task.Kind.DECIDE: "这不是审批决定任务",
+    Task.Kind.EXTENSION: "这不是延期审批任务",
+}
+
+
+def _lock_task_move(
+    task: Task, *, kind: str, move: str, actor: User, key: str
+) -> tuple[Task, Case, bool]:
+    """Lock a task and its case for one of the task's own moves; the flag says the request key
+    was already recorded (the repeated request does nothing). Checks the task's kind, that the
+    actor holds the task's role in its department, and that the case's state allows `move`."""
+    task, case = _lock_task(task)
+    if _already_done(case, key):
+        return task, case, True
+    if task.kind != kind:
+        raise TransitionError(TASK_KIND_MISMATCH[kind])
+    _check_task_actor(task, case, actor)
+    check_move(case, move, None)
+    return task, case, False
+
+
 def _take(task: Task, case: Case, actor: User, now: datetime, *, finishing: bool = False) -> None:
     """Claim an open task for `actor`, or check that `actor` already holds it.
 
@@ -728,13 +752,11 @@ def give_opinion(
     task: Task, *, actor: User, now: datetime, agree: bool, opinion: str, key: str = ""
 ) -> Task:
     """A co-department's opinion (会签), given in parallel with the lead review."""
-    task, case = _lock_task(task)
-    if _already_done(case, key):
+    task, case, done = _lock_task_move(
+        task, kind=Task.Kind.OPINION, move="give_opinion", actor=actor, key=key
+    )
+    if done:
         return task
-    if task.kind != Task.Kind.OPINION:
-        raise TransitionError("这不是会签意见任务")
-    _check_task_actor(task, case, actor)
-    check_move(case, "give_opinion", None)
     if not opinion.strip():
         raise CaseError("请填写会签意见", field="opinion")
     _take(task, case, actor, now, finishing=True)
@@ -760,13 +782,11 @@ def submit_review(
     task: Task, *, actor: User, now: datetime, recommend_grant: bool, opinion: str, key: str = ""
 ) -> Task:
     """The lead department's review: a recommendation for the approver."""
-    task, case = _lock_task(task)
-    if _already_done(case, key):
+    task, case, done = _lock_task_move(
+        task, kind=Task.Kind.REVIEW, move="submit_review", actor=actor, key=key
+    )
+    if done:
         return task
-    if task.kind != Task.Kind.REVIEW:
-        raise TransitionError("这不是审核任务")
-    _check_task_actor(task, case, actor)
-    check_move(case, "submit_review", None)
     if not opinion.strip():
         raise CaseError("请填写审核意见", field="opinion")
     _take(task, case, actor, now, finishing=True)
@@ -789,13 +809,11 @@ def decide_case(
     task: Task, *, actor: User, now: datetime, grant: bool, reasons: str = "", key: str = ""
 ) -> Task:
     """The approver grants or refuses, after every co-department has given its opinion."""
-    task, case = _lock_task(task)
-    if _already_done(case, key):
+    task, case, done = _lock_task_move(
+        task, kind=Task.Kind.DECIDE, move="decide", actor=actor, key=key
+    )
+    if done:
         return task
-    if task.kind != Task.Kind.DECIDE:
-        raise TransitionError("这不是审批决定任务")
-    _check_task_actor(task, case, actor)
-    check_move(case, "decide", None)
     pending = list(_open_tasks(case, Task.Kind.OPINION).select_related("department"))
     if pending:
         names = "、".join(t.department.short_name for t in pending)
@@ -874,13 +892,11 @@ def request_extension(
 def decide_extension(
     task: Task, *, actor: User, now: datetime, approve: bool, key: str = ""
 ) -> Task:
-    task, case = _lock_task(task)
-    if _already_done(case, key):
+    task, case, done = _lock_task_move(
+        task, kind=Task.Kind.EXTENSION, move="decide_extension", actor=actor, key=key
+    )
+    if done:
         return task
-    if task.kind != Task.Kind.EXTENSION:
-        raise TransitionError("这不是延期审批任务")
-    _check_task_actor(task, case, actor)
-    check_move(case, "decide_extension", None)
     reason = task.opinion
     _take(task, case, actor, now, finishing=True)
     _finish(task, now, "approved" if approve else "refused", reason)
