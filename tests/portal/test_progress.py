@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from onestop.cases import actions
+from onestop.cases import actions, queries
 from onestop.cases.models import Case
-from onestop.portal.cases_views import lookup
 from onestop.workdays.calendar import local_date
 from tests.cases.conftest import NOW, applicant, item, new_case, provide_all  # noqa: F401
 
@@ -81,7 +80,7 @@ def test_empty_fields_are_asked_for_in_chinese(client):
 
 
 def test_too_many_wrong_pairs_are_turned_away_politely(client, accepted, monkeypatch):
-    monkeypatch.setattr(lookup, "PROGRESS_LIMIT", 3)
+    monkeypatch.setattr(queries, "PROGRESS_LIMIT", 3)
     for _ in range(5):  # right pairs do not count
         assert look_up(client, accepted.number, accepted.query_code).context["case"] == accepted
     for _ in range(3):

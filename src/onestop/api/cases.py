@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -64,7 +63,6 @@ from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
 from onestop.cases.models import Case, Task
 from onestop.cases.queries import (
-    case_by_query_code,
     cases_for_user,
     get_case_for_user,
     tasks_for_user,
@@ -265,25 +263,6 @@ def _page(qs: QuerySet[Any], page: int, size: int) -> tuple[int, list[Any]]:
 # --- public progress lookup and the audit check (before the {case_id} routes) -------------
 
 
-# Wrong pairs allowed per address in PROGRESS_WINDOW seconds (the portal's page allows as many);
-# right ones are not counted, so a hall whose visitors share one address is not turned away.
-PROGRESS_LIMIT = 20
-PROGRESS_WINDOW = 600
-
-
-def _misses_key(request: HttpRequest) -> str:
-    return "api-progress-misses:" + str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _count_miss(request: HttpRequest) -> None:
-    key = _misses_key(request)
-    if not cache.add(key, 1, PROGRESS_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, PROGRESS_WINDOW)
-
-
 @router.get(
     "/progress",
     auth=None,
@@ -292,11 +271,13 @@ def _count_miss(request: HttpRequest) -> None:
     summary="办件进度查询（凭办件编号和查询码，无须登录）",
 )
 def progress(request: HttpRequest, q: Query[ProgressQuery]) -> Any:
-    if int(cache.get(_misses_key(request), 0)) >= PROGRESS_LIMIT:
+    try:
+        case = queries.lookup_progress(
+            str(request.META.get("REMOTE_ADDR", "")), q.number, q.query_code
+        )
+    except queries.TooManyMisses:
         return Status(429, ErrorOut(code="throttled", message="查询过于频繁，请 10 分钟后再试"))
-    case = case_by_query_code(q.number, q.query_code)
     if case is None:
-        _count_miss(request)
         return Status(
             404, ErrorOut(code="not_found", message="未找到该办件，请核对办件编号和查询码")
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -92,6 +93,31 @@ def get_task_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Task:
     if task is None:
         raise Http404("任务不存在")
     return task
+
+
+# Public progress lookup: wrong number/code pairs allowed per address in PROGRESS_WINDOW seconds,
+# counted once for the portal page and the API together. Right pairs are not counted, so a hall
+# whose visitors share one address is not turned away.
+PROGRESS_LIMIT = 20
+PROGRESS_WINDOW = 600
+
+
+class TooManyMisses(Exception):
+    """The address has guessed wrong too often; it may look again after PROGRESS_WINDOW."""
+
+
+def lookup_progress(address: str, number: str, query_code: str) -> Case | None:
+    """The case for a number + query code, counting wrong pairs per address (no enumeration)."""
+    key = "progress-misses:" + address
+    if int(cache.get(key, 0)) >= PROGRESS_LIMIT:
+        raise TooManyMisses
+    case = case_by_query_code(number, query_code)
+    if case is None and not cache.add(key, 1, PROGRESS_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, PROGRESS_WINDOW)
+    return case
 
 
 def case_by_query_code(number: str, query_code: str) -> Case | None:
