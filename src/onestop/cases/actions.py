@@ -138,15 +138,16 @@ def _limit(case: Case) -> int:
     return halve(days) if case.halved else days
 
 
-def _recompute_due(case: Case, today: date) -> None:
-    """Decision due: `limit + extension` working days after acceptance, skipping stops."""
-    if case.accepted_at is None:
-        return
-    due = workdays.due_date(
-        local_date(case.accepted_at), case.limit_days + case.extension_days, _stops(case, today)
-    )
-    case.due_at = due.end_at()
-    case.due_provisional = due.provisional
+def _recompute_due(case: Case, today: date) -> list[tuple[date, date]]:
+    """Decision due: `limit + extension` working days after acceptance, skipping the clock
+    stops (an open one runs to `today`); returns the stops."""
+    stops = _stops(case, today)
+    if case.accepted_at is not None:
+        due = workdays.due_date(
+            local_date(case.accepted_at), case.limit_days + case.extension_days, stops
+        )
+        case.due_at, case.due_provisional = due.end_at(), due.provisional
+    return stops
 
 
 def _new_task(
@@ -442,10 +443,7 @@ def _start_clock(case: Case, accepted_at: datetime, now: datetime) -> list[tuple
     """Acceptance: the limit starts (the day of acceptance is not counted); returns the stops."""
     case.accepted_at = accepted_at
     case.limit_days = _limit(case)
-    stops = _stops(case, local_date(now))
-    due = workdays.due_date(local_date(accepted_at), case.limit_days + case.extension_days, stops)
-    case.due_at, case.due_provisional = due.end_at(), due.provisional
-    return stops
+    return _recompute_due(case, local_date(now))
 
 
 def _open_review(case: Case, now: datetime, stops: list[tuple[date, date]]) -> None:
@@ -669,24 +667,23 @@ def _lock_task_move(
     return task, case, False
 
 
-def _take(task: Task, case: Case, actor: User, now: datetime, *, finishing: bool = False) -> None:
-    """Claim an open task for `actor`, or check that `actor` already holds it.
+def _assign(task: Task, case: Case, user: User, now: datetime) -> None:
+    """Give an open or claimed task to `user`; the first claim of the review starts it."""
+    task.status, task.assignee, task.claimed_at = Task.Status.CLAIMED, user, now
+    task.save(update_fields=["status", "assignee", "claimed_at"])
+    if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED:
+        _set_status(case, S.UNDER_REVIEW)
 
-    `finishing`: the caller completes the task at once and sets the case's status itself."""
+
+def _finish(task: Task, actor: User, now: datetime, outcome: str, opinion: str) -> None:
+    """Complete a task the actor holds, or an open one (claimed and done in one write)."""
     if task.status == Task.Status.CLAIMED and task.assignee_id != actor.pk:
         holder = task.assignee.get_full_name() if task.assignee else ""
         raise TransitionError(f"该任务已由{holder or '其他人员'}认领")
     if task.status not in Task.OPEN_STATES:
         raise TransitionError(f"该任务已{task.get_status_display()}")
     if task.status == Task.Status.OPEN:
-        task.status, task.assignee, task.claimed_at = Task.Status.CLAIMED, actor, now
-        if not finishing:  # a task finished at once is written once, by _finish
-            task.save(update_fields=["status", "assignee", "claimed_at"])
-            if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED:
-                _set_status(case, S.UNDER_REVIEW)
-
-
-def _finish(task: Task, now: datetime, outcome: str, opinion: str) -> None:
+        task.assignee, task.claimed_at = actor, now
     task.status, task.done_at, task.outcome, task.opinion = Task.Status.DONE, now, outcome, opinion
     task.save(update_fields=["status", "done_at", "outcome", "opinion", "assignee", "claimed_at"])
 
@@ -699,7 +696,7 @@ def claim_task(task: Task, *, actor: User, now: datetime, key: str = "") -> Task
     _check_task_actor(task, case, actor)
     if task.status != Task.Status.OPEN:
         raise TransitionError("该任务已被认领或已完成")
-    _take(task, case, actor, now)
+    _assign(task, case, actor, now)
     record_event(
         case,
         "task_claimed",
@@ -737,10 +734,7 @@ def reassign_task(task: Task, *, to: User, actor: User, now: datetime, key: str 
         raise TransitionError("该任务已完成，不能改派")
     if not _holds(to, case, [task.role], task.department_id):
         raise CaseError("改派对象不是本部门相应岗位人员", field="to")
-    task.status, task.assignee, task.claimed_at = Task.Status.CLAIMED, to, now
-    task.save(update_fields=["status", "assignee", "claimed_at"])
-    if task.kind == Task.Kind.REVIEW and case.status == S.ACCEPTED:
-        _set_status(case, S.UNDER_REVIEW)
+    _assign(task, case, to, now)
     record_event(
         case, "task_reassigned", actor=actor, now=now, key=key, data={"task": task.pk, "to": to.pk}
     )
@@ -759,8 +753,7 @@ def give_opinion(
         return task
     if not opinion.strip():
         raise CaseError("请填写会签意见", field="opinion")
-    _take(task, case, actor, now, finishing=True)
-    _finish(task, now, "agree" if agree else "disagree", opinion.strip())
+    _finish(task, actor, now, "agree" if agree else "disagree", opinion.strip())
     record_event(
         case,
         "opinion_given",
@@ -789,8 +782,7 @@ def submit_review(
         return task
     if not opinion.strip():
         raise CaseError("请填写审核意见", field="opinion")
-    _take(task, case, actor, now, finishing=True)
-    _finish(task, now, "grant" if recommend_grant else "refuse", opinion.strip())
+    _finish(task, actor, now, "grant" if recommend_grant else "refuse", opinion.strip())
     _set_status(case, S.UNDER_DECISION)
     _new_task(case, Task.Kind.DECIDE, case.department, Role.APPROVER, now=now, due_at=case.due_at)
     record_event(
@@ -821,8 +813,7 @@ def decide_case(
     if not grant and not reasons.strip():
         raise CaseError("不予许可须说明理由", field="reasons")
     _close_tasks(case, now, [Task.Kind.EXTENSION])
-    _take(task, case, actor, now, finishing=True)
-    _finish(task, now, "grant" if grant else "refuse", reasons.strip())
+    _finish(task, actor, now, "grant" if grant else "refuse", reasons.strip())
     case.decided_at = now
     if grant:
         cert_due = workdays.due_date(local_date(now), CERTIFICATE_DAYS)
@@ -898,8 +889,7 @@ def decide_extension(
     if done:
         return task
     reason = task.opinion
-    _take(task, case, actor, now, finishing=True)
-    _finish(task, now, "approved" if approve else "refused", reason)
+    _finish(task, actor, now, "approved" if approve else "refused", reason)
     if approve:
         case.extension_days = EXTENSION_DAYS
         _recompute_due(case, local_date(now))
