@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 
 from onestop.cases.models import Case, CaseEvent
 
@@ -150,7 +151,11 @@ def verify_cases(cases: Iterable[Case] | None = None) -> list[Break]:
     """Verify the chains of the given cases (all cases by default), streaming the events."""
     qs = CaseEvent.objects.select_related("case").order_by("case_id", "seq")
     if cases is not None:
-        qs = qs.filter(case__in=[c.pk for c in cases])
+        # A queryset stays a subquery; a list of cases becomes a list of ids.
+        if isinstance(cases, QuerySet):
+            qs = qs.filter(case__in=cases.values("pk"))
+        else:
+            qs = qs.filter(case__in=[c.pk for c in cases])
     breaks: list[Break] = []
     current: int | None = None
     number = ""

@@ -18,9 +18,8 @@ from django.db import transaction
 from onestop.cases import actions
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.catalog.models import ServiceItem
+from onestop.lib.identity import id_check_character
 from onestop.org.models import Applicant, Centre, Region, Role, StaffRole
-
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 # Residents who come to the centre in the demo: name, birth date, sex (odd sequence = male),
 # community code, mobile.
@@ -40,7 +39,7 @@ RESIDENTS = [
 
 def id_number(birth: date, seq: int, region: str) -> str:
     body = f"{region[:6]}{birth:%Y%m%d}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + id_check_character(body)
 
 
 def _residents() -> list[Applicant]:

@@ -314,18 +314,15 @@ def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         "withdraw": lambda: actions.withdraw_case(
             case, actor=user, now=now, reason=post.get("reason", ""), key=key
         ),
-        "mark_provided": lambda: mark_provided(case, post.getlist("provided"), actor=user, now=now),
+        "mark_provided": lambda: actions.record_materials_checked(
+            case, post.getlist("provided"), actor=user, now=now
+        ),
     }
     handler = handlers.get(move)
     if handler is None:
         raise Http404("没有这个操作")
     label = workflow.MOVES[move].label if move in workflow.MOVES else "登记材料"
     return _run(request, case.pk, handler, f"已{label}")
-
-
-def mark_provided(case: Case, names: list[str], *, actor: User, now: datetime) -> None:
-    """The window checked the paper materials on the desk: mark them as handed in."""
-    actions.record_materials_checked(case, names, actor=actor, now=now)
 
 
 @login_required

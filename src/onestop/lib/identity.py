@@ -65,6 +65,11 @@ def check_id_number(value: str, *, today: date | None = None) -> Check:
     return OK
 
 
+def id_check_character(body: str) -> str:
+    """The GB 11643 check character for the first 17 digits of an ID number."""
+    return str(ric.calc_check_digit(body[:17] + "0"))  # stdnum ignores the last character
+
+
 def check_credit_code(value: str) -> Check:
     """Validate an 18-character unified social credit code."""
     code = (value or "").strip().upper()
