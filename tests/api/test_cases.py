@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -13,42 +11,17 @@ from django.test.utils import CaptureQueriesContext
 
 from onestop.cases import actions
 from onestop.cases.models import Case, CaseEvent, Task
-from tests.cases import conftest as shared
+from tests.api.helpers import login, ok, post
 from tests.cases.conftest import NOW, provide_all
 
 S = Case.Status
 BASE = "/api/v1/cases"
-
-# The cases suite's fixtures, used here as they are.
-applicant = shared.applicant
-approver = shared.approver
-co_reviewer = shared.co_reviewer
-head = shared.head
-instant_item = shared.instant_item
-item = shared.item
-new_case = shared.new_case
 
 
 @pytest.fixture(autouse=True)
 def at_now():
     with time_machine.travel(NOW):
         yield
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(client: Client, path: str, body: dict[str, Any] | None = None, key: str = "") -> Any:
-    headers = {"Idempotency-Key": key} if key else {}
-    return client.post(path, body or {}, content_type="application/json", headers=headers)
-
-
-def ok(response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, response.content.decode()
-    return response.json()
 
 
 def the_task(case_id: int, kind: str) -> Task:

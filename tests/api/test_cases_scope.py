@@ -18,7 +18,7 @@ from onestop.cases.models import Case, CaseEvent, Task
 from onestop.catalog.models import ServiceItem
 from onestop.org.actions import register_applicant
 from onestop.org.models import Centre, Department, Role
-from tests.cases import conftest as shared
+from tests.api.helpers import login
 from tests.cases.conftest import NOW, provide_all
 from tests.conftest import make_staff
 from tests.factories import make_item
@@ -62,25 +62,11 @@ OUTSIDERS = [
     "own_applicant_on_tasks",
 ]
 
-# The cases suite's fixtures, used here as they are.
-applicant = shared.applicant
-approver = shared.approver
-co_reviewer = shared.co_reviewer
-head = shared.head
-item = shared.item
-new_case = shared.new_case
-
 
 @pytest.fixture(autouse=True)
 def at_now():
     with time_machine.travel(NOW):
         yield
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def call(client: Client, method: str, path: str, body: dict[str, Any] | None) -> Any:
