@@ -23,6 +23,8 @@ urlpatterns = [
     path("staff/dashboard/", include("onestop.supervision.dashboard_urls")),
     path("evaluation/", include("onestop.evaluation.urls")),
     path("notify/", include("onestop.notify.urls")),
+    path("staff/hall/", include("onestop.hall.urls")),
+    path("hall/", include("onestop.hall.public_urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]

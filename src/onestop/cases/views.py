@@ -429,18 +429,20 @@ def window_new(request: HttpRequest) -> HttpResponse:
     ]
     items = live_items().filter(Q(department_id__in=depts)).select_related("department")
     q = request.GET.get("q", "").strip()[:40]
+    ticket = _hall_ticket(user, request.GET.get("ticket") or request.POST.get("ticket", ""))
     item_code = request.GET.get("item") or request.POST.get("item", "")
     item = items.filter(code=item_code).prefetch_related("materials").first() if item_code else None
     context: dict[str, Any] = {
         "items": (search_items(items, q) if q else items.order_by("name"))[:30],
         "q": q,
         "item": item,
+        "ticket": ticket,
         "errors": [],
         "values": request.POST,
     }
     if request.method == "POST" and item is not None:
         centre = _clerk_centre(user)
-        result = _accept_walk_in(request, user, item, centre)
+        result = _accept_walk_in(request, user, item, centre, ticket)
         if isinstance(result, Case):
             messages.success(
                 request, f"已受理，办件编号 {result.number}，查询码 {result.query_code}"
@@ -450,8 +452,18 @@ def window_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/window_new.html", context)
 
 
+def _hall_ticket(user: User, raw: str) -> Any:
+    """The queue ticket called to the clerk's window that this acceptance starts from (the
+    hall app links the case to it); 404 for a ticket that is not at the clerk's window."""
+    if not raw:
+        return None
+    from onestop.hall.queries import get_window_ticket
+
+    return get_window_ticket(user, int(raw)) if raw.isdigit() else None
+
+
 def _accept_walk_in(
-    request: HttpRequest, user: User, item: ServiceItem, centre: Centre | None
+    request: HttpRequest, user: User, item: ServiceItem, centre: Centre | None, ticket: Any = None
 ) -> Case | list[str]:
     post = request.POST
     if centre is None:
@@ -467,23 +479,28 @@ def _accept_walk_in(
     }
     provided = post.getlist("provided")
     tolerated = post.getlist("tolerated")
+    walk_in = actions.WalkIn(
+        item=item,
+        centre=centre,
+        id_number=number,
+        name=name,
+        phone=phone,
+        applicant=applicant,
+        form_data=form_data,
+        provided=provided,
+        tolerated=tolerated,
+    )
     try:
-        case = actions.window_accept(
-            actions.WalkIn(
-                item=item,
-                centre=centre,
-                id_number=number,
-                name=name,
-                phone=phone,
-                applicant=applicant,
-                form_data=form_data,
-                provided=provided,
-                tolerated=tolerated,
-            ),
-            actor=user,
-            now=timezone.now(),
-            key=post.get("key", ""),
-        )
+        if ticket is not None:
+            from onestop.hall.actions import start_case_from_ticket
+
+            case = start_case_from_ticket(
+                ticket, walk_in, actor=user, now=timezone.now(), key=post.get("key", "")
+            )
+        else:
+            case = actions.window_accept(
+                walk_in, actor=user, now=timezone.now(), key=post.get("key", "")
+            )
     except CaseError as exc:
         return [exc.message]
     return case

@@ -1,0 +1,238 @@
+"""Public pages of the hall: the large-screen display (polled by htmx) and appointment booking
+on the portal (a signed-in applicant, or anyone with a phone verified by an SMS code)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onestop.cases.errors import CaseError
+from onestop.catalog.queries import live_items
+from onestop.hall import booking as booking_actions
+from onestop.hall import queries
+from onestop.hall.models import Booking
+from onestop.org.models import Applicant, Centre
+
+PHONE_SESSION = "hall_verified_phone"
+PHONE_SESSION_MINUTES = 30
+
+
+# --- the display -----------------------------------------------------------------------------
+
+
+@require_GET
+def display(request: HttpRequest, key: str) -> HttpResponse:
+    centre = get_object_or_404(Centre, key=key)
+    return render(request, "hall/display.html", _board(centre))
+
+
+@require_GET
+def display_board(request: HttpRequest, key: str) -> HttpResponse:
+    """The part of the display htmx reloads every few seconds."""
+    centre = get_object_or_404(Centre, key=key)
+    response = render(request, "hall/_board.html", _board(centre))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _board(centre: Centre) -> dict[str, Any]:
+    now = timezone.now()
+    rows = queries.board(centre, now)
+    return {
+        "centre": centre,
+        "rows": rows,
+        "latest": rows[0] if rows else None,
+        "waiting": queries.waiting_by_zone(centre, now),
+        "now": now,
+    }
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+
+def _applicant(request: HttpRequest) -> Applicant | None:
+    if not request.user.is_authenticated:
+        return None
+    return Applicant.objects.filter(user_id=request.user.pk).first()
+
+
+def verified_phone(request: HttpRequest) -> str:
+    raw = request.session.get(PHONE_SESSION) or {}
+    try:
+        until = datetime.fromisoformat(raw.get("until", ""))
+    except (TypeError, ValueError, AttributeError):
+        return ""
+    return str(raw.get("phone", "")) if until > timezone.now() else ""
+
+
+def _remember_phone(request: HttpRequest, phone: str) -> None:
+    until = timezone.now() + timedelta(minutes=PHONE_SESSION_MINUTES)
+    request.session[PHONE_SESSION] = {"phone": phone, "until": until.isoformat()}
+
+
+def _centres_for(item_code: str) -> list[Centre]:
+    item = live_items().filter(code=item_code).first()
+    if item is None:
+        return []
+    return list(
+        Centre.objects.filter(zones__windows__departments=item.department_id)
+        .exclude(level=Centre.Level.COMMUNITY)
+        .distinct()
+        .order_by("level", "region__code")
+    )
+
+
+@require_GET
+def book_start(request: HttpRequest) -> HttpResponse:
+    """Choose the item to book (search)."""
+    q = request.GET.get("q", "").strip()[:40]
+    items = live_items().select_related("department").order_by("name")
+    if q:
+        from onestop.catalog.queries import search_items
+
+        items = search_items(items, q)
+    return render(request, "hall/book_start.html", {"q": q, "items": items[:30]})
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, code: str) -> HttpResponse:
+    """Slots of the item at a centre; booking with a signed-in applicant or a verified phone."""
+    item = live_items().filter(code=code).select_related("department").first()
+    if item is None:
+        raise Http404("事项不存在")
+    centres = _centres_for(code)
+    if not centres:
+        return render(request, "hall/book.html", {"item": item, "centres": [], "days": {}})
+    key = request.GET.get("centre") or request.POST.get("centre", "")
+    centre = next((c for c in centres if c.key == key), centres[0])
+    applicant = _applicant(request)
+    now = timezone.now()
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        done = _book_post(request, item, centre, applicant, now)
+        if isinstance(done, Booking):
+            return redirect("hallpub:booking", code=done.code)
+    return render(
+        request,
+        "hall/book.html",
+        {
+            "item": item,
+            "centres": centres,
+            "centre": centre,
+            "days": booking_actions.available_slots(centre, item, now=now),
+            "applicant": applicant,
+            "phone": verified_phone(request),
+            "values": values,
+        },
+    )
+
+
+def _book_post(
+    request: HttpRequest, item: Any, centre: Centre, applicant: Applicant | None, now: datetime
+) -> Booking | None:
+    post = request.POST
+    phone = applicant.phone if applicant else post.get("phone", "").strip()
+    try:
+        if post.get("action") == "send_code":
+            booking_actions.send_phone_code(phone, now=now)
+            messages.success(request, "验证码已发送到您的手机，10分钟内有效")
+            return None
+        if applicant is None and verified_phone(request) != phone:
+            booking_actions.verify_phone_code(phone, post.get("sms_code", ""), now=now)
+            _remember_phone(request, phone)
+        try:
+            starts_at = datetime.fromisoformat(post.get("starts_at", ""))
+        except ValueError:
+            raise CaseError("请选择预约时段", field="starts_at") from None
+        if starts_at.tzinfo is None:
+            raise CaseError("请选择预约时段", field="starts_at")
+        made = booking_actions.book(
+            booking_actions.NewBooking(
+                centre=centre,
+                item=item,
+                starts_at=starts_at,
+                name=applicant.name if applicant else post.get("name", ""),
+                phone=phone,
+                applicant=applicant,
+            ),
+            now=now,
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, f"预约成功，预约码 {made.code}，已短信通知")
+    return made
+
+
+def _get_booking(request: HttpRequest, code: str) -> Booking:
+    """The booking, for its applicant or the holder of its verified phone (404 otherwise)."""
+    b = (
+        Booking.objects.filter(code=code.upper())
+        .select_related("centre", "window", "window__zone", "item", "applicant")
+        .first()
+    )
+    applicant = _applicant(request)
+    if b is None or not (
+        (applicant is not None and b.applicant_id == applicant.pk)
+        or (b.phone and verified_phone(request) == b.phone)
+    ):
+        raise Http404("预约不存在")
+    return b
+
+
+@require_GET
+def booking_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "hall/booking.html", {"booking": _get_booking(request, code)})
+
+
+@require_POST
+def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    b = _get_booking(request, code)
+    try:
+        booking_actions.cancel_booking(b, now=timezone.now())
+        messages.success(request, "预约已取消，时段已释放")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    return redirect("hallpub:booking", code=b.code)
+
+
+@require_http_methods(["GET", "POST"])
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    """我的预约: a signed-in applicant's, or those of a phone verified here by SMS code."""
+    applicant = _applicant(request)
+    now = timezone.now()
+    if request.method == "POST":
+        phone = request.POST.get("phone", "").strip()
+        try:
+            if request.POST.get("action") == "send_code":
+                booking_actions.send_phone_code(phone, now=now)
+                messages.success(request, "验证码已发送到您的手机，10分钟内有效")
+            else:
+                booking_actions.verify_phone_code(phone, request.POST.get("sms_code", ""), now=now)
+                _remember_phone(request, phone)
+        except CaseError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('hallpub:my')}?phone={phone}")
+    phone = verified_phone(request)
+    rows = Booking.objects.none()
+    if applicant is not None:
+        rows = Booking.objects.filter(applicant=applicant)
+    elif phone:
+        rows = Booking.objects.filter(phone=phone)
+    return render(
+        request,
+        "hall/my_bookings.html",
+        {
+            "rows": rows.select_related("item", "centre", "window").order_by("-starts_at")[:50],
+            "applicant": applicant,
+            "phone": phone,
+            "asked_phone": request.GET.get("phone", "")[:11],
+        },
+    )
