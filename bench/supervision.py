@@ -93,10 +93,10 @@ def measure(closed: int, open_: int) -> dict[str, float]:
         evaluate,
         hall_today,
         last_months,
-        month_cases,
         monthly_trend,
         region_tree,
     )
+    from onestop.supervision.stats import rebuild_all, refresh_statistics
     from onestop.supervision.sweep import sweep_supervision
     from onestop.workdays.calendar import local_date
 
@@ -108,29 +108,20 @@ def measure(closed: int, open_: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     figures["sweep_first"], result = timed(lambda: sweep_supervision(NOW))
     figures["sweep_again"], _ = timed(lambda: sweep_supervision(NOW))
+    # The daily statistics: a full build (once, after an import) and a periodic refresh.
+    figures["stats_build"], _ = timed(lambda: rebuild_all(NOW))
+    figures["stats_refresh"], _ = timed(lambda: refresh_statistics(NOW))
     today = local_date(NOW)
 
     def dashboard() -> None:
         hall_today(None, NOW)
         monthly_trend(None, last_months(today, 12))
-        evaluate(
-            month_cases(None, today.year, today.month, NOW),
-            today.year,
-            today.month,
-            "department",
-            now=NOW,
-        )
+        evaluate(None, today.year, today.month, "department", now=NOW)
         region_tree(None, NOW)
 
     figures["dashboard"], _ = timed(dashboard)
     figures["ranking"], _ = timed(
-        lambda: evaluate(
-            month_cases(None, today.year, today.month, NOW),
-            today.year,
-            today.month,
-            "department",
-            now=NOW,
-        )
+        lambda: evaluate(None, today.year, today.month, "department", now=NOW)
     )
     print(
         f"closed={closed} open={open_} alerts={result['alerts']} "

@@ -103,6 +103,9 @@ class Case(models.Model):
             models.Index(fields=["status", "due_at"], name="case_status_due_idx"),
             models.Index(fields=["department", "status"], name="case_dept_status_idx"),
             models.Index(fields=["status", "supplement_due_at"], name="case_supplement_due_idx"),
+            # The daily statistics read one day's received and completed cases.
+            models.Index(fields=["received_at"], name="case_received_idx"),
+            models.Index(fields=["completed_at"], name="case_completed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +215,7 @@ class Task(models.Model):
             models.Index(fields=["department", "role", "status"], name="task_queue_idx"),
             models.Index(fields=["assignee", "status"], name="task_mine_idx"),
             models.Index(fields=["status", "due_at"], name="task_status_due_idx"),
+            models.Index(fields=["done_at"], name="task_done_idx"),
         ]
         constraints = [
             # One open task of a kind per case and department (opinions: one per co-department).

@@ -16,14 +16,15 @@ from openpyxl import Workbook
 from onestop.org.models import Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.supervision.efficiency import (
+    DIMENSION_LABELS,
     Figures,
     evaluate,
     hall_today,
     last_months,
-    month_cases,
     monthly_trend,
     region_tree,
 )
+from onestop.supervision.models import StatDay
 from onestop.workdays.calendar import local_date
 
 OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
@@ -58,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     region = oversight_region(user)
     now = timezone.now()
     year, month = _month(request)
-    ranking = evaluate(month_cases(region, year, month, now), year, month, "department", now=now)
+    ranking = evaluate(region, year, month, "department", now=now)
     hall = hall_today(region, now)
     data = {
         "hall": {
@@ -82,8 +83,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ranking": ranking,
             "data": data,
             "totals": {k: sum(v[k] for v in hall.values()) for k in ("green", "yellow", "red")},
+            "computed_at": _computed_at(),
         },
     )
+
+
+def _computed_at() -> object:
+    """When the daily statistics were last brought up to date (None before the first run)."""
+    last = StatDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    return last
 
 
 def _pct(value: float | None) -> str:
@@ -95,7 +103,7 @@ def _avg(value: float | None) -> str:
 
 
 COLUMNS = [
-    "部门/网点",
+    "名称",
     "收件",
     "办结",
     "按时办结率",
@@ -123,6 +131,13 @@ def _row(r: Figures) -> list[object]:
     ]
 
 
+PERSON_COLUMNS = [*COLUMNS, "办理环节", "环节按时率"]
+
+
+def _person_row(r: Figures) -> list[object]:
+    return [*_row(r), r.tasks_done, _pct(r.task_on_time_rate)]
+
+
 @login_required
 @require_GET
 def evaluation(request: HttpRequest) -> HttpResponse:
@@ -130,15 +145,19 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     region = oversight_region(user)
     now = timezone.now()
     year, month = _month(request)
-    by = "centre" if request.GET.get("by") == "centre" else "department"
-    rows = evaluate(month_cases(region, year, month, now), year, month, by, now=now)
+    by = request.GET.get("by", "department")
+    if by not in DIMENSION_LABELS:
+        by = "department"
+    rows = evaluate(region, year, month, by, now=now)
+    columns, to_row = (PERSON_COLUMNS, _person_row) if by == "person" else (COLUMNS, _row)
+    columns = [DIMENSION_LABELS[by], *columns[1:]]
     if request.GET.get("format") == "xlsx":
         book = Workbook()
         sheet = book.active
-        sheet.title = f"{year}年{month}月效能评估"
-        sheet.append(COLUMNS)
+        sheet.title = f"{year}年{month}月效能评估（按{DIMENSION_LABELS[by]}）"
+        sheet.append(columns)
         for r in rows:
-            sheet.append(_row(r))
+            sheet.append(to_row(r))
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -146,17 +165,19 @@ def evaluation(request: HttpRequest) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="evaluation-{year}-{month:02d}.xlsx"'
+            f'attachment; filename="evaluation-{by}-{year}-{month:02d}.xlsx"'
         )
         return response
     return render(
         request,
         "supervision/evaluation.html",
         {
-            "rows": [(i + 1, _row(r)) for i, r in enumerate(rows)],
-            "columns": COLUMNS,
+            "rows": [(i + 1, to_row(r)) for i, r in enumerate(rows)],
+            "columns": columns,
             "month": f"{year}-{month:02d}",
             "by": by,
+            "dimensions": DIMENSION_LABELS,
             "region": region,
+            "computed_at": _computed_at(),
         },
     )

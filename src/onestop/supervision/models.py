@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case, CaseEvent, Task
-from onestop.org.models import Department, Region, Window
+from onestop.org.models import Centre, Department, Region, Window
 
 
 class Alert(models.Model):
@@ -171,3 +171,57 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} · {self.get_status_display()}"
+
+
+class StatDay(models.Model):
+    """A day whose statistics have been computed; its row is the lock of that computation."""
+
+    day = models.DateField(unique=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class DailyStat(models.Model):
+    """One day's efficiency counts for a department at a centre, window and person (预聚合).
+
+    Case counts are attributed to the window and person that accepted the case (受理人); task
+    counts to the person who did the task (with no window). Rebuilt per day from the cases, tasks
+    and ratings, so any figure of a month is a sum over at most 31 days of these rows.
+    """
+
+    day = models.DateField(_("日期"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(
+        Window, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    received = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    promised_done = models.PositiveIntegerField(default=0)  # completed promised items
+    on_time = models.PositiveIntegerField(default=0)
+    early = models.PositiveIntegerField(default=0)
+    instant_done = models.PositiveIntegerField(default=0)  # 即办件 done the day accepted
+    late_done = models.PositiveIntegerField(default=0)  # completed, decided after the due time
+    timed_done = models.PositiveIntegerField(default=0)  # completed with working days measured
+    used_days = models.PositiveIntegerField(default=0)  # sum over timed_done
+    promised_days = models.PositiveIntegerField(default=0)  # sum over timed_done
+    tasks_done = models.PositiveIntegerField(default=0)
+    tasks_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "department"], name="dailystat_day_dept_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}/{self.window_id}/{self.person_id}"
