@@ -442,3 +442,15 @@ def _check_code(phone: str, code: str, now: datetime) -> str:
     row.used_at = now
     row.save(update_fields=["used_at"])
     return ""
+
+
+def sweep_hall(now: datetime) -> dict[str, int]:
+    """The hall's periodic job: yesterday's leftover tickets, booking no-shows, reminders.
+    Each part claims its rows with a conditional update, so two nodes do each thing once."""
+    from onestop.hall.actions import abandon_stale_tickets
+
+    return {
+        "abandoned": abandon_stale_tickets(now=now),
+        "no_shows": sweep_no_shows(now=now),
+        "reminders": send_reminders(now=now),
+    }

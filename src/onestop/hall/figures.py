@@ -101,7 +101,7 @@ def tickets_in(region: Region | None, day_from: date, day_to: date) -> Iterable[
     qs = Ticket.objects.filter(day__gte=day_from, day__lte=day_to)
     if region is not None:
         qs = qs.filter(region.subtree_q("centre__region"))
-    return qs.select_related("zone", "zone__centre", "window").order_by("pk").iterator()
+    return qs.select_related("zone", "zone__centre", "window").order_by("pk")
 
 
 def hall_figures(region: Region | None, day_from: date, day_to: date, *, now: datetime) -> Figures:
@@ -115,8 +115,9 @@ def hall_figures(region: Region | None, day_from: date, day_to: date, *, now: da
     windows: dict[int | None, Row] = {}
     hours: dict[int, Row] = {}
     tz = centre_zone()
-    multi = region is None or Centre.objects.filter(region.subtree_q("region")).count() > 1
-    for t in tickets_in(region, day_from, day_to):
+    tickets = list(tickets_in(region, day_from, day_to))
+    multi = len({t.centre_id for t in tickets}) > 1  # name the centre only when there are more
+    for t in tickets:
         total.add(t, now)
         zone_name = f"{t.zone.centre.name} {t.zone.name}" if multi else t.zone.name
         zones.setdefault(t.zone_id, Row(zone_name)).add(t, now)
