@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from onestop.hall.figures import dashboard_panel as hall_queue_panel
 from onestop.org.models import Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.supervision.efficiency import (
@@ -84,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": data,
             "totals": {k: sum(v[k] for v in hall.values()) for k in ("green", "yellow", "red")},
             "computed_at": _computed_at(),
+            "hall_queue": hall_queue_panel(region, now),  # the hall app's queue figures
         },
     )
 
