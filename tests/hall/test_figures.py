@@ -85,3 +85,17 @@ def test_the_figures_page_and_excel_for_overseers(
     assert rows[2][:4] == ("分组", "名称", "取号数", "平均等候（分钟）")
     assert rows[3][:8] == ("合计", "合计", 6, 28.0, 40.0, 6.0, 1, 0)
     assert ("窗口", "A01 市场监管窗口") in [r[:2] for r in rows]
+
+
+def test_the_supervision_dashboard_shows_todays_queue(
+    client, supervisor, take, window_1, clerk_1, travel
+):
+    client.force_login(supervisor)
+    assert "今日尚无取号" in client.get("/staff/dashboard/").text
+    take(0)
+    actions.call_next(window_1, actor=clerk_1, now=at(18))
+    page = client.get("/staff/dashboard/").text
+    panel = page[page.index('id="hall-queue"') :]
+    assert '<div class="h4 mb-0" id="hall-avg-wait">18.0</div>' in panel
+    assert "黄灯" in panel[:600]  # 18 minutes: past the default 15-minute yellow threshold
+    assert "A区 行政审批区" in panel
