@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onestop.notify",
     "onestop.supervision",
     "onestop.evaluation",
+    "onestop.hotline",
     "onestop.hall",
     "onestop.portal",
     "onestop.staff",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("notify/", include("onestop.notify.urls")),
     path("staff/hall/", include("onestop.hall.urls")),
     path("hall/", include("onestop.hall.public_urls")),
+    path("staff/hotline/", include("onestop.hotline.urls")),
+    path("hotline/", include("onestop.hotline.public_urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]

@@ -15,6 +15,7 @@ from onestop.cases.models import Task
 from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.hotline.models import Leader
 from onestop.org.actions import read_full_identity
 from onestop.org.models import Region, Role
 from onestop.org.queries import (
@@ -64,6 +65,11 @@ def home(request: HttpRequest) -> HttpResponse:
             .filter(Q(assignee=request.user) | Q(assignee__isnull=True))
             .count(),
             "can_admin": request.user.is_staff,
+            "is_operator": Role.HOTLINE_OPERATOR in role_values,
+            "is_hotline_handler": bool(
+                role_values & {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_HEAD}
+            ),
+            "is_hotline_leader": Leader.objects.filter(user_id=request.user.pk or 0).exists(),
         },
     )
 
