@@ -48,7 +48,7 @@ def bookable_windows(centre: Centre, item: ServiceItem) -> list[Window]:
         .exclude(hall_hours__bookable=False)
         .select_related("zone", "hall_hours")
         .distinct()
-        .order_by("number")
+        .order_by("-kind", "number")  # the department's own windows before comprehensive ones
     )
 
 

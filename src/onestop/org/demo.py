@@ -349,6 +349,14 @@ def load_cases(counts: Counts, *, now: datetime) -> None:
         counts.created["办件"] = created
 
 
+def load_hall(counts: Counts, *, now: datetime) -> None:
+    from onestop.hall.demo import load_demo_hall
+
+    created = load_demo_hall(now=now)
+    if created:
+        counts.created["大厅排队与预约"] = created
+
+
 @transaction.atomic
 def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
     counts = Counts()
@@ -361,6 +369,7 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
     load_items(counts, now=now, data_dir=data_dir)
     load_fee_rules(counts, data_dir=data_dir)
     load_cases(counts, now=now)
+    load_hall(counts, now=now)
     return counts
 
 
