@@ -137,3 +137,9 @@ def test_first_inquiry_is_owned_until_answered_or_handed_over(
 @pytest.mark.parametrize("url", ["/staff/hall/desk/", "/staff/hall/kiosk/"])
 def test_staff_pages_need_a_sign_in(client, url):
     assert client.get(url).status_code == 302
+
+
+def test_the_display_speaks_english_when_asked(client, centre, settings, travel):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/hall/display/{centre.key}/").text
+    assert "Turn on voice calls" in page and "No calls yet" in page
