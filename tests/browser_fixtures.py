@@ -50,4 +50,14 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 def demo(transactional_db: None) -> None:
     from onestop.org.demo import load_demo
 
+    load_demo(now=timezone.now(), history=False)
+
+
+@pytest.fixture
+def demo_history(transactional_db: None) -> None:
+    """The demo with its past year of finished cases, and the statistics job run once."""
+    from onestop.org.demo import load_demo
+    from onestop.supervision.stats import refresh_statistics
+
     load_demo(now=timezone.now())
+    refresh_statistics(timezone.now())

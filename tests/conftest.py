@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from onestop.org.models import Centre, Department, Region, Role, StaffRole, Window, Zone
 
-pytest_plugins = ["tests.browser_fixtures", "tests.case_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.case_fixtures", "tests.celery_workers"]
 
 PASSWORD = "Xiqu-2026-passwd"
 

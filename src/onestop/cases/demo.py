@@ -8,6 +8,7 @@ again changes nothing.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from onestop.cases.models import Case, CaseEvent, Task
 from onestop.catalog.models import ServiceItem
 from onestop.lib.identity import id_check_character
 from onestop.org.models import Applicant, Centre, Region, Role, StaffRole
+from onestop.workdays.calendar import local_date
 
 # Residents who come to the centre in the demo: name, birth date, sex (odd sequence = male),
 # community code, mobile.
@@ -108,6 +110,7 @@ class Plan:
     #             granted | completed | delivered | refused | not_accepted | instant
     days_ago: int
     channel: str = Case.Channel.WINDOW
+    pace: float = 1.0  # stretches the hours between moves (a slow case ends late)
 
 
 PLANS = [
@@ -162,7 +165,7 @@ class Builder:
         return f"demo-{self.n}-{self.step}"
 
     def at(self, hours: int) -> datetime:
-        return min(self.start + timedelta(hours=hours), self.now)
+        return min(self.start + timedelta(hours=hours * self.plan.pace), self.now)
 
     def intake(self) -> Case | None:
         """Create (and for online cases submit); None when the plan stops here."""
@@ -336,9 +339,107 @@ def _agent_cases(now: datetime, people: list[Applicant]) -> int:
     return 0 if existed else 1
 
 
+# The past year, for the supervision dashboard's trends and rankings: finished cases of these
+# items, most on time, some slow; most rated by the applicant.
+HISTORY_ITEMS = [
+    "食品经营许可",
+    "公共场所卫生许可",
+    "药品零售企业许可",
+    "最低生活保障",
+    "临时救助",
+    "困难残疾人生活补贴",
+    "公司注销登记",
+    "80周岁以上老年人高龄津贴发放",
+    "个体工商户设立登记",
+    "生育登记",
+    "就业登记",
+]
+INSTANT = {"个体工商户设立登记", "生育登记", "就业登记"}
+COMMENTS = {
+    5: ["窗口工作人员态度热情，一次就办好了", "流程清楚，比预想的快", "全程网办很方便", ""],
+    4: ["办理顺利，就是排队时间稍长", "", "材料清单很清楚"],
+    3: ["等待时间有点长", "希望能短信通知办理进度"],
+}
+TAGS = {5: ["一次办好", "服务态度好"], 4: ["办事效率高"], 3: ["材料要求不清"]}
+
+
+def history_plans(now: datetime) -> list[Plan]:
+    """About a dozen finished cases a month over the last eleven months.
+
+    What each case is depends only on its number (a seeded generator), so a later load finds
+    the same cases; its day is moved back to the nearest working day.
+    """
+    from onestop.workdays import queries as workdays
+
+    cal = workdays.calendar()
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    plans = []
+    for _ in range(140):
+        days_ago = rng.randrange(15, 335)
+        while not cal.is_workday(local_date(_at(now, days_ago, 1))):
+            days_ago += 1
+        item = rng.choice(HISTORY_ITEMS)
+        stage = "instant" if item in INSTANT else rng.choice(["delivered"] * 6 + ["refused"])
+        if stage == "refused":
+            item = "药品零售企业许可"  # the builder's refusal reasons are this item's
+        pace = rng.choice([0.5, 1.0, 1.0, 2.0, 4.0, 9.0])  # 9: decided ~17 days later: late
+        online = stage != "instant" and rng.random() < 0.3
+        channel = Case.Channel.ONLINE if online else Case.Channel.WINDOW
+        plans.append(Plan(item, rng.randrange(len(RESIDENTS)), stage, days_ago, channel, pace))
+    return plans
+
+
+def _rates(n: int) -> bool:
+    """Whether the applicant of history case `n` rates it (three in four do)."""
+    return random.Random(n).random() >= 0.25  # noqa: S311 - demo data, not security
+
+
+def _rate(n: int, case: Case, now: datetime) -> None:
+    from onestop.evaluation.actions import rate_case
+
+    rng = random.Random(n * 7919)  # noqa: S311 - demo data, not security
+    score = rng.choice([5, 5, 5, 5, 4, 4, 3])
+    done = case.completed_at or case.decided_at or now
+    rate_case(
+        case,
+        actor=case.applicant.user,
+        now=min(done + timedelta(hours=2), now),
+        score=score,
+        comment=rng.choice(COMMENTS[score]),
+        tags=TAGS[score],
+        channel="portal",
+        key=f"demo-history-{n}-rated",
+    )
+
+
+def _history(now: datetime, people: list[Applicant]) -> int:
+    finished = (Case.Status.COMPLETED, Case.Status.DELIVERED)
+    built = set(
+        CaseEvent.objects.filter(
+            key__startswith="demo-", kind="created", case__status__in=finished
+        ).values_list("key", flat=True)
+    )
+    rated = set(
+        CaseEvent.objects.filter(key__startswith="demo-history-", kind="rated").values_list(
+            "key", flat=True
+        )
+    )
+    created = 0
+    for n, plan in enumerate(history_plans(now), start=1000):
+        if f"demo-{n}-1" in built and (not _rates(n) or f"demo-history-{n}-rated" in rated):
+            continue  # loaded before
+        created += _run(n, plan, people, now)
+        event = CaseEvent.objects.filter(key=f"demo-{n}-1", kind="created").first()
+        if event is not None and event.case.status in finished and _rates(n):
+            _rate(n, event.case, now)
+    return created
+
+
 @transaction.atomic
-def load_demo_cases(*, now: datetime) -> int:
+def load_demo_cases(*, now: datetime, history: bool = True) -> int:
     """Create the demo cases that do not exist yet; returns how many were created."""
     people = _residents()
     created = sum(_run(n, plan, people, now) for n, plan in enumerate(PLANS, start=1))
+    if history:
+        created += _history(now, people)
     return created + _agent_cases(now, people)

@@ -341,10 +341,10 @@ def load_fee_rules(counts: Counts, data_dir: Path = DATA_DIR) -> None:
         counts.created["收费规则"] = created
 
 
-def load_cases(counts: Counts, *, now: datetime) -> None:
+def load_cases(counts: Counts, *, now: datetime, history: bool) -> None:
     from onestop.cases.demo import load_demo_cases
 
-    created = load_demo_cases(now=now)
+    created = load_demo_cases(now=now, history=history)
     if created:
         counts.created["办件"] = created
 
@@ -358,7 +358,9 @@ def load_hall(counts: Counts, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
+def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True) -> Counts:
+    """Everything the demo shows; `history` adds the past year of finished cases (the
+    supervision dashboard's trends), which tests that do not look at them leave out."""
     counts = Counts()
     regions = load_regions(counts, data_dir)
     depts = load_departments(counts, regions, data_dir)
@@ -368,7 +370,7 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR) -> Counts:
     load_applicants(counts, regions, data_dir)
     load_items(counts, now=now, data_dir=data_dir)
     load_fee_rules(counts, data_dir=data_dir)
-    load_cases(counts, now=now)
+    load_cases(counts, now=now, history=history)
     load_hall(counts, now=now)
     return counts
 
