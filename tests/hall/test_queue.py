@@ -139,3 +139,18 @@ def test_tickets_left_from_yesterday_count_as_abandoned(take, window_1, clerk_1)
         t.refresh_from_db()
         assert t.status == T.ABANDONED
     assert actions.abandon_stale_tickets(now=at(24 * 60)) == 0  # idempotent
+
+
+def test_a_ticket_transferred_across_zones_is_called_there(
+    take, window_1, clerk_1, zone_b, item, district, dept_b
+):
+    from tests.hall.conftest import seat
+
+    b01 = zone_b.windows.get()
+    clerk_b = seat("clerk_b01", b01, district, dept_b)
+    take(0, item=item)  # a 市场监管 item; B01 houses only 民政
+    t = actions.call_next(window_1, actor=clerk_1, now=at(1))
+    actions.transfer_ticket(t, to=b01, actor=clerk_1, now=at(2), note="同时办理民政事项")
+    t.refresh_from_db()
+    assert t.zone_id == zone_b.pk
+    assert actions.call_next(b01, actor=clerk_b, now=at(3)).pk == t.pk

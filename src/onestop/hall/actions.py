@@ -132,11 +132,15 @@ def take_ticket(new: NewTicket, *, now: datetime, actor: User | None) -> Ticket:
 
 
 def waiting_for(window: Window, now: datetime) -> QuerySet[Ticket]:
+    """Waiting tickets the window may call, in queue order: its zone's, for a department it
+    houses (or for no item), and those transferred to it whatever their department."""
     departments = list(window.departments.values_list("pk", flat=True))
+    for_zone = Q(window__isnull=True) & (
+        Q(department__isnull=True) | Q(department_id__in=departments)
+    )
     return (
         Ticket.objects.filter(zone_id=window.zone_id, status=T.WAITING, day=local_date(now))
-        .filter(Q(department__isnull=True) | Q(department_id__in=departments))
-        .filter(Q(window__isnull=True) | Q(window=window))
+        .filter(for_zone | Q(window=window))
         .order_by("queue_at", "pk")
     )
 
