@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "onestop.evaluation",
     "onestop.hotline",
     "onestop.hall",
+    "onestop.draws",
     "onestop.portal",
     "onestop.staff",
 ]

@@ -1,0 +1,172 @@
+"""Draw moves: freeze a list before the randomness exists, draw once it is published,
+continue the same sequence for replacements, reveal masked names. One transaction each."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from onestop.draws import rfc3797
+from onestop.draws.errors import DrawError
+from onestop.draws.models import Draw, DrawPick
+
+
+def commitment(salt: str, label: str) -> str:
+    return hashlib.sha256(f"{salt}|{label}".encode()).hexdigest()
+
+
+@transaction.atomic
+def freeze_draw(
+    *,
+    kind: str,
+    title: str,
+    subject: str,
+    labels: Sequence[str],
+    count: int,
+    draw_at: datetime,
+    randomness: str,
+    masked: bool,
+    actor: User,
+    now: datetime,
+) -> Draw:
+    """Freeze the eligible list (after exclusions) in canonical order and publish its hash,
+    the draw time and the named future randomness; the draw itself comes later."""
+    labels = [label.strip() for label in labels]
+    if any(not label for label in labels) or len(set(labels)) != len(labels):
+        raise DrawError("候选名单有空项或重复项", field="labels")
+    if count < 1:
+        raise DrawError("抽取数量至少为 1", field="count")
+    if count > len(labels):
+        raise DrawError(
+            f"符合条件的候选只有 {len(labels)} 个，不足 {count} 个，不能抽取", field="count"
+        )
+    if draw_at <= now:
+        raise DrawError("抽取时间必须晚于冻结名单的时间（随机源须在冻结后才产生）", field="draw_at")
+    if not randomness.strip():
+        raise DrawError("请写明将使用的公开随机源（如某期彩票开奖号码）", field="randomness")
+    salt = secrets.token_hex(16) if masked else ""
+    keyed = sorted(((commitment(salt, lb) if masked else lb), lb) for lb in labels)
+    entries = [e for e, _ in keyed]
+    return Draw.objects.create(
+        kind=kind,
+        title=title,
+        subject=subject,
+        entries=entries,
+        labels=[lb for _, lb in keyed],
+        list_sha256=rfc3797.list_digest(entries),
+        masked=masked,
+        salt=salt,
+        count=count,
+        draw_at=draw_at,
+        randomness=randomness.strip(),
+        frozen_at=now,
+        frozen_by=actor,
+    )
+
+
+def _parse_sources(texts: Sequence[str]) -> tuple[list[list[str]], str]:
+    sources = [rfc3797.parse_source(t) for t in texts if t.strip()]
+    try:
+        return sources, rfc3797.key_string(sources)
+    except ValueError as e:
+        raise DrawError(str(e), field="sources") from e
+
+
+@transaction.atomic
+def perform_draw(draw: Draw, *, sources: Sequence[str], actor: User, now: datetime) -> Draw:
+    """Enter the published random values and select by RFC 3797."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status != Draw.Status.FROZEN:
+        raise DrawError("该抽取已经完成，不能重抽")
+    if now < draw.draw_at:
+        raise DrawError("未到公布的抽取时间，随机源尚未产生")
+    parsed, key = _parse_sources(sources)
+    positions = rfc3797.sequence(len(draw.entries), draw.count, key)
+    DrawPick.objects.bulk_create(
+        DrawPick(draw=draw, seq=i, position=p, at=now) for i, p in enumerate(positions)
+    )
+    draw.sources, draw.key_string = parsed, key
+    draw.status, draw.drawn_at, draw.drawn_by = Draw.Status.DRAWN, now, actor
+    draw.save(update_fields=["sources", "key_string", "status", "drawn_at", "drawn_by"])
+    return draw
+
+
+@transaction.atomic
+def draw_replacement(draw: Draw, *, replaces: DrawPick, reason: str, now: datetime) -> DrawPick:
+    """The next selection of the same sequence replaces a pick that cannot serve."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status != Draw.Status.DRAWN:
+        raise DrawError("尚未抽取，不能补抽")
+    if not reason.strip():
+        raise DrawError("请写明补抽原因", field="reason")
+    replaces = DrawPick.objects.select_for_update().get(pk=replaces.pk, draw=draw)
+    if replaces.declined:
+        raise DrawError("该人选已被替换")
+    n = draw.picks.count()
+    if n >= len(draw.entries):
+        raise DrawError("候选名单已抽完，无人可补")
+    position = rfc3797.sequence(len(draw.entries), n + 1, draw.key_string)[n]
+    replaces.declined = True
+    replaces.save(update_fields=["declined"])
+    return DrawPick.objects.create(
+        draw=draw, seq=n, position=position, replaces=replaces, reason=reason.strip(), at=now
+    )
+
+
+@transaction.atomic
+def reveal_draw(draw: Draw) -> Draw:
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if not draw.revealed:
+        draw.revealed = True
+        draw.save(update_fields=["revealed"])
+    return draw
+
+
+def label_of(draw: Draw, pick: DrawPick) -> str:
+    """The name behind a pick (callers decide whether it may be shown)."""
+    return str(draw.labels[pick.position - 1])
+
+
+def position_of(draw: Draw, label: str) -> int:
+    return list(draw.labels).index(label) + 1
+
+
+@dataclass
+class Verification:
+    list_ok: bool
+    key_ok: bool
+    picks_ok: bool
+    labels_ok: bool
+    expected: list[int]
+    stored: list[int]
+    key: str
+
+    @property
+    def ok(self) -> bool:
+        return self.list_ok and self.key_ok and self.picks_ok and self.labels_ok
+
+
+def verify_draw(draw: Draw) -> Verification:
+    """Re-run the draw from what is stored: the list hash, the key string from the sources,
+    the RFC 3797 sequence against the stored picks, and (when revealed) the commitments."""
+    stored = list(draw.picks.order_by("seq").values_list("position", flat=True))
+    list_ok = rfc3797.list_digest(draw.entries) == draw.list_sha256
+    if draw.status == Draw.Status.FROZEN:
+        return Verification(list_ok, True, not stored, True, [], stored, "")
+    try:
+        key = rfc3797.key_string(draw.sources)
+    except ValueError:
+        return Verification(list_ok, False, False, True, [], stored, "")
+    expected = rfc3797.sequence(len(draw.entries), len(stored), key) if stored else []
+    labels_ok = list(draw.labels) == list(draw.entries) if not draw.masked else True
+    if draw.masked and draw.revealed:
+        labels_ok = [commitment(draw.salt, lb) for lb in draw.labels] == list(draw.entries)
+    return Verification(
+        list_ok, key == draw.key_string, expected == stored, labels_ok, expected, stored, key
+    )

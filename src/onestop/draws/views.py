@@ -1,0 +1,46 @@
+"""Public draw pages: the frozen list, its hash, the randomness and the picks, re-run on
+request; and the JSON that lets anyone re-run it elsewhere."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from onestop.draws.actions import verify_draw
+from onestop.draws.models import Draw
+from onestop.draws.queries import names_visible, pick_rows, public_record
+
+
+@require_GET
+def draw_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Draw.objects.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "draws/list.html", {"page": page})
+
+
+@require_GET
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = get_object_or_404(Draw, pk=pk)
+    show = names_visible(draw)
+    entries = [
+        {"n": i + 1, "entry": e, "name": draw.labels[i] if show else ""}
+        for i, e in enumerate(draw.entries)
+    ]
+    return render(
+        request,
+        "draws/detail.html",
+        {
+            "draw": draw,
+            "entries": entries,
+            "picks": pick_rows(draw),
+            "show_names": show,
+            "check": verify_draw(draw) if request.GET.get("verify") else None,
+        },
+    )
+
+
+@require_GET
+def draw_json(request: HttpRequest, pk: int) -> JsonResponse:
+    draw = get_object_or_404(Draw, pk=pk)
+    return JsonResponse(public_record(draw), json_dumps_params={"ensure_ascii": False})
