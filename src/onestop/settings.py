@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "onestop.evaluation",
     "onestop.hotline",
     "onestop.hall",
+    "onestop.parallel",
     "onestop.draws",
     "onestop.portal",
     "onestop.staff",
@@ -243,6 +244,10 @@ INPROCESS_JOBS = envbool("INPROCESS_JOBS", EMBEDDED)
 # Lights: yellow when this share of the limit is used or this many working days are left.
 LIGHT_YELLOW_SHARE = float(envstr("LIGHT_YELLOW_SHARE", "0.8"))
 LIGHT_YELLOW_DAYS = envint("LIGHT_YELLOW_DAYS", 1)
+
+# Hotline: the trained department router (a joblib file, loaded only when its SHA-256 matches
+# the digest train_router recorded in the database).
+HOTLINE_ROUTER_PATH = envstr("HOTLINE_ROUTER_PATH", str(VAR_DIR / "hotline_router.joblib"))
 
 # Working-day and end-of-day arithmetic happens in the centre's zone (STYLE.md §4).
 CENTRE_TIME_ZONE = "Asia/Shanghai"

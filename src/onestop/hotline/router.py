@@ -1,5 +1,5 @@
-"""The suggested department: a scikit-learn text classifier over character n-grams and jieba
-words of the ticket's text and address, in simplified characters (traditional ones are
+"""The suggested department: a scikit-learn text classifier (linear SVM) over character n-grams
+and jieba words of the ticket's text and address, in simplified characters (traditional ones are
 converted first, so a model trained on either serves both).
 
 The trained pipeline is a joblib file (HOTLINE_ROUTER_PATH, default var/hotline_router.joblib).
@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 
 from onestop.cases.errors import CaseError
-from onestop.hotline.text import simplified, words
+from onestop.hotline.text import raw_words, simplified, words
 
 log = logging.getLogger("onestop.hotline")
 _cache_lock = threading.Lock()
@@ -47,18 +47,22 @@ def ticket_text(content: str, address: str = "", region: str = "") -> str:
 
 
 def build_pipeline(*, normalise: bool = True) -> Any:
-    """Character 1–3-grams and jieba words (1–2) with TF-IDF, into a logistic regression (its
-    probabilities are the confidence shown to the operator)."""
+    """Character 1–2-grams and jieba words (1–2) with TF-IDF into a linear SVM.
+
+    Measured with bench/routing.py on tickets worded as the model never saw: character
+    1–2-grams beat 1–3-grams (0.52 against 0.40: longer grams learn the wording, not the
+    matter), and the SVM beat logistic regression (0.44) and SGD (0.46) at a tenth of the
+    training time; a calibrated SVM lost accuracy (0.45)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
 
     pre = simplified if normalise else None
     chars = TfidfVectorizer(
-        analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2, preprocessor=pre
+        analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2, preprocessor=pre
     )
     word_vec = TfidfVectorizer(
-        tokenizer=words,
+        tokenizer=words if normalise else raw_words,
         token_pattern=None,
         lowercase=False,
         ngram_range=(1, 2),
@@ -68,9 +72,13 @@ def build_pipeline(*, normalise: bool = True) -> Any:
     return Pipeline(
         [
             ("features", FeatureUnion([("chars", chars), ("words", word_vec)])),
-            ("clf", LogisticRegression(C=20.0, max_iter=3000)),
+            ("clf", LinearSVC(C=0.5)),
         ]
     )
+
+
+# Sharpness of the softmax that turns the SVM's margins into the confidence shown.
+CONFIDENCE_SCALE = 4.0
 
 
 # --- reading a training file -------------------------------------------------------------------
@@ -206,11 +214,20 @@ class Suggestion:
 
 
 def suggest(text: str, pipeline: Any | None = None) -> Suggestion | None:
-    """The most likely department for a ticket's text, with its probability and runners-up."""
+    """The most likely department for a ticket's text, with its confidence and runners-up.
+
+    The confidence is a softmax of the SVM's margins: it ranks departments and shows how far
+    ahead the first is, not a calibrated probability."""
     model = pipeline if pipeline is not None else load()
     if model is None or not text.strip():
         return None
-    probs = model.predict_proba([text])[0]
+    import numpy as np
+
+    scores = np.atleast_1d(model.decision_function([text])[0])
+    if len(model.classes_) == 2:  # one margin for the second class against the first
+        scores = np.array([-scores[0], scores[0]])
+    weights = np.exp(CONFIDENCE_SCALE * (scores - scores.max()))
+    probs = weights / weights.sum()
     ranked = sorted(zip(model.classes_, probs, strict=True), key=lambda x: -x[1])
     top = [(str(c), float(p)) for c, p in ranked[:3]]
     return Suggestion(top[0][0], top[0][1], top[1:])

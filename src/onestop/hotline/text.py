@@ -45,12 +45,13 @@ def _jieba() -> object:
 
 def words(text: str) -> list[str]:
     """jieba words of the simplified, lower-cased text (punctuation and spaces dropped)."""
+    return raw_words(simplified(text))
+
+
+def raw_words(text: str) -> list[str]:
+    """jieba words of the text as written (no traditional → simplified step)."""
     jieba = _jieba()
-    return [
-        w
-        for w in jieba.lcut(simplified(text).lower())  # type: ignore[attr-defined]
-        if _TERM.fullmatch(w)
-    ]
+    return [w for w in jieba.lcut(text.lower()) if _TERM.fullmatch(w)]  # type: ignore[attr-defined]
 
 
 def search_terms(query: str, limit: int = 12) -> list[str]:

@@ -1,0 +1,113 @@
+"""The knowledge base: jieba-word search that behaves the same on SQLite and PostgreSQL, with
+review and expiry dates, and the catalog's service guide in the same results."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+
+from onestop.cases.errors import NotAllowed
+from onestop.hotline import actions, queries
+from onestop.hotline.actions import ArticleData
+from tests.factories import make_item
+from tests.hotline.conftest import NOW
+
+TODAY = date(2026, 3, 10)
+
+
+@pytest.fixture
+def articles(dept_a, dept_b):
+    def add(dept, title, body, keywords="", review_days=180, expires_on=None):
+        return actions.save_article(
+            None,
+            department=dept,
+            data=ArticleData(title, body, keywords, review_days, expires_on),
+            actor=None,
+            now=NOW,
+        )
+
+    return {
+        "dibao": add(
+            dept_b,
+            "最低生活保障的申请条件和办理流程",
+            "家庭人均收入低于当地低保标准的，可向户籍所在地街道（镇）提出申请，"
+            "需提供身份证、户口簿、收入证明。",
+            "低保 救助",
+        ),
+        "food": add(
+            dept_a,
+            "购买到过期食品怎么投诉",
+            "保留购物小票和商品，拨打12315或到市场监管所投诉，经营者应退货并依法赔偿。",
+            "过期 食品 退货",
+        ),
+        "old": add(
+            dept_b,
+            "2025年冬季取暖补贴发放",
+            "已于2025年12月发放完毕。",
+            "取暖补贴",
+            expires_on=TODAY - timedelta(days=1),
+        ),
+        "stale": add(
+            dept_b, "婚姻登记预约", "婚姻登记可在网上预约，周一至周五办理。", "结婚 离婚", -5
+        ),
+    }
+
+
+def titles(hits):
+    return [h.title for h in hits]
+
+
+def test_a_spoken_question_finds_the_article(articles):
+    hits = queries.search_articles("请问低保怎么申请啊", TODAY)
+    assert titles(hits)[0] == "最低生活保障的申请条件和办理流程"
+    assert queries.search_articles("超市卖的牛奶过期了，怎么投诉", TODAY)[0].title == (
+        "购买到过期食品怎么投诉"
+    )
+
+
+def test_traditional_characters_find_the_same_article(articles):
+    assert titles(queries.search_articles("低保怎麼申請", TODAY))[0].startswith("最低生活保障")
+
+
+def test_words_not_fragments_match_the_body(articles):
+    # 保障 is a word of the title; 障申 is no word, only two characters that happen to touch.
+    assert queries.search_articles("障申", TODAY) == []
+
+
+def test_expired_articles_are_not_offered_and_stale_ones_are_flagged(articles):
+    assert queries.search_articles("取暖补贴", TODAY) == []
+    hit = queries.search_articles("结婚登记预约", TODAY)[0]
+    assert hit.title == "婚姻登记预约" and hit.stale
+
+
+def test_the_service_guide_is_searched_too(articles, dept_a):
+    make_item("511A0000-FOOD", "食品经营许可", "scjgj")
+    hits = queries.search_knowledge("开饭店要办食品经营许可证吗", TODAY)
+    guide = [h for h in hits if h.kind == "guide"]
+    assert (
+        guide and guide[0].title == "食品经营许可" and guide[0].url == "/guide/item/511A0000-FOOD/"
+    )
+
+
+def test_departments_keep_only_their_own_articles(articles, handler, dept_b):
+    with pytest.raises(NotAllowed):
+        actions.save_article(
+            articles["dibao"],
+            department=dept_b,
+            data=ArticleData("改", "改"),
+            actor=handler,
+            now=NOW,
+        )
+
+
+def test_the_search_page_and_api(articles, operator, handler_b):
+    c = Client()
+    c.force_login(operator)
+    body = c.get("/staff/hotline/kb/", {"q": "低保申请"}).content.decode()
+    assert "最低生活保障的申请条件和办理流程" in body
+    hits = c.get("/api/v1/hotline/kb", {"q": "过期食品"}).json()
+    assert hits[0]["title"] == "购买到过期食品怎么投诉"
+    c.force_login(handler_b)  # department staff read the knowledge base too
+    assert c.get(f"/staff/hotline/kb/{articles['dibao'].pk}/").status_code == 200
