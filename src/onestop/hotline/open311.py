@@ -1,0 +1,402 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2/) over the hotline, in JSON and XML.
+
+- GET  services.(json|xml)                  the ticket types, public
+- GET  services/{code}.(json|xml)           a type's extra attributes (street/community, anonymity)
+- GET  requests.(json|xml)                  tickets: service_request_id, service_code,
+                                            start_date, end_date (≤ 90 days; default the last
+                                            90), status
+- POST requests.(json|xml)                  a new ticket; needs api_key (an API token)
+- GET  requests/{id}.(json|xml)             one ticket (also request/{id}, as in the Swagger file)
+- GET  tokens/{token}.(json|xml)            the ticket a POST's token stands for
+
+Internal states map to open/closed; status_notes says where the ticket is, agency_responsible
+names the lead department, expected_datetime is its deadline. Reporters are never published:
+no name, no phone, and phone-like numbers in the description are masked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.core import signing
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from onestop.apitokens.queries import user_for_token
+from onestop.cases.errors import CaseError
+from onestop.hotline import actions, router
+from onestop.hotline.models import Kind, Ticket
+from onestop.hotline.rules import find_rule
+from onestop.org.models import Region
+from onestop.workdays.calendar import centre_zone
+
+TOKEN_SALT = "onestop.hotline.open311.token"  # noqa: S105 - a signing salt, not a secret
+MAX_RANGE = timedelta(days=90)
+GROUP = "12345政务服务便民热线"
+DESCRIPTIONS = {
+    Kind.CONSULT: "政策、办事咨询",
+    Kind.HELP: "生活困难、紧急求助",
+    Kind.COMPLAINT: "对单位、商家或工作人员的投诉",
+    Kind.SUGGESTION: "对政府工作的意见建议",
+    Kind.REPORT: "违法违规行为举报",
+    Kind.PRAISE: "对部门、工作人员的表扬",
+}
+KEYWORDS = {
+    Kind.CONSULT: "政策,办事,咨询",
+    Kind.HELP: "求助,困难,救助",
+    Kind.COMPLAINT: "投诉,噪音,油烟,物业,欠薪",
+    Kind.SUGGESTION: "建议,意见",
+    Kind.REPORT: "举报,违法,违规",
+    Kind.PRAISE: "表扬,感谢",
+}
+_PHONE_LIKE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def _xml_value(parent: ET.Element, key: str, value: Any) -> None:
+    child = ET.SubElement(parent, key)
+    if value is None:
+        return
+    if isinstance(value, bool):
+        child.text = "true" if value else "false"
+    elif isinstance(value, list):
+        item_tag = {"attributes": "attribute", "values": "value"}.get(key, "item")
+        for item in value:
+            node = ET.SubElement(child, item_tag)
+            for k, v in item.items():
+                _xml_value(node, k, v)
+    else:
+        child.text = str(value)
+
+
+def _xml(root: str, item: str | None, data: Any) -> bytes:
+    top = ET.Element(root)
+    for entry in data if item else [data]:
+        node = ET.SubElement(top, item) if item else top
+        for key, value in entry.items():
+            _xml_value(node, key, value)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+
+
+def _respond(
+    fmt: str, data: Any, *, root: str, item: str | None, status: int = 200
+) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(
+            _xml(root, item, data), content_type="text/xml; charset=utf-8", status=status
+        )
+    return JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _respond(
+        fmt,
+        [{"code": status, "description": description}],
+        root="errors",
+        item="error",
+        status=status,
+    )
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("json", "xml"):
+        raise Open311Error(400, "格式应为 json 或 xml")
+    return fmt
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    """W3C date-time with the centre's offset: 2026-03-10T09:00:00+08:00."""
+    return moment.astimezone(centre_zone()).isoformat(timespec="seconds") if moment else None
+
+
+# --- services ----------------------------------------------------------------------------------
+
+
+def service(kind: Kind) -> dict[str, Any]:
+    return {
+        "service_code": kind.value,
+        "service_name": str(kind.label),
+        "description": DESCRIPTIONS[kind],
+        "metadata": True,
+        "type": "batch",
+        "keywords": KEYWORDS[kind],
+        "group": GROUP,
+    }
+
+
+def definition(kind: Kind) -> dict[str, Any]:
+    streets = Region.objects.exclude(level=Region.Level.DISTRICT).order_by("code")
+    amount, unit, _ = find_rule(kind.value, "normal")
+    return {
+        "service_code": kind.value,
+        "attributes": [
+            {
+                "variable": True,
+                "code": "region_code",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": "事发地所在的街道/镇或社区/村",
+                "order": 1,
+                "description": "所在街道/社区",
+                "values": [{"key": r.code, "name": r.name} for r in streets],
+            },
+            {
+                "variable": True,
+                "code": "anonymous",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": "匿名时承办部门看不到反映人信息",
+                "order": 2,
+                "description": "是否匿名",
+                "values": [{"key": "no", "name": "实名"}, {"key": "yes", "name": "匿名"}],
+            },
+            {
+                "variable": False,
+                "code": "time_limit",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": None,
+                "order": 3,
+                "description": f"办理时限：{amount} {'小时' if unit == 'hours' else '个工作日'}",
+                "values": [],
+            },
+        ],
+    }
+
+
+def _kind(code: str) -> Kind:
+    if code not in Kind.values:
+        raise Open311Error(404, f"服务代码 {code} 不存在")
+    return Kind(code)
+
+
+@require_GET
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    try:
+        fmt = _format(fmt)
+    except Open311Error as e:
+        return _error("json", e.status, e.description)
+    return _respond(fmt, [service(k) for k in Kind], root="services", item="service")
+
+
+@require_GET
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    try:
+        fmt = _format(fmt)
+        kind = _kind(code)
+    except Open311Error as e:
+        return _error(fmt if fmt in ("json", "xml") else "json", e.status, e.description)
+    return _respond(fmt, definition(kind), root="service_definition", item=None)
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+def _status_notes(t: Ticket) -> str:
+    if t.status == Ticket.Status.MERGED and t.merged_into_id:
+        return f"已与工单 {t.merged_into.number} 合并办理"  # type: ignore[union-attr]
+    note = t.get_status_display()
+    if t.answer and t.status in (
+        Ticket.Status.REPLIED,
+        Ticket.Status.CLOSED,
+        Ticket.Status.ANSWERED,
+    ):
+        note += f"：{t.answer}"
+    return note
+
+
+def _public_text(text: str) -> str:
+    return _PHONE_LIKE.sub(r"\1****\2", text)[:4000]
+
+
+def request_out(t: Ticket, updated: datetime | None = None) -> dict[str, Any]:
+    amount, unit, _ = find_rule(t.kind, t.urgency)
+    return {
+        "service_request_id": t.number,
+        "status": "open" if t.is_open else "closed",
+        "status_notes": _status_notes(t),
+        "service_name": t.get_kind_display(),
+        "service_code": t.kind,
+        "description": _public_text(t.content),
+        "agency_responsible": t.lead_department.name if t.lead_department else None,
+        "service_notice": f"派单后 {amount} {'小时' if unit == 'hours' else '个工作日'}内答复",
+        "requested_datetime": _stamp(t.registered_at),
+        "updated_datetime": _stamp(updated or t.closed_at or t.registered_at),
+        "expected_datetime": _stamp(t.due_at) if t.is_open else None,
+        "address": t.address or (t.region.name if t.region else None),
+        "address_id": t.region.code if t.region else None,
+        "zipcode": None,
+        "lat": t.lat,
+        "long": t.long,
+        "media_url": None,
+    }
+
+
+def _rows(tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
+    tickets = list(tickets)
+    updated = dict(
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+        .annotate(last=Max("events__at"))
+        .values_list("pk", "last")
+    )
+    return [request_out(t, updated.get(t.pk)) for t in tickets]
+
+
+def _date(value: str, name: str) -> datetime:
+    moment = parse_datetime(value.replace(" ", "+")) if value else None
+    if moment is None or moment.tzinfo is None:
+        raise Open311Error(400, f"{name} 应为带时区的 W3C 时间，如 2026-03-01T00:00:00Z")
+    return moment
+
+
+def _list(request: HttpRequest) -> list[dict[str, Any]]:
+    qs = Ticket.objects.select_related("lead_department", "region", "merged_into")
+    ids = [x for x in request.GET.get("service_request_id", "").split(",") if x.strip()]
+    if ids:
+        return _rows(qs.filter(number__in=[x.strip() for x in ids[:100]]).order_by("pk"))
+    codes = [c for c in request.GET.get("service_code", "").split(",") if c.strip()]
+    if codes:
+        for code in codes:
+            _kind(code)
+        qs = qs.filter(kind__in=codes)
+    now = timezone.now()
+    end = _date(request.GET["end_date"], "end_date") if request.GET.get("end_date") else now
+    start = (
+        _date(request.GET["start_date"], "start_date")
+        if request.GET.get("start_date")
+        else end - MAX_RANGE
+    )
+    if end - start > MAX_RANGE:
+        raise Open311Error(400, "start_date 与 end_date 相隔不能超过 90 天")
+    qs = qs.filter(registered_at__gte=start, registered_at__lte=end)
+    statuses = [s for s in request.GET.get("status", "").split(",") if s.strip()]
+    if statuses:
+        if not set(statuses) <= {"open", "closed"}:
+            raise Open311Error(400, "status 应为 open 或 closed")
+        if statuses == ["open"]:
+            qs = qs.filter(status__in=Ticket.OPEN_STATES)
+        elif statuses == ["closed"]:
+            qs = qs.filter(status__in=Ticket.FINISHED_STATES)
+    return _rows(qs.order_by("-registered_at")[:1000])
+
+
+def _float(value: str, name: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise Open311Error(400, f"{name} 应为数字") from exc
+
+
+def _create(request: HttpRequest) -> list[dict[str, Any]]:
+    post = request.POST
+    user = user_for_token(post.get("api_key", ""), now=timezone.now())
+    if user is None:
+        raise Open311Error(403, "api_key 无效或缺失")
+    kind = _kind(post.get("service_code", ""))
+    description = post.get("description", "").strip()
+    if not description:
+        raise Open311Error(400, "description 必填：请描述诉求内容")
+    lat, long = _float(post.get("lat", ""), "lat"), _float(post.get("long", ""), "long")
+    address = post.get("address_string", "").strip()
+    region_code = post.get("attribute[region_code]", "") or post.get("address_id", "")
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    if region_code and region is None:
+        raise Open311Error(400, f"区划代码 {region_code} 不存在")
+    if (lat is None or long is None) and not address and region is None:
+        raise Open311Error(400, "请提供位置：lat 和 long，或 address_string，或 address_id")
+    phone = post.get("phone", "").strip()
+    name = f"{post.get('last_name', '')}{post.get('first_name', '')}".strip()
+    data = actions.NewTicket(
+        kind=kind.value,
+        content=description,
+        channel=Ticket.Channel.OPEN311,
+        caller_name=name,
+        caller_phone=phone,
+        anonymous=post.get("attribute[anonymous]") == "yes" or not phone,
+        address=address,
+        region=region,
+        lat=lat,
+        long=long,
+    )
+    found = router.suggest(router.ticket_text(description, address, region.name if region else ""))
+    try:
+        ticket = actions.register_ticket(
+            data,
+            actor=user,
+            now=timezone.now(),
+            suggestion=(found.department, found.confidence) if found else None,
+        )
+    except CaseError as e:
+        raise Open311Error(400, f"{e.field}: {e.message}" if e.field else e.message) from e
+    amount, unit, _ = find_rule(ticket.kind, ticket.urgency)
+    return [
+        {
+            "service_request_id": ticket.number,
+            "token": signing.dumps(ticket.pk, salt=TOKEN_SALT),
+            "service_notice": f"已受理，派单后 {amount} {'小时' if unit == 'hours' else '个工作日'}"
+            f"内答复；查询码 {ticket.query_code}",
+            "account_id": None,
+        }
+    ]
+
+
+@csrf_exempt  # machine clients authenticate with api_key, not a session
+@require_http_methods(["GET", "POST"])
+def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
+    out = fmt if fmt in ("json", "xml") else "json"
+    try:
+        _format(fmt)
+        rows = _create(request) if request.method == "POST" else _list(request)
+    except Open311Error as e:
+        return _error(out, e.status, e.description)
+    return _respond(out, rows, root="service_requests", item="request")
+
+
+@require_GET
+def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    out = fmt if fmt in ("json", "xml") else "json"
+    ticket = (
+        Ticket.objects.select_related("lead_department", "region", "merged_into")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        return _error(out, 404, f"工单 {number} 不存在")
+    return _respond(out, _rows([ticket]), root="service_requests", item="request")
+
+
+@require_GET
+def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    out = fmt if fmt in ("json", "xml") else "json"
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return _error(out, 404, "token 无效")
+    ticket = Ticket.objects.filter(pk=pk).first()
+    if ticket is None:
+        return _error(out, 404, "token 无效")
+    return _respond(
+        out,
+        [{"service_request_id": ticket.number, "token": token}],
+        root="service_requests",
+        item="request",
+    )
