@@ -100,3 +100,5 @@ def test_kiosk_display_window_case_and_dashboard(
         expect(overseer.locator("#hall-avg-wait")).to_have_text(re.compile(r"^12\.\d$"))
         expect(overseer.locator("#hall-queue-light")).to_have_text("绿灯")
         overseer.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        for page in (kiosk, display, clerk, overseer):  # stop the display's polling
+            page.context.close()

@@ -212,10 +212,13 @@ def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
     _finish_current(window, actor, now)
     candidates = waiting_for(window, now)
     if connection.features.has_select_for_update_skip_locked:
+        # Lock one row only: a second clerk skips it and takes the next ticket.
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-    for pk in list(candidates.values_list("pk", flat=True)[:5]):
-        # The conditional UPDATE is the proof: a ticket another window called meanwhile is no
-        # longer waiting, and this window moves on to the next candidate.
+    for _ in range(5):
+        pk = candidates.values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        # The conditional UPDATE is the proof that this window won the ticket.
         won = Ticket.objects.filter(pk=pk, status=T.WAITING).update(
             # A transferred ticket keeps its first call: its wait ended there.
             status=T.CALLED,
@@ -223,11 +226,10 @@ def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
             clerk=actor,
             called_at=Coalesce(F("called_at"), Value(now)),
         )
-        if won != 1:
-            continue
-        ticket = Ticket.objects.get(pk=pk)
-        _event(ticket, E.CALLED, now=now, actor=actor, window=window)
-        return ticket
+        if won == 1:
+            ticket = Ticket.objects.get(pk=pk)
+            _event(ticket, E.CALLED, now=now, actor=actor, window=window)
+            return ticket
     return None
 
 
