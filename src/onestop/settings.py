@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "onestop.hall",
     "onestop.parallel",
     "onestop.draws",
+    "onestop.trading",
     "onestop.portal",
     "onestop.staff",
 ]

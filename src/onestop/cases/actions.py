@@ -29,8 +29,9 @@ from onestop.cases import workflow
 from onestop.cases.audit import mark_changed, record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, CaseSequence, ClockStop, Task
+from onestop.cases.signals import case_closed, halved_for
 from onestop.catalog.models import ServiceItem
-from onestop.org.models import Applicant, Centre, Department, Role, StaffRole
+from onestop.org.models import Applicant, Centre, Department, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import halve, local_date
@@ -79,14 +80,33 @@ def _already_done(case: Case, key: str) -> bool:
 
 
 def _holds(actor: User, case: Case, roles: Iterable[str], department_id: int) -> bool:
-    """The actor holds one of `roles` in the department, with the case's region in scope."""
+    """The actor holds one of `roles` in the department, with the case's region in scope; a
+    clerk also acts for every department served at their window (综合窗口 / 并联窗口)."""
     wanted = set(roles)
     return any(
         r.role in wanted
-        and r.department_id == department_id
+        and (
+            r.department_id == department_id
+            or (r.role == Role.CLERK and department_id in window_departments(r))
+        )
         and case.region.path.startswith(r.region.path)
         for r in staff_roles_of(actor)
     )
+
+
+def window_departments(role: StaffRole) -> set[int]:
+    """The departments served at a clerk's window (memoised on the role object)."""
+    if role.window_id is None:
+        return set()
+    cached: set[int] | None = getattr(role, "_window_departments", None)
+    if cached is None:
+        cached = set(
+            Window.departments.through.objects.filter(window_id=role.window_id).values_list(
+                "department_id", flat=True
+            )
+        )
+        setattr(role, "_window_departments", cached)  # noqa: B010 - per-request memo
+    return cached
 
 
 def check_move(
@@ -274,7 +294,7 @@ def create_case(new: NewCase, *, actor: User | None, now: datetime, key: str = "
         status=S.DRAFT,
         form_data=new.form_data,
         created_at=now,
-        halved=new.halved,
+        halved=new.halved or halved_for(new.applicant),
     )
     CaseMaterial.objects.bulk_create(
         CaseMaterial(
@@ -590,6 +610,7 @@ def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str
         case, "not_accepted", actor=actor, now=now, key=key, data={"reasons": reasons.strip()}
     )
     _invite_rating(case, now)
+    case_closed.send(Case, case=case, outcome="not_accepted", now=now)
     return case
 
 
@@ -626,6 +647,7 @@ def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> 
     record_event(case, "granted", actor=actor, now=now, data={"instant": True})
     record_event(case, "completed", actor=actor, now=now)
     _invite_rating(case, now)
+    case_closed.send(Case, case=case, outcome="granted", now=now)
     return case
 
 
@@ -837,6 +859,7 @@ def decide_case(
         key=key,
         data={"reasons": reasons.strip(), "on_time": bool(case.due_at and now <= case.due_at)},
     )
+    case_closed.send(Case, case=case, outcome="granted" if grant else "refused", now=now)
     return task
 
 
@@ -1077,6 +1100,7 @@ def withdraw_case(
     _set_status(case, S.WITHDRAWN)
     _close_tasks(case, now)
     record_event(case, "withdrawn", actor=actor, now=now, key=key, data={"reason": reason})
+    case_closed.send(Case, case=case, outcome="withdrawn", now=now)
     return case
 
 
@@ -1167,3 +1191,11 @@ def register_walk_in(*, id_number: str, name: str, phone: str) -> Applicant:
     return Applicant.objects.create(
         user=user, kind=Applicant.Kind.PERSON, name=name.strip(), id_number=id_number, phone=phone
     )
+
+
+@transaction.atomic
+def record_note(
+    case: Case, kind: str, *, actor: User | None, now: datetime, data: dict[str, Any]
+) -> CaseEvent:
+    """An event another app writes into a case's trail (a joint event's conclusion, …)."""
+    return record_event(_lock(case), kind, actor=actor, now=now, data=data)
