@@ -310,8 +310,8 @@ def callback_script(ticket: Ticket) -> str:
 # --- metrics -----------------------------------------------------------------------------------
 
 DEFINITIONS = {
-    "on_time_sign": "按时签收率 = 本月派出（主办、协办）且在签收期限内签收的派单数"
-    " ÷ 本月派出的派单数（已撤回的不计）",
+    "on_time_sign": "按时签收率 = 在签收期限内签收（或退单）的派单数 ÷ 应签收的派单数"
+    "（本月派出的主办、协办派单，尚在签收期限内未签收的和已撤回的不计）",
     "on_time_done": "按时办结率 = 本月主办派单中在办理期限（含批准的延期）内答复的件数"
     " ÷ 已答复或已超期的主办派单数",
     "send_back": "退单率 = 本月派出后被部门退回的派单数 ÷ 本月派出的派单数",
@@ -324,6 +324,7 @@ DEFINITIONS = {
 class DeptFigures:
     department: Department
     dispatched: int = 0
+    sign_due: int = 0
     signed_on_time: int = 0
     sent_back: int = 0
     lead_due: int = 0
@@ -338,7 +339,7 @@ class DeptFigures:
 
     @property
     def on_time_sign(self) -> float | None:
-        return self.rate(self.signed_on_time, self.dispatched)
+        return self.rate(self.signed_on_time, self.sign_due)
 
     @property
     def on_time_done(self) -> float | None:
@@ -374,8 +375,12 @@ def department_metrics(year: int, month: int, now: datetime) -> list[DeptFigures
         .values("department_id")
         .annotate(
             dispatched=Count("pk"),
+            # Pending dispatches still within their signing time are not judged yet.
+            sign_due=Count("pk", filter=~Q(status=D.PENDING, sign_due_at__gte=now)),
             signed_on_time=Count(
-                "pk", filter=Q(signed_at__isnull=False, signed_at__lte=F("sign_due_at"))
+                "pk",
+                filter=Q(signed_at__isnull=False, signed_at__lte=F("sign_due_at"))
+                | Q(signed_at__isnull=True, sent_back_at__lte=F("sign_due_at")),
             ),
             sent_back=Count("pk", filter=Q(status=D.SENT_BACK)),
             lead_due=Count(
@@ -391,6 +396,7 @@ def department_metrics(year: int, month: int, now: datetime) -> list[DeptFigures
     for row in rows:
         figures[row["department_id"]] = {
             "dispatched": row["dispatched"],
+            "sign_due": row["sign_due"],
             "signed_on_time": row["signed_on_time"],
             "sent_back": row["sent_back"],
             "lead_due": row["lead_due"],
