@@ -15,16 +15,21 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 
 from onestop.cases.actions import next_in_sequence
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.materials import Checked, check_upload, clean_name
 from onestop.hotline import rules
 from onestop.hotline.models import (
     Article,
+    Attachment,
     Callback,
     Dispatch,
     Escalation,
@@ -239,7 +244,45 @@ def _title(data: NewTicket) -> str:
     return (first[:30] + ("…" if len(first) > 30 else "")) or str(Kind(data.kind).label)
 
 
-@transaction.atomic
+MAX_ATTACHMENTS = 5
+
+
+def _check_attachments(uploads: Sequence[object]) -> list[tuple[UploadedFile, Checked]]:
+    """Every file checked by its content before anything is written (cases.materials rules)."""
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise CaseError(f"附件最多 {MAX_ATTACHMENTS} 个", field="attachments")
+    checked = []
+    for upload in uploads:
+        up = cast(UploadedFile, upload)
+        try:
+            checked.append((up, check_upload(up)))
+        except CaseError as e:
+            name = clean_name(up.name or "")
+            raise CaseError(f"附件“{name}”：{e.message}", field="attachments") from e
+    return checked
+
+
+def _attach(
+    ticket: Ticket, checked: list[tuple[UploadedFile, Checked]], now: datetime, stored: list[str]
+) -> None:
+    """Store the files under random names (hotline/YYYY/MM/<random>.<real extension>)."""
+    day = local_date(now)
+    for upload, info in checked:
+        upload.seek(0)
+        name = default_storage.save(
+            f"hotline/{day:%Y/%m}/{secrets.token_hex(16)}{info.extension}", upload
+        )
+        stored.append(name)
+        Attachment.objects.create(
+            ticket=ticket,
+            file=name,
+            original_name=clean_name(upload.name or ""),
+            content_type=info.content_type,
+            size=info.size,
+            uploaded_at=now,
+        )
+
+
 def register_ticket(
     data: NewTicket,
     *,
@@ -248,7 +291,39 @@ def register_ticket(
     key: str = "",
     suggestion: tuple[str, float] | None = None,
 ) -> Ticket:
-    """受理: a call the operator takes, or a message from the portal or Open311 (actor None)."""
+    """受理: a call the operator takes, or a message from the portal or Open311 (actor None).
+
+    The files are checked before the transaction and deleted again if it fails, so that a
+    refused ticket leaves no file behind."""
+    checked = _check_attachments(data.attachments)
+    stored: list[str] = []
+    try:
+        return _register(
+            data,
+            actor=actor,
+            now=now,
+            key=key,
+            suggestion=suggestion,
+            checked=checked,
+            stored=stored,
+        )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _register(
+    data: NewTicket,
+    *,
+    actor: User | None,
+    now: datetime,
+    key: str,
+    suggestion: tuple[str, float] | None,
+    checked: list[tuple[UploadedFile, Checked]],
+    stored: list[str],
+) -> Ticket:
     if key:
         done = TicketEvent.objects.filter(kind="registered", key=key[:64]).first()
         if done is not None:
@@ -277,6 +352,7 @@ def register_ticket(
         suggested_department=suggestion[0] if suggestion else "",
         suggested_confidence=round(suggestion[1], 4) if suggestion else None,
     )
+    _attach(ticket, checked, now, stored)
     _event(ticket, "registered", actor=actor, now=now, key=key)
     from onestop.hotline.queries import similar_open_tickets
 

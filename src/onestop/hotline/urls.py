@@ -10,6 +10,7 @@ urlpatterns = [
     path("tickets/", views.ticket_list, name="tickets"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:pk>/<str:move>/", views.ticket_move, name="ticket_move"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("inbox/", views.inbox, name="inbox"),
     path("dispatches/<int:pk>/<str:move>/", views.dispatch_move, name="dispatch_move"),
     path("callbacks/", views.callback_queue, name="callbacks"),

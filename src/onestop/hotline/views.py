@@ -8,13 +8,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +31,7 @@ from onestop.hotline.forms import (
     PublicTicketForm,
     TicketForm,
 )
-from onestop.hotline.models import Article, Dispatch, Escalation, Extension, Ticket
+from onestop.hotline.models import Article, Attachment, Dispatch, Escalation, Extension, Ticket
 from onestop.org.models import Role, StaffRole
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
@@ -89,6 +91,7 @@ def console(request: HttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.new_ticket(Ticket.Channel.PHONE)
+        data.attachments = request.FILES.getlist("attachments")
         found = _suggest(data.content, data.address, data.region.name if data.region else "")
         try:
             ticket = actions.register_ticket(
@@ -356,6 +359,18 @@ def ticket_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     return redirect("hotline:ticket", pk=pk)
 
 
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment of a ticket in the user's scope (404 otherwise)."""
+    item = get_object_or_404(Attachment, pk=pk)
+    queries.get_ticket_for_user(_user(request), item.ticket_id)
+    response = FileResponse(default_storage.open(item.file), content_type=item.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(item.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- department inbox --------------------------------------------------------------------------
 
 
@@ -585,6 +600,7 @@ def public_submit(request: HttpRequest) -> HttpResponse:
     form = PublicTicketForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.new_ticket(Ticket.Channel.WEB)
+        data.attachments = request.FILES.getlist("attachments")
         found = _suggest(data.content, data.address, data.region.name if data.region else "")
         try:
             ticket = actions.register_ticket(
