@@ -7,6 +7,7 @@ from ninja.errors import ValidationError
 from onestop.api import cases, identity, workdays
 from onestop.api.auth import register_error_handlers
 from onestop.fees import api as fees_api
+from onestop.hall import api as hall_api
 from onestop.hotline import api as hotline_api
 
 api = NinjaAPI(
@@ -76,4 +77,5 @@ api.add_router("/identity", identity.router)
 api.add_router("/cases", cases.router)
 api.add_router("/tasks", cases.tasks_router)
 api.add_router("/fees", fees_api.router)
+api.add_router("/hall", hall_api.router)
 api.add_router("/hotline", hotline_api.router)
