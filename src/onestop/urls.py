@@ -29,6 +29,10 @@ urlpatterns = [
     path("hotline/", include("onestop.hotline.public_urls")),
     path("open311/v2/", include("onestop.hotline.open311_urls")),
     path("draws/", include("onestop.draws.urls")),
+    path("trading/", include("onestop.trading.urls")),
+    path("staff/trading/", include("onestop.trading.staff_urls")),
+    path("staff/parallel/", include("onestop.parallel.urls")),
+    path("my/parallel/", include("onestop.parallel.public_urls")),
     path("staff/", include("onestop.staff.urls")),
     path("", include("onestop.portal.urls")),
 ]

@@ -1,0 +1,179 @@
+"""Scoped reads of projects and submissions, and the stage timeline the pages and API show.
+
+Who sees a project or a submission: the parallel window and centre administrators of its centre,
+supervisors whose region holds it, its account manager (and a big enterprise's manager), staff
+of a department with a member case in it, and the applicant. Anyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from onestop.cases.lights import light
+from onestop.cases.models import Case
+from onestop.org.models import Role
+from onestop.org.queries import staff_roles_of
+from onestop.parallel import actions
+from onestop.parallel.models import KeyEnterprise, Member, Project, Submission, Track
+from onestop.workdays import queries as workdays
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def _scope(
+    user: AnyUser, *, region: str, centre: str, dept_cases: str, own: str, manager: str
+) -> Q:
+    """The filter of what `user` may see, with the field paths of the model queried."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    q = Q(**{own: user.pk}) | Q(**{manager: user.pk})
+    depts = set()
+    for r in staff_roles_of(user):
+        if r.role in (Role.SUPERVISOR, Role.CENTRE_ADMIN):
+            q |= Q(**{f"{region}__path__startswith": r.region.path})
+        elif r.role == Role.CLERK and r.window is not None:
+            q |= Q(**{centre: r.window.zone.centre_id})
+        if r.department_id:
+            depts.add(r.department_id)
+    if depts:
+        q |= Q(**{f"{dept_cases}__in": depts})
+    return q
+
+
+def projects_for_user(user: AnyUser) -> QuerySet[Project]:
+    scope = _scope(
+        user,
+        region="region",
+        centre="centre_id",
+        dept_cases="submissions__members__case__department_id",
+        own="owner__user_id",
+        manager="account_manager_id",
+    )
+    key_managed = Q(owner__key_enterprise__manager_id=getattr(user, "pk", None))
+    return (
+        Project.objects.filter(scope | key_managed)
+        .distinct()
+        .select_related("owner", "account_manager")
+    )
+
+
+def submissions_for_user(user: AnyUser) -> QuerySet[Submission]:
+    scope = _scope(
+        user,
+        region="centre__region",
+        centre="centre_id",
+        dept_cases="members__case__department_id",
+        own="applicant__user_id",
+        manager="project__account_manager_id",
+    )
+    return (
+        Submission.objects.filter(scope)
+        .distinct()
+        .select_related("track", "project", "applicant", "centre")
+    )
+
+
+def get_project_for_user(user: AnyUser, pk: int) -> Project:
+    project = projects_for_user(user).filter(pk=pk).first()
+    if project is None:
+        raise Http404("项目不存在")
+    return project
+
+
+def get_submission_for_user(user: AnyUser, pk: int) -> Submission:
+    sub = submissions_for_user(user).filter(pk=pk).first()
+    if sub is None:
+        raise Http404("并联受理不存在")
+    return sub
+
+
+# --- the timeline ----------------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    member: Member
+    case: Case
+    light: str | None
+    used: int | None  # working days used so far (or until the decision)
+    limit: int
+
+
+@dataclass
+class StageView:
+    track: Track
+    submission: Submission | None
+    rows: list[MemberRow] = field(default_factory=list)
+    previous_done: bool = True
+    may_run_ahead: list[str] = field(default_factory=list)  # item names
+    light: str | None = None
+
+    @property
+    def can_start(self) -> bool:
+        pending = self.submission is None or (
+            self.submission.is_open and len(self.rows) < len(actions.members_of(self.track))
+        )
+        return pending and (self.previous_done or bool(self.may_run_ahead))
+
+
+def member_rows(sub: Submission, now: datetime) -> list[MemberRow]:
+    cal = workdays.calendar()
+    rows = []
+    for m in sub.members.select_related("case__item", "case__department").order_by("pk"):
+        case = m.case
+        running = case.status in Case.CLOCK_RUNNING
+        rows.append(
+            MemberRow(
+                member=m,
+                case=case,
+                light=light(case.accepted_at, case.due_at, now, cal) if running else None,
+                used=actions.working_days_used(case, now),
+                limit=case.limit_days + case.extension_days,
+            )
+        )
+    return rows
+
+
+def submission_light(sub: Submission, now: datetime) -> str | None:
+    if not sub.is_open:
+        return None
+    return light(sub.accepted_at, min(sub.due_at, sub.joint_due_at), now)
+
+
+def timeline(project: Project, now: datetime) -> list[StageView]:
+    views = []
+    for track in actions.stages():
+        sub = actions.stage_submission(project, track)
+        view = StageView(
+            track=track,
+            submission=sub,
+            previous_done=actions.previous_done(project, track),
+            may_run_ahead=[m.item.name for m in actions.members_of(track) if m.link.may_run_ahead],
+        )
+        if sub is not None:
+            view.rows = member_rows(sub, now)
+            view.light = submission_light(sub, now)
+        views.append(view)
+    return views
+
+
+def express_cases(user: AnyUser) -> QuerySet[Case]:
+    """大企业直通车 queue: open cases of big enterprises in the user's departments."""
+    depts = {r.department_id for r in staff_roles_of(user) if r.department_id}
+    managed = Q(applicant__key_enterprise__manager_id=getattr(user, "pk", None))
+    return (
+        Case.objects.filter(
+            Q(applicant__in=KeyEnterprise.objects.values("applicant")),
+            Q(department_id__in=depts) | managed,
+        )
+        .exclude(status__in=[*Case.CLOSED, Case.Status.DRAFT])
+        .select_related("item", "applicant", "department")
+        .order_by("due_at")
+    )
