@@ -89,3 +89,13 @@ def test_my_bookings_by_phone(client, item, window_1, travel):
     client.post("/hall/bookings/", {"phone": "13900000002", "sms_code": sms_code("13900000002")})
     page = client.get("/hall/bookings/")
     assert "没有预约" in page.text and "获取验证码" not in page.text
+
+
+def test_one_browser_cannot_flood_phones_with_codes(db, client, travel):
+    for n in range(5):
+        client.post("/hall/bookings/", {"phone": f"1390000001{n}", "action": "send_code"})
+    response = client.post(
+        "/hall/bookings/", {"phone": "13900000019", "action": "send_code"}, follow=True
+    )
+    assert "过于频繁" in response.text
+    assert Message.objects.filter(template="hall_phone_code").count() == 5

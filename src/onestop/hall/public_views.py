@@ -77,6 +77,20 @@ def _remember_phone(request: HttpRequest, phone: str) -> None:
     request.session[PHONE_SESSION] = {"phone": phone, "until": until.isoformat()}
 
 
+CODES_PER_SESSION_HOUR = 5
+
+
+def _send_code(request: HttpRequest, phone: str, now: datetime) -> None:
+    """Text a code, at most five an hour from one browser (each phone also once a minute), so
+    the page cannot be used to flood many phones with messages."""
+    hour_ago = (now - timedelta(hours=1)).timestamp()
+    sent = [t for t in request.session.get("hall_codes_sent", []) if t > hour_ago]
+    if len(sent) >= CODES_PER_SESSION_HOUR:
+        raise CaseError("获取验证码过于频繁，请一小时后再试", field="phone")
+    booking_actions.send_phone_code(phone, now=now)
+    request.session["hall_codes_sent"] = [*sent, now.timestamp()]
+
+
 def _centres_for(item_code: str) -> list[Centre]:
     item = live_items().filter(code=item_code).first()
     if item is None:
@@ -141,7 +155,7 @@ def _book_post(
     phone = applicant.phone if applicant else post.get("phone", "").strip()
     try:
         if post.get("action") == "send_code":
-            booking_actions.send_phone_code(phone, now=now)
+            _send_code(request, phone, now)
             messages.success(request, "验证码已发送到您的手机，10分钟内有效")
             return None
         if applicant is None and verified_phone(request) != phone:
@@ -212,7 +226,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         phone = request.POST.get("phone", "").strip()
         try:
             if request.POST.get("action") == "send_code":
-                booking_actions.send_phone_code(phone, now=now)
+                _send_code(request, phone, now)
                 messages.success(request, "验证码已发送到您的手机，10分钟内有效")
             else:
                 booking_actions.verify_phone_code(phone, request.POST.get("sms_code", ""), now=now)
