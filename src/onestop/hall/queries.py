@@ -152,7 +152,7 @@ def board(centre: Centre, now: datetime, *, limit: int = 10) -> list[BoardRow]:
 
 def waiting_by_zone(centre: Centre, now: datetime) -> list[tuple[str, int]]:
     rows = []
-    for zone in centre.zones.order_by("kind"):
+    for zone in centre.zones.order_by("name", "pk"):
         n = Ticket.objects.filter(zone=zone, day=local_date(now), status=T.WAITING).count()
         rows.append((zone.name, n))
     return rows
@@ -167,7 +167,7 @@ def bookings_by_window(centres: QuerySet[Centre], day: date) -> list[tuple[Windo
         )
         .exclude(status=Booking.Status.CANCELLED)
         .select_related("window", "window__zone", "item")
-        .order_by("window__zone__kind", "window__number", "starts_at", "pk")
+        .order_by("window__zone__name", "window__number", "starts_at", "pk")
     )
     grouped: dict[int, tuple[Window, list]] = {}
     for b in rows:

@@ -44,7 +44,7 @@ def _staff(request: HttpRequest) -> User:
 def _zone_items(centre: Centre) -> list[tuple[Zone, list[ServiceItem]]]:
     """Each zone with the live items its windows serve (for choosing by item)."""
     out = []
-    for zone in centre.zones.order_by("kind"):
+    for zone in centre.zones.order_by("name", "pk"):
         depts = Window.objects.filter(zone=zone).values("departments")
         items = list(live_items().filter(department__in=depts).order_by("name")[:60])
         out.append((zone, items))
