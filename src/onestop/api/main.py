@@ -9,6 +9,7 @@ from onestop.api.auth import register_error_handlers
 from onestop.fees import api as fees_api
 from onestop.hall import api as hall_api
 from onestop.hotline import api as hotline_api
+from onestop.parallel import api as parallel_api
 
 api = NinjaAPI(
     title="OneStop API",
@@ -79,3 +80,4 @@ api.add_router("/tasks", cases.tasks_router)
 api.add_router("/fees", fees_api.router)
 api.add_router("/hall", hall_api.router)
 api.add_router("/hotline", hotline_api.router)
+api.add_router("/parallel", parallel_api.router)
