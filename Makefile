@@ -33,6 +33,7 @@ run: setup fonts
 	mkdir -p var
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py migrate --noinput
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py load_demo
+	ONESTOP_EMBEDDED=true $(BIN)/python manage.py train_router demo/data/hotline_tickets.csv --if-missing
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py collectstatic --noinput -v 0
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 

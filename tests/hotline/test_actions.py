@@ -294,3 +294,16 @@ def test_sweep_raises_each_crossing_once(dispatched, handler, operator, officer)
     assert {m.recipient for m in alerts} == {handler, operator, officer}
     t.refresh_from_db()
     assert t.alerted_light == "red"
+
+
+def test_duplicates_are_the_same_matter_at_the_same_place(register, community, street):
+    from onestop.hotline.queries import similar_open_tickets
+
+    first = register(
+        content="楼下的烧烤店每天晚上油烟直排，烟都飘到我家窗户里，晚上十二点还很吵。",
+        region=community,
+    )
+    same = "清香坪社区楼下烧烤店油烟太大，半夜还很吵"
+    assert similar_open_tickets(same, "", community) == [first]
+    assert similar_open_tickets("建议在清香坪社区增设公交站台", "", community) == []
+    assert similar_open_tickets(same, "", street) == []  # another place

@@ -126,12 +126,13 @@ def similar_open_tickets(
     elif not address.strip():
         return []
     threshold = rules.duplicate_threshold()
+    ignore = rules.place_words(list(Region.objects.values_list("name", flat=True)))
     scored = []
     for t in qs.order_by("-registered_at")[:500]:
         place = region is not None or rules.similarity(address, t.address) >= 0.5
         if not place:
             continue
-        score = rules.similarity(content, t.content)
+        score = rules.similarity(content, t.content, ignore)
         if score >= threshold:
             scored.append((score, t))
     scored.sort(key=lambda x: -x[0])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from onestop.hotline.models import DeadlineRule, Kind, Urgency
-from onestop.hotline.text import simplified
+from onestop.hotline.text import STOPWORDS, simplified, words
 from onestop.workdays import queries as workdays
 
 SEND_BACK_DAYS = 2  # a department may send a ticket back within 2 working days of dispatch
@@ -61,24 +60,38 @@ def deadlines(kind: str, urgency: str, now: datetime, extra_days: int = 0) -> De
 
 # --- duplicates and similar tickets ------------------------------------------------------------
 
-_NOISE = re.compile(r"[\s\d\W_]+")
+# Words that say where, not what: two calls from one community are not the same matter.
+PLACE_WORDS = frozenset(
+    "社区 街道 小区 楼下 门口 附近 旁边 对面 村里 我家 家里 楼上 单元 号楼".split()
+)
 
 
-def bigrams(text: str) -> set[str]:
-    clean = _NOISE.sub("", simplified(text))
-    return {clean[i : i + 2] for i in range(len(clean) - 1)}
+def place_words(names: list[str]) -> frozenset[str]:
+    """PLACE_WORDS and the words of the given place names (the regions of the district)."""
+    found = set(PLACE_WORDS)
+    for name in names:
+        found.update(words(name))
+    return frozenset(found)
 
 
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the character bigrams of two texts (0 … 1)."""
-    x, y = bigrams(a), bigrams(b)
-    if not x or not y:
+def content_words(text: str, ignore: frozenset[str] = frozenset()) -> set[str]:
+    """The words of a text that carry its matter: jieba words without stopwords, numbers and
+    the words in `ignore` (places)."""
+    return {w for w in words(text) if w not in STOPWORDS and w not in ignore and not w.isdigit()}
+
+
+def similarity(a: str, b: str, ignore: frozenset[str] = frozenset()) -> float:
+    """Overlap of the content words of two texts (0 … 1): shared words over the shorter
+    text's words, so that a short call about the same matter as a long one still matches
+    ("化粪池满溢，污水流到路面" against a whole paragraph about it)."""
+    x, y = content_words(a, ignore), content_words(b, ignore)
+    if len(x) < 2 or len(y) < 2:
         return 0.0
-    return len(x & y) / len(x | y)
+    return len(x & y) / min(len(x), len(y))
 
 
 def duplicate_threshold() -> float:
-    return float(getattr(settings, "HOTLINE_DUPLICATE_SIMILARITY", 0.25))
+    return float(getattr(settings, "HOTLINE_DUPLICATE_SIMILARITY", 0.4))
 
 
 # --- major tickets (督办) -----------------------------------------------------------------------

@@ -357,6 +357,12 @@ def load_hall(counts: Counts, *, now: datetime) -> None:
         counts.created["大厅排队与预约"] = created
 
 
+def load_hotline(counts: Counts, *, now: datetime) -> None:
+    from onestop.hotline.demo import load_hotline_demo
+
+    counts.created.update(load_hotline_demo(now=now))
+
+
 @transaction.atomic
 def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True) -> Counts:
     """Everything the demo shows; `history` adds the past year of finished cases (the
@@ -372,6 +378,7 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_fee_rules(counts, data_dir=data_dir)
     load_cases(counts, now=now, history=history)
     load_hall(counts, now=now)
+    load_hotline(counts, now=now)
     return counts
 
 

@@ -25,8 +25,14 @@ class Command(BaseCommand):
             action="store_true",
             help="加上主办部门已答复的历史工单（以实际办理部门为标签）",
         )
+        parser.add_argument(
+            "--if-missing", action="store_true", help="已有可用模型时不重新训练（make run 用）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_missing"] and router.load() is not None:
+            self.stdout.write("已有可用的派单模型，未重新训练。")
+            return
         texts: list[str] = []
         labels: list[str] = []
         sources = []
