@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "onestop.parallel",
     "onestop.draws",
     "onestop.trading",
+    "onestop.intermediaries",
     "onestop.portal",
     "onestop.staff",
 ]
@@ -252,3 +253,7 @@ HOTLINE_ROUTER_PATH = envstr("HOTLINE_ROUTER_PATH", str(VAR_DIR / "hotline_route
 
 # Working-day and end-of-day arithmetic happens in the centre's zone (STYLE.md §4).
 CENTRE_TIME_ZONE = "Asia/Shanghai"
+
+# Trading open data (OCDS): the publisher's registered ocid prefix and name.
+OCDS_OCID_PREFIX = envstr("OCDS_OCID_PREFIX", "ocds-xq0403")
+OCDS_PUBLISHER = envstr("OCDS_PUBLISHER", "攀枝花市西区公共资源交易中心")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("draws/", include("onestop.draws.urls")),
     path("trading/", include("onestop.trading.urls")),
     path("staff/trading/", include("onestop.trading.staff_urls")),
+    path("intermediaries/", include("onestop.intermediaries.urls")),
     path("staff/parallel/", include("onestop.parallel.urls")),
     path("my/parallel/", include("onestop.parallel.public_urls")),
     path("staff/", include("onestop.staff.urls")),

@@ -10,6 +10,7 @@ from onestop.fees import api as fees_api
 from onestop.hall import api as hall_api
 from onestop.hotline import api as hotline_api
 from onestop.parallel import api as parallel_api
+from onestop.trading import api as trading_api
 
 api = NinjaAPI(
     title="OneStop API",
@@ -81,3 +82,4 @@ api.add_router("/fees", fees_api.router)
 api.add_router("/hall", hall_api.router)
 api.add_router("/hotline", hotline_api.router)
 api.add_router("/parallel", parallel_api.router)
+api.add_router("/trading", trading_api.router)

@@ -1,0 +1,122 @@
+"""The expert committee: size and composition, exclusions, a masked draw whose names no page
+or API shows before the result, replacements from the same sequence."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from onestop.draws.actions import verify_draw
+from onestop.trading import actions
+from onestop.trading.errors import TradingError
+from onestop.trading.models import Conflict, CreditRecord
+
+from .conftest import open_tender
+from .helpers import RFC, draw_committee, to_publicity
+
+
+def test_committee_size_rules(tender, officers, bidders, experts) -> None:  # type: ignore[no-untyped-def]
+    p = open_tender(tender, officers, bidders)
+    at = p.opened_at
+    for size, n in ((4, 4), (6, 6), (3, 3), (7, 4)):
+        with pytest.raises(TradingError):
+            actions.freeze_committee_draw(
+                p,
+                size=size,
+                experts=n,
+                draw_at=at + timedelta(hours=1),
+                randomness="r",
+                actor=officers[0],
+                now=at,
+            )
+    actions.freeze_committee_draw(
+        p,
+        size=7,
+        experts=5,
+        draw_at=at + timedelta(hours=1),
+        randomness="r",
+        actor=officers[0],
+        now=at,
+    )
+
+
+def test_conflicted_and_blacklisted_experts_are_excluded(
+    tender, officers, bidders, experts
+) -> None:  # type: ignore[no-untyped-def]
+    p = open_tender(tender, officers, bidders)
+    today = p.opened_at.date()
+    Conflict.objects.create(
+        expert=experts[0],
+        kind="employer",
+        credit_code=bidders[0].credit_code,
+        ended_on=today - timedelta(days=365),
+    )
+    Conflict.objects.create(expert=experts[1], kind="relative", credit_code=bidders[1].credit_code)
+    Conflict.objects.create(expert=experts[2], kind="participation", project=p)
+    old = Conflict.objects.create(
+        expert=experts[3],
+        kind="employer",
+        credit_code=bidders[2].credit_code,
+        ended_on=date(today.year - 4, 1, 1),
+    )
+    experts[4].employer_credit_code = bidders[2].credit_code
+    experts[4].save()
+    experts[5].specialities = ["水利工程"]
+    experts[5].save()
+    CreditRecord.objects.create(
+        subject="expert",
+        name=experts[6].name,
+        expert=experts[6],
+        kind="blacklist",
+        summary="违规评标",
+        recorded_on=today,
+    )
+    eligible = {e.code for e in actions.eligible_experts(p, today)}
+    excluded = {experts[i].code for i in (0, 1, 2, 4, 5, 6)}
+    assert not eligible & excluded
+    assert old.expert.code in eligible
+    assert len(eligible) == 6
+
+
+def test_names_stay_secret_until_the_result(tender, officers, bidders, experts, client) -> None:  # type: ignore[no-untyped-def]
+    p = to_publicity(open_tender(tender, officers, bidders), officers[0])
+    members = actions.committee_members(p)
+    assert len(members) == 5
+    pages = [
+        f"/trading/projects/{p.pk}/",
+        f"/draws/{p.committee_draw_id}/",
+        f"/draws/{p.committee_draw_id}.json",
+        "/api/v1/trading/ocds.json",
+        f"/api/v1/trading/projects/{p.pk}",
+    ]
+    client.force_login(officers[0])
+    pages.append(f"/staff/trading/projects/{p.pk}/")
+    for url in pages:
+        body = client.get(url).content.decode()
+        for e in experts:
+            assert e.name not in body, (url, e.name)
+    actions.award(p, actor=officers[0], now=p.publicity_ends_at)
+    body = client.get(f"/trading/projects/{p.pk}/").content.decode()
+    assert all(m.name in body for m in members)
+    assert verify_draw(p.committee_draw).ok
+
+
+def test_a_replacement_continues_the_sequence(tender, officers, bidders, experts) -> None:  # type: ignore[no-untyped-def]
+    p = open_tender(tender, officers, bidders)
+    p = draw_committee(p, officers[0], p.opened_at)
+    first = p.committee_draw.picks.get(seq=0)
+    before = {m.code for m in actions.committee_members(p)}
+    new = actions.replace_expert(
+        p, pick=first, reason="临时回避", actor=officers[0], now=p.opened_at
+    )
+    after = {m.code for m in actions.committee_members(p)}
+    assert new.seq == 5 and len(after) == 5 and after != before
+    assert verify_draw(p.committee_draw).ok
+    assert RFC  # the same public sources
+
+
+def test_no_report_without_a_drawn_committee(tender, officers, bidders, experts) -> None:  # type: ignore[no-untyped-def]
+    p = open_tender(tender, officers, bidders)
+    with pytest.raises(TradingError, match="评标委员会"):
+        actions.report_evaluation(p, scores={}, actor=officers[0], now=p.opened_at)
