@@ -363,6 +363,14 @@ def load_hotline(counts: Counts, *, now: datetime) -> None:
     counts.created.update(load_hotline_demo(now=now))
 
 
+def load_parallel(counts: Counts, *, now: datetime) -> None:
+    from onestop.parallel.demo import load_parallel as load
+
+    created = load(now=now, password_hash=demo_password_hash())
+    if created:
+        counts.created["并联审批受理"] = created
+
+
 @transaction.atomic
 def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True) -> Counts:
     """Everything the demo shows; `history` adds the past year of finished cases (the
@@ -377,6 +385,7 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_items(counts, now=now, data_dir=data_dir)
     load_fee_rules(counts, data_dir=data_dir)
     load_cases(counts, now=now, history=history)
+    load_parallel(counts, now=now)
     load_hall(counts, now=now)
     load_hotline(counts, now=now)
     return counts
