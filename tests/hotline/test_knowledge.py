@@ -11,6 +11,7 @@ from django.test import Client
 from onestop.cases.errors import NotAllowed
 from onestop.hotline import actions, queries
 from onestop.hotline.actions import ArticleData
+from onestop.hotline.models import Article
 from tests.factories import make_item
 from tests.hotline.conftest import NOW
 
@@ -111,3 +112,29 @@ def test_the_search_page_and_api(articles, operator, handler_b):
     assert hits[0]["title"] == "购买到过期食品怎么投诉"
     c.force_login(handler_b)  # department staff read the knowledge base too
     assert c.get(f"/staff/hotline/kb/{articles['dibao'].pk}/").status_code == 200
+
+
+def test_a_department_keeps_its_own_articles_on_the_page(articles, handler, handler_b, dept_a):
+    c = Client()
+    c.force_login(handler)
+    r = c.post(
+        "/staff/hotline/kb/new/",
+        {
+            "department": dept_a.pk,
+            "title": "电梯困人怎么办",
+            "body": "拨打电梯内的救援电话或 96333。",
+            "keywords": "电梯 困人",
+            "review_days": "90",
+            "expires_on": "2026-02-30",
+        },
+    )
+    assert r.status_code == 302
+    hit = queries.search_articles("电梯困人了", TODAY)[0]
+    assert hit.title == "电梯困人怎么办" and hit.department == dept_a.short_name
+    food = articles["food"]
+    assert c.get(f"/staff/hotline/kb/{food.pk}/edit/").status_code == 200
+    c.force_login(handler_b)  # another department's article
+    assert c.get(f"/staff/hotline/kb/{food.pk}/edit/").status_code == 404
+    r = c.post("/staff/hotline/kb/new/", {"department": dept_a.pk, "title": "x", "body": "y"})
+    assert r.status_code == 200 and "请选择维护部门" in r.content.decode()
+    assert not Article.objects.filter(title="x").exists()

@@ -17,5 +17,7 @@ urlpatterns = [
     path("leaders/", views.leader_queue, name="leaders"),
     path("kb/", views.kb_search, name="kb"),
     path("kb/<int:pk>/", views.kb_article, name="kb_article"),
+    path("kb/new/", views.kb_edit, name="kb_new"),
+    path("kb/<int:pk>/edit/", views.kb_edit, name="kb_edit"),
     path("metrics/", views.metrics, name="metrics"),
 ]

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.cases.errors import CaseError
@@ -32,7 +33,7 @@ from onestop.hotline.forms import (
     TicketForm,
 )
 from onestop.hotline.models import Article, Attachment, Dispatch, Escalation, Extension, Ticket
-from onestop.org.models import Role, StaffRole
+from onestop.org.models import Department, Role, StaffRole
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -547,8 +548,63 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "stale": article.review_on < today,
             "expired": article.expires_on is not None and article.expires_on < today,
+            "can_edit": article.department_id in actions.handler_departments(user),
         },
     )
+
+
+def _article_form_context(article: Article | None, departments: list[Any]) -> dict[str, Any]:
+    return {"article": article, "departments": departments}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kb_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A department keeps its own articles (new, or edit one of its own)."""
+    user = _user(request)
+    mine = actions.handler_departments(user)
+    if not mine and not user.is_superuser:
+        raise Http404("页面不存在")
+    article = None
+    if pk is not None:
+        article = get_object_or_404(Article, pk=pk)
+        if article.department_id not in mine and not user.is_superuser:
+            raise Http404("页面不存在")
+    departments = list(Department.objects.filter(pk__in=mine).order_by("pk"))
+    if request.method == "POST":
+        dept = (
+            article.department
+            if article
+            else next((d for d in departments if str(d.pk) == request.POST.get("department")), None)
+        )
+        if dept is None:
+            messages.error(request, "请选择维护部门")
+        else:
+            raw_days = request.POST.get("review_days", "180")
+            try:
+                expires = parse_date(request.POST.get("expires_on", ""))
+            except ValueError:
+                expires = None
+            try:
+                saved = actions.save_article(
+                    article,
+                    department=dept,
+                    data=actions.ArticleData(
+                        request.POST.get("title", ""),
+                        request.POST.get("body", ""),
+                        request.POST.get("keywords", ""),
+                        int(raw_days) if raw_days.isdigit() else 180,
+                        expires,
+                    ),
+                    actor=user,
+                    now=timezone.now(),
+                )
+            except CaseError as e:
+                messages.error(request, e.message)
+            else:
+                messages.success(request, "知识库条目已保存")
+                return redirect("hotline:kb_article", pk=saved.pk)
+    return render(request, "hotline/kb_edit.html", _article_form_context(article, departments))
 
 
 # --- metrics -----------------------------------------------------------------------------------
