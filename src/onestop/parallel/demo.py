@@ -238,7 +238,7 @@ def _materials(track: Track) -> list[str]:
     return [m["name"] for m in actions.merged(track).materials]
 
 
-def _finish(case: Case, when: datetime, *, grant: bool = True, reasons: str = "") -> None:
+def decide_member(case: Case, when: datetime, *, grant: bool = True, reasons: str = "") -> None:
     """The department decides its member case (instant ones are done at its window)."""
     from onestop.documents.actions import issue_certificate
 
@@ -314,7 +314,7 @@ def _bundle(centre: Centre, clerk: User, firm: Applicant, now: datetime) -> int:
     sub = _accept(track, centre, clerk, firm, start, "demo-parallel-bundle")
     done = _workday_before(now, 5, 15)
     for m in sub.members.select_related("case"):
-        _finish(m.case, done)
+        decide_member(m.case, done)
     actions.deliver(Submission.objects.get(pk=sub.pk), actor=clerk, now=done, method="窗口领取")
     return 1
 
@@ -374,7 +374,7 @@ def _green_project(centre: Centre, clerk: User, firm: Applicant, now: datetime) 
     )
     _survey_held(s1, clerk, _workday_before(now, 28, 16))
     for m in s1.members.select_related("case"):
-        _finish(m.case, _workday_before(now, 24, 16))
+        decide_member(m.case, _workday_before(now, 24, 16))
     s2 = _accept(
         stage2,
         centre,
@@ -421,7 +421,7 @@ def _green_project(centre: Centre, clerk: User, firm: Applicant, now: datetime) 
             sign, actor=_person(d, Role.APPROVER), now=_workday_before(now, 2, 15), opinion="同意"
         )
     for m in members[:2]:
-        _finish(m.case, _workday_before(now, 1, 15))
+        decide_member(m.case, _workday_before(now, 1, 15))
     return 2
 
 
