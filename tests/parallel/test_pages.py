@@ -111,3 +111,24 @@ def test_the_owner_follows_the_whole_project(stage_one, accept_stage, company):
     assert "西区钒钛新材料产业园标准厂房" in page
     assert "建设项目环境影响报告表审批" in page
     assert NOW.year == 2026
+
+
+def test_supervisors_see_parallel_work_and_green_projects_apart(
+    stage_one, accept_stage, project, supervisor, centre_admin
+):
+    from onestop.parallel import actions
+
+    accept_stage(stage_one)
+    client = login(supervisor)
+    page = client.get("/staff/dashboard/").content.decode()
+    assert 'id="parallel-panel"' in page
+    assert "暂无绿色通道项目" in page
+    Project = type(project)
+    Project.objects.filter(pk=project.pk).update(green=Project.Green.REQUESTED)
+    actions.decide_green_channel(
+        project, actor=centre_admin, now=NOW, approve=True, decision_no="西区〔2026〕1号"
+    )
+    page = client.get("/staff/dashboard/").content.decode()
+    assert project.name in page
+    listing = client.get("/staff/parallel/?green=1").content.decode()
+    assert project.name in listing

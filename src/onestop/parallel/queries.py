@@ -16,7 +16,7 @@ from django.http import Http404
 
 from onestop.cases.lights import light
 from onestop.cases.models import Case
-from onestop.org.models import Role
+from onestop.org.models import Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.parallel import actions
 from onestop.parallel.models import KeyEnterprise, Member, Project, Submission, Track
@@ -177,3 +177,25 @@ def express_cases(user: AnyUser) -> QuerySet[Case]:
         .select_related("item", "applicant", "department")
         .order_by("due_at")
     )
+
+
+def dashboard_panel(region: Region | None, now: datetime) -> dict[str, object]:
+    """For the supervision dashboard: open parallel acceptances by light, and the green-channel
+    projects apart with their current stage (supervisors see them separately)."""
+    subs = Submission.objects.filter(status=Submission.Status.OPEN).select_related(
+        "track", "project", "applicant"
+    )
+    projects = Project.objects.filter(green=Project.Green.APPROVED)
+    if region is not None:
+        subs = subs.filter(region.subtree_q("centre__region"))
+        projects = projects.filter(region.subtree_q("region"))
+    lights = {"green": 0, "yellow": 0, "red": 0}
+    for sub in subs:
+        lights[submission_light(sub, now) or "green"] += 1
+    green = []
+    for project in projects.select_related("owner")[:20]:
+        current = next(
+            (s for s in timeline(project, now) if s.submission and s.submission.is_open), None
+        )
+        green.append({"project": project, "stage": current})
+    return {"lights": lights, "open": sum(lights.values()), "green_projects": green}

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from onestop.hall.figures import dashboard_panel as hall_queue_panel
 from onestop.org.models import Region, Role
 from onestop.org.queries import staff_roles_of
+from onestop.parallel.queries import dashboard_panel as parallel_panel
 from onestop.supervision.efficiency import (
     DIMENSION_LABELS,
     Figures,
@@ -86,6 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "totals": {k: sum(v[k] for v in hall.values()) for k in ("green", "yellow", "red")},
             "computed_at": _computed_at(),
             "hall_queue": hall_queue_panel(region, now),  # the hall app's queue figures
+            "parallel_panel": parallel_panel(region, now),
         },
     )
 
