@@ -316,3 +316,47 @@ def test_project_investment_must_be_a_positive_number(company, centre, parallel_
         actions.register_project(new, actor=parallel_clerk, now=NOW)
     assert not Project.objects.filter(code=new.code).exists()
     assert Decimal("0.01") > 0
+
+
+def test_the_account_manager_records_early_involvement(company, clerk, outsider, dept_a, dept_b):
+    KeyEnterprise.objects.create(applicant=company, manager=clerk, since=NOW.date())
+    with pytest.raises(NotAllowed):
+        actions.record_consultation(
+            company, topic="技改", departments=[dept_a], advice="先办环评", actor=outsider, now=NOW
+        )
+    with pytest.raises(CaseError, match="参加部门"):
+        actions.record_consultation(
+            company, topic="技改", departments=[], advice="先办环评", actor=clerk, now=NOW
+        )
+    done = actions.record_consultation(
+        company,
+        topic="技改项目用地和环评提前介入",
+        departments=[dept_a, dept_b],
+        advice="先行办理环评，厂区内用地无需预审",
+        actor=clerk,
+        now=NOW,
+    )
+    assert done.departments.count() == 2
+
+
+def test_a_granted_bundle_tells_the_bank_notice(
+    dept_a, filing_item, company, centre, parallel_clerk, district
+):
+    from onestop.parallel.models import Track, TrackItem
+
+    bundle = Track.objects.create(
+        kind=Track.Kind.BUNDLE, name="企业开办", lead_department=dept_a, limit_days=3
+    )
+    TrackItem.objects.create(track=bundle, item_code=filing_item.code)
+    sub = actions.accept(
+        actions.Acceptance(
+            track=bundle, applicant=company, centre=centre, form=FORM, handed_in=DESK
+        ),
+        actor=parallel_clerk,
+        now=NOW,
+    )
+    assert not Message.objects.filter(template="parallel_bank_notice").exists()
+    dept_clerk = make_staff("clerk_filing", Role.CLERK, district, dept_a)
+    cases.handle_instant(sub.members.get().case, actor=dept_clerk, now=NOW)
+    notice = Message.objects.get(template="parallel_bank_notice")
+    assert notice.address == company.phone and "开户" in notice.body

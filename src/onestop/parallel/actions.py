@@ -32,6 +32,7 @@ from onestop.parallel.models import (
     JOINT_EXTENSION_DAYS,
     JOINT_LIMIT_DAYS,
     Conclusion,
+    Consultation,
     JointEvent,
     KeyEnterprise,
     Member,
@@ -471,6 +472,16 @@ def _tell_applicant(sub: Submission, now: datetime) -> None:
     }.get(Submission.Status(sub.status), "状态已更新")
     if phone:
         enqueue(channel="sms", address=phone, body=f"您{what}{sub.track.name}{text}。", now=now)
+        if sub.track.kind == Track.Kind.BUNDLE and sub.status == Submission.Status.GRANTED:
+            # 银行开户: the licence data go to the bank; the company opens its account directly.
+            enqueue(
+                channel="sms",
+                address=phone,
+                body=f"{sub.applicant.name}的营业执照信息已推送至开户银行，"
+                "可凭营业执照和公章直接办理基本存款账户开户。",
+                now=now,
+                template="parallel_bank_notice",
+            )
     if sub.project and sub.project.account_manager:
         enqueue(
             channel="inapp",
@@ -693,6 +704,43 @@ def decide_green_channel(
     project.green_decided_at = now
     project.save(update_fields=["green", "green_decision_no", "green_decided_at"])
     return project
+
+
+# --- early involvement -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consultation(
+    applicant: Applicant,
+    *,
+    topic: str,
+    departments: Sequence[Department],
+    advice: str,
+    actor: User,
+    now: datetime,
+    project: Project | None = None,
+) -> Consultation:
+    """提前介入: the account manager records a pre-consultation before the application."""
+    key = KeyEnterprise.objects.filter(applicant=applicant).first()
+    managed = (key is not None and key.manager_id == actor.pk) or (
+        project is not None and project.account_manager_id == actor.pk
+    )
+    if not (managed or any(r.role == Role.CENTRE_ADMIN for r in staff_roles_of(actor))):
+        raise NotAllowed("只有该企业的客户经理或项目专员可以记录提前介入服务")
+    if not topic.strip() or not advice.strip():
+        raise CaseError("请填写咨询事项和辅导意见", field="topic")
+    if not departments:
+        raise CaseError("请选择参加部门", field="departments")
+    consultation = Consultation.objects.create(
+        applicant=applicant,
+        project=project,
+        topic=topic.strip()[:200],
+        advice=advice.strip(),
+        held_at=now,
+        recorded_by=actor,
+    )
+    consultation.departments.set(departments)
+    return consultation
 
 
 # --- light helpers for pages ------------------------------------------------------------------

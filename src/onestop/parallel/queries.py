@@ -116,6 +116,12 @@ class StageView:
     light: str | None = None
 
     @property
+    def first_item(self) -> str:
+        """The code of the stage's first member item (to book the parallel window by)."""
+        link = self.track.members.first()
+        return link.item_code if link else ""
+
+    @property
     def can_start(self) -> bool:
         pending = self.submission is None or (
             self.submission.is_open and len(self.rows) < len(actions.members_of(self.track))

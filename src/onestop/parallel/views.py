@@ -21,7 +21,14 @@ from onestop.cases.errors import CaseError
 from onestop.org.models import Applicant, Centre, Department, Role
 from onestop.org.queries import has_role, is_staff_member, staff_roles_of
 from onestop.parallel import actions, queries
-from onestop.parallel.models import JointEvent, KeyEnterprise, Project, Submission, Track
+from onestop.parallel.models import (
+    Consultation,
+    JointEvent,
+    KeyEnterprise,
+    Project,
+    Submission,
+    Track,
+)
 from onestop.workdays.calendar import centre_zone
 
 
@@ -414,7 +421,7 @@ def joint_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def express(request: HttpRequest) -> HttpResponse:
     """大企业直通车: the big enterprises' open cases in my departments, nearest due first."""
     user = _staff(request)
@@ -423,7 +430,42 @@ def express(request: HttpRequest) -> HttpResponse:
 
     rows = [(c, light(c.accepted_at, c.due_at, now)) for c in queries.express_cases(user)[:100]]
     mine = KeyEnterprise.objects.filter(manager=user).select_related("applicant")
-    return render(request, "parallel/express.html", {"rows": rows, "mine": mine})
+    if request.method == "POST":
+        post = request.POST
+        key = mine.filter(pk=post.get("enterprise") or 0).first()
+        depts = list(
+            Department.objects.filter(
+                pk__in=[int(x) for x in post.getlist("departments") if x.isdigit()]
+            )
+        )
+
+        def record() -> None:
+            if key is None:
+                raise CaseError("请选择企业", field="enterprise")
+            actions.record_consultation(
+                key.applicant,
+                topic=post.get("topic", ""),
+                departments=depts,
+                advice=post.get("advice", ""),
+                actor=user,
+                now=now,
+            )
+
+        if _attempt(request, record, "已记录提前介入服务"):
+            return redirect("parallel:express")
+    consultations = Consultation.objects.filter(applicant__key_enterprise__in=mine).order_by(
+        "-held_at"
+    )[:20]
+    return render(
+        request,
+        "parallel/express.html",
+        {
+            "rows": rows,
+            "mine": mine.prefetch_related("liaisons__department", "liaisons__leader"),
+            "consultations": consultations.prefetch_related("departments"),
+            "departments": Department.objects.order_by("kind", "pk"),
+        },
+    )
 
 
 # --- the applicant's view --------------------------------------------------------------------
