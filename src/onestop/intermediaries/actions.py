@@ -251,6 +251,7 @@ def perform_need_draw(need: Need, *, sources: Sequence[str], actor: User, now: d
     if need.draw is None:
         raise TransitionError("请先冻结抽取名单")
     draw = draws.perform_draw(need.draw, sources=sources, actor=actor, now=now)
+    need.draw = draw
     label = draws.label_of(draw, draw.picks.get(seq=0))
     code = label.rsplit("（", 1)[1].rstrip("）")
     _select(need, Intermediary.objects.get(credit_code=code))

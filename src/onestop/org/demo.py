@@ -371,6 +371,14 @@ def load_parallel(counts: Counts, *, now: datetime) -> None:
         counts.created["并联审批受理"] = created
 
 
+def load_trading(counts: Counts, *, now: datetime) -> None:
+    from onestop.trading.demo import load_demo_trading
+
+    created = load_demo_trading(now=now, password_hash=demo_password_hash())
+    if created:
+        counts.created["公共资源交易与中介超市"] = created
+
+
 @transaction.atomic
 def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True) -> Counts:
     """Everything the demo shows; `history` adds the past year of finished cases (the
@@ -388,6 +396,7 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_parallel(counts, now=now)
     load_hall(counts, now=now)
     load_hotline(counts, now=now)
+    load_trading(counts, now=now)
     return counts
 
 

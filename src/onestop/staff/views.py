@@ -66,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .count(),
             "can_admin": request.user.is_staff,
             "is_operator": Role.HOTLINE_OPERATOR in role_values,
+            "is_trader": Role.TRADING_OFFICER in role_values,
             "is_hotline_handler": bool(
                 role_values & {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_HEAD}
             ),

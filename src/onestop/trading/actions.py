@@ -8,7 +8,7 @@ import hashlib
 import json
 import math
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -573,7 +573,7 @@ def committee_members(project: Project) -> list[Expert]:
 def report_evaluation(
     project: Project,
     *,
-    scores: dict[int, tuple[Decimal | None, str]],
+    scores: Mapping[int, tuple[Decimal | None, str]],
     actor: User,
     now: datetime,
 ) -> Project:

@@ -28,4 +28,5 @@ class Command(BaseCommand):
             self.stdout.write(text)
             return
         Path(options["file"]).write_text(text, encoding="utf-8")
-        self.stdout.write(f"已导出 {len(package['releases'])} 个发布（release）到 {options['file']}")
+        count = len(package["releases"])
+        self.stdout.write(f"已导出 {count} 个发布（release）到 {options['file']}")
