@@ -307,3 +307,9 @@ def test_duplicates_are_the_same_matter_at_the_same_place(register, community, s
     assert similar_open_tickets(same, "", community) == [first]
     assert similar_open_tickets("建议在清香坪社区增设公交站台", "", community) == []
     assert similar_open_tickets(same, "", street) == []  # another place
+
+
+def test_an_empty_table_falls_back_to_the_defaults(dispatched):
+    DeadlineRule.objects.all().delete()
+    assert dispatched(urgency="urgent").due_at == NOW + timedelta(hours=2)
+    assert local_date(dispatched().due_at).isoformat() == "2026-03-17"

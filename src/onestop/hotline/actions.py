@@ -908,7 +908,8 @@ def sweep_hotline(now: datetime) -> int:
     open_ = Ticket.objects.filter(
         status__in=[S.DISPATCHED, S.IN_PROGRESS], due_at__isnull=False
     ).select_related("lead_department")
-    for ticket in open_.iterator():
+    # Read the candidates first: no cursor stays open across the claims below.
+    for ticket in list(open_):
         colour = light(ticket.dispatched_at, ticket.due_at, now, cal)
         if colour not in (YELLOW, RED) or ticket.alerted_light == colour:
             continue

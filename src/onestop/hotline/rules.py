@@ -14,7 +14,7 @@ from onestop.workdays import queries as workdays
 SEND_BACK_DAYS = 2  # a department may send a ticket back within 2 working days of dispatch
 FALLBACK = (5, DeadlineRule.Unit.WORKDAYS, 24)
 
-# Used when the table has no row for a type: the defaults the migration also writes.
+# Used when the table has no row that applies: the defaults the migration also writes.
 DEFAULT_RULES: list[tuple[str, str, int, str, int]] = [
     ("", Urgency.URGENT, 2, DeadlineRule.Unit.HOURS, 1),
     (Kind.CONSULT, "", 3, DeadlineRule.Unit.WORKDAYS, 24),
@@ -40,9 +40,12 @@ def find_rule(kind: str, urgency: str) -> tuple[int, str, int]:
         (r.kind, r.urgency): (r.amount, r.unit, r.sign_hours)
         for r in DeadlineRule.objects.filter(kind__in=[kind, ""], urgency__in=[urgency, ""])
     }
-    for wanted in ((kind, urgency), ("", urgency), (kind, ""), ("", "")):
-        if wanted in rows:
-            return rows[wanted]
+    defaults = {(k, u): (a, unit, h) for k, u, a, unit, h in DEFAULT_RULES}
+    order = ((kind, urgency), ("", urgency), (kind, ""), ("", ""))
+    for table in (rows, defaults):  # the administrator's table, else the built-in defaults
+        for wanted in order:
+            if wanted in table:
+                return table[wanted]
     return FALLBACK
 
 
