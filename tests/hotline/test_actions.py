@@ -313,3 +313,14 @@ def test_an_empty_table_falls_back_to_the_defaults(dispatched):
     DeadlineRule.objects.all().delete()
     assert dispatched(urgency="urgent").due_at == NOW + timedelta(hours=2)
     assert local_date(dispatched().due_at).isoformat() == "2026-03-17"
+
+
+def test_texts_to_citizens_stay_chinese_in_an_english_session(dispatched, register, operator):
+    from django.utils import translation
+
+    first = dispatched()
+    dup = register(caller_phone="13900005679")
+    with translation.override("en"):
+        actions.merge_ticket(dup, into=first, actor=operator, now=NOW)
+    sms = Message.objects.get(address="13900005679", template="hotline_merged")
+    assert "已派单待签收" in sms.body

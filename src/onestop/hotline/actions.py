@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from onestop.cases.actions import next_in_sequence
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
@@ -94,6 +95,12 @@ def _require_handler(actor: User, dispatch: Dispatch) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _zh(text: object) -> str:
+    """A lazy label as Chinese, whatever language the request runs in (records and SMS)."""
+    with translation.override("zh-hans"):
+        return str(text)
 
 
 def _lock(ticket: Ticket | int) -> Ticket:
@@ -241,7 +248,7 @@ def _title(data: NewTicket) -> str:
     if data.title.strip():
         return data.title.strip()[:100]
     first = re.split(r"[。！？!?\n]", data.content.strip(), maxsplit=1)[0]
-    return (first[:30] + ("…" if len(first) > 30 else "")) or str(Kind(data.kind).label)
+    return (first[:30] + ("…" if len(first) > 30 else "")) or _zh(Kind(data.kind).label)
 
 
 MAX_ATTACHMENTS = 5
@@ -409,9 +416,10 @@ def merge_ticket(
     ticket.merged_into = into
     ticket.closed_at = now
     ticket.save(update_fields=["status", "merged_into", "closed_at"])
-    progress = f"{into.get_status_display()}" + (
-        f"，承办部门：{into.lead_department}" if into.lead_department_id else ""
-    )
+    with translation.override("zh-hans"):  # texts to citizens and records are in Chinese
+        progress = f"{into.get_status_display()}" + (
+            f"，承办部门：{into.lead_department}" if into.lead_department_id else ""
+        )
     _event(ticket, "merged", actor=actor, now=now, note=into.number, key=key)
     _event(into, "merged_in", actor=actor, now=now, note=ticket.number)
     _sms_caller(
@@ -716,14 +724,15 @@ def record_callback(
     ticket.status = S.CLOSED
     ticket.closed_at = now
     ticket.save(update_fields=["status", "closed_at"])
+    with translation.override("zh-hans"):
+        summary = f"{callback.get_resolution_display()}，{callback.get_satisfaction_display()}"
     _event(
         ticket,
         "callback",
         actor=actor,
         now=now,
         department=ticket.lead_department_id,
-        note=f"{callback.get_resolution_display()}，{callback.get_satisfaction_display()}"
-        + (f"：{callback.note}" if callback.note else ""),
+        note=summary + (f"：{callback.note}" if callback.note else ""),
         key=key,
     )
     return callback

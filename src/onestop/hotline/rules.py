@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils import translation
 
 from onestop.hotline.models import DeadlineRule, Kind, Urgency
 from onestop.hotline.text import STOPWORDS, simplified, words
@@ -132,7 +133,8 @@ def major_similar_count() -> int:
 def major_reason(kind: str, text: str, similar_open: int) -> str:
     """Why a ticket is major, or "" when it is not."""
     if kind in major_kinds():
-        return f"{Kind(kind).label}类诉求"
+        with translation.override("zh-hans"):
+            return f"{Kind(kind).label}类诉求"
     plain = simplified(text)
     hits = [k for k in major_keywords() if k and k in plain]
     if hits:
