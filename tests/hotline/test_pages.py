@@ -180,3 +180,23 @@ def test_metrics_page_shows_definitions(op_client, dispatched, handler):
     for word in ("按时签收率 =", "按时办结率 =", "退单率 =", "解决率 =", "满意率 ="):
         assert word in body
     assert "区市场监管局" in body
+
+
+@pytest.fixture
+def clean_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_public_form_turns_away_a_flood(db, client, clean_cache):
+    from onestop.hotline import views
+
+    data = {"kind": "suggestion", "content": "多种树", "anonymous": "on"}
+    for _ in range(views.PUBLIC_LIMIT):
+        assert client.post(reverse("hotline_public:submit"), data).status_code == 200
+    r = client.post(reverse("hotline_public:submit"), data)
+    assert "提交过于频繁" in r.content.decode()
+    assert Ticket.objects.count() == views.PUBLIC_LIMIT

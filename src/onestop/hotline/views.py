@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -650,11 +651,29 @@ def _address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+# Requests one address may submit on the portal within PUBLIC_WINDOW seconds (a flood guard;
+# a hall whose visitors share an address still has room).
+PUBLIC_LIMIT = 20
+PUBLIC_WINDOW = 3600
+
+
+def _too_many(request: HttpRequest) -> bool:
+    key = "hotline-submit:" + _address(request)
+    if not cache.add(key, 1, PUBLIC_WINDOW):
+        try:
+            return int(cache.incr(key)) > PUBLIC_LIMIT
+        except ValueError:  # expired in between
+            cache.set(key, 1, PUBLIC_WINDOW)
+    return False
+
+
 @require_http_methods(["GET", "POST"])
 def public_submit(request: HttpRequest) -> HttpResponse:
     """A citizen's message from the portal: registered like a call, followed by number + code."""
     form = PublicTicketForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _too_many(request):
+        form.add_error(None, "提交过于频繁，请稍后再试，或拨打 12345")
+    elif request.method == "POST" and form.is_valid():
         data = form.new_ticket(Ticket.Channel.WEB)
         data.attachments = request.FILES.getlist("attachments")
         found = _suggest(data.content, data.address, data.region.name if data.region else "")
