@@ -196,3 +196,13 @@ def test_owner_pages_walk_a_need(agencies, owner, client) -> None:  # type: igno
         {"title": "x", "service": "survey", "budget": "abc", "method": "direct"},
     )
     assert r.status_code == 200 and "金额应为数字" in r.content.decode()
+
+
+def test_a_need_links_only_the_owners_own_case_or_project(agencies, owner, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(owner.user)
+    data = {"title": "测绘", "service": "survey", "budget": "8000", "method": "direct"}
+    r = client.post("/intermediaries/needs/new/", {**data, "case_number": "XQ2026000001"})
+    assert "不是您的办件" in r.content.decode()
+    r = client.post("/intermediaries/needs/new/", {**data, "project_code": "NOPE"})
+    assert "不是您的项目" in r.content.decode()
+    assert not Need.objects.exists()

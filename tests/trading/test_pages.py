@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onestop.trading.models import Bid, Project
 
@@ -144,3 +144,14 @@ def test_opening_key_page(client, district) -> None:  # type: ignore[no-untyped-
         follow=True,
     )
     assert "已于" in r.content.decode()
+
+
+def test_the_pages_speak_english_too(client, tender, settings) -> None:  # type: ignore[no-untyped-def]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        body = client.get(f"/trading/projects/{tender.pk}/").content.decode()
+        assert "Tender notice" in body and "Legal calendar" in body and "Tendering" in body
+        assert "Public random draws" in client.get("/draws/").content.decode()
+        assert "Intermediary marketplace" in client.get("/intermediaries/").content.decode()
+    finally:  # the locale middleware leaves the thread's language active
+        translation.activate(settings.LANGUAGE_CODE)

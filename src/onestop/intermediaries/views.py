@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.cases.errors import CaseError
+from onestop.cases.models import Case
 from onestop.intermediaries import actions
 from onestop.intermediaries.models import Intermediary, Need, Service
 from onestop.org.models import Applicant, Role
 from onestop.org.queries import has_role
 from onestop.trading.forms import datetime_field
+from onestop.trading.models import Project
 
 
 def _money(text: str, field: str) -> Decimal:
@@ -93,6 +95,22 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "intermediaries/register.html", {"me": me, "services": Service.choices})
 
 
+def _links(owner: Applicant, case_number: str, project_code: str) -> tuple[int | None, int | None]:
+    """The owner's own case, or a trading project it owns, that the service is a precondition of."""
+    case_id = project_id = None
+    if case_number.strip():
+        case = Case.objects.filter(number=case_number.strip(), applicant=owner).first()
+        if case is None:
+            raise CaseError("办件编号不存在或不是您的办件", field="case_number")
+        case_id = case.pk
+    if project_code.strip():
+        project = Project.objects.filter(code=project_code.strip(), owner=owner).first()
+        if project is None:
+            raise CaseError("交易项目编号不存在或不是您的项目", field="project_code")
+        project_id = project.pk
+    return case_id, project_id
+
+
 @require_GET
 def needs(request: HttpRequest) -> HttpResponse:
     rows = Need.objects.select_related("owner", "selected").exclude(status=Need.Status.CANCELLED)
@@ -108,7 +126,10 @@ def need_new(request: HttpRequest) -> HttpResponse:
         try:
             if me is None:
                 raise CaseError("请以项目业主（企业）账号登录")
+            case_id, project_id = _links(me, p.get("case_number", ""), p.get("project_code", ""))
             need = actions.post_need(
+                case_id=case_id,
+                project_id=project_id,
                 owner=me,
                 service=p.get("service", ""),
                 title=p.get("title", ""),

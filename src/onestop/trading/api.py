@@ -11,6 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
+from onestop.api.case_schemas import ErrorOut, domain_errors
 from onestop.trading import ocds, queries
 
 router = Router(tags=["trading"])
@@ -57,6 +58,12 @@ def project_list(request: HttpRequest) -> list[ProjectOut]:
     return [_out(p) for p in queries.public_projects().select_related("winner__bidder")[:500]]
 
 
-@router.get("/projects/{pk}", auth=None, response=ProjectOut, summary="一个公开的交易项目")
+@router.get(
+    "/projects/{int:pk}",
+    auth=None,
+    response={200: ProjectOut, 404: ErrorOut},
+    summary="一个公开的交易项目",
+)
+@domain_errors
 def project_detail(request: HttpRequest, pk: int) -> ProjectOut:
     return _out(queries.get_public_project(pk))
