@@ -34,7 +34,16 @@ from onestop.org.models import (
 DATA_DIR = settings.BASE_DIR / "demo" / "data"
 # Shown by `make run` and README.md; demo accounts only exist in the embedded demo.
 DEMO_PASSWORD = "Xiqu@2026"  # noqa: S105
-ADMIN_APPS = ("org", "catalog", "workdays", "fees", "apitokens", "hall")
+ADMIN_APPS = (
+    "org",
+    "catalog",
+    "workdays",
+    "fees",
+    "apitokens",
+    "hall",
+    "trading",
+    "intermediaries",
+)
 
 
 @dataclass
