@@ -16,7 +16,8 @@ def test_the_board_and_slots_are_public(client, centre, item, window_1, take, tr
     assert days[0]["day"] == "2026-03-10" and days[0]["slots"][0]["free"] == 2
     missing = client.get(f"/api/v1/hall/slots?centre={centre.key}&item=NOPE")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
-    assert client.get("/api/v1/hall/centres/nowhere/board").status_code == 404
+    nowhere = client.get("/api/v1/hall/centres/nowhere/board")
+    assert nowhere.status_code == 404 and nowhere.json()["code"] == "not_found"
 
 
 def test_a_windows_caller_calls_with_a_token(client, centre, window_1, clerk_1, take, travel):

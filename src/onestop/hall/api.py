@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -49,9 +48,17 @@ class BoardOut(Schema):
     waiting: list[WaitingOut]
 
 
-@router.get("/centres/{key}/board", response=BoardOut, auth=None, summary="大厅叫号屏数据")
-def board(request: HttpRequest, key: str) -> BoardOut:
-    centre = get_object_or_404(Centre, key=key)
+@router.get(
+    "/centres/{key}/board",
+    response={200: BoardOut, **ERRORS},
+    auth=None,
+    summary="大厅叫号屏数据",
+)
+@domain_errors
+def board(request: HttpRequest, key: str) -> Any:
+    centre = Centre.objects.filter(key=key).first()
+    if centre is None:
+        raise Http404("服务中心不存在")
     now = timezone.now()
     return BoardOut(
         centre=centre.name,
