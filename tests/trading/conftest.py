@@ -53,6 +53,7 @@ def experts(db: None) -> list[Expert]:
         Expert.objects.create(
             code=f"ZJ{i:04d}",
             name=f"专家{i:02d}",
+            phone=f"1390000{i:04d}",
             specialities=["房屋建筑"],
             employer=f"攀枝花学院{i}",
             employer_credit_code=f"12510400000000{i:02d}X",

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from onestop.draws.actions import verify_draw
+from onestop.notify.models import Message
 from onestop.trading import actions
 from onestop.trading.errors import TradingError
 from onestop.trading.models import Conflict, CreditRecord
@@ -114,6 +115,12 @@ def test_a_replacement_continues_the_sequence(tender, officers, bidders, experts
     assert new.seq == 5 and len(after) == 5 and after != before
     assert verify_draw(p.committee_draw).ok
     assert RFC  # the same public sources
+    # The drawn experts (and the replacement) are told by SMS on their own phones.
+    phones = set(Message.objects.filter(channel="sms").values_list("address", flat=True))
+    drawn = {e.phone for e in actions.committee_members(p)} | {
+        e.phone for e in experts if e.code in before
+    }
+    assert phones == drawn and len(phones) == 6
 
 
 def test_no_report_without_a_drawn_committee(tender, officers, bidders, experts) -> None:  # type: ignore[no-untyped-def]

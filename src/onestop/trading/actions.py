@@ -19,6 +19,8 @@ from django.db.models import Q
 
 from onestop.draws import actions as draws
 from onestop.draws.models import Draw, DrawPick
+from onestop.notify import actions as notify
+from onestop.notify.models import Message
 from onestop.org.models import Applicant, Role
 from onestop.org.queries import has_role
 from onestop.trading import rules, sealing
@@ -539,8 +541,25 @@ def draw_committee(project: Project, *, sources: Sequence[str], actor: User, now
     if project.committee_draw is None:
         raise TradingError("请先冻结专家抽取名单")
     draw = draws.perform_draw(project.committee_draw, sources=sources, actor=actor, now=now)
+    _notify_experts(project, list(draw.picks.all()), now=now)
     _event(project, "experts_drawn", actor=actor, now=now, note=f"抽取 {draw.count} 名专家")
     return draw
+
+
+def _notify_experts(project: Project, picks: Sequence[DrawPick], *, now: datetime) -> None:
+    """Tell the drawn experts, by SMS to their own phones only (no page shows who they are)."""
+    draw = project.committee_draw
+    if draw is None:
+        return
+    codes = [draws.label_of(draw, p).split(" ", 1)[0] for p in picks]
+    for expert in Expert.objects.filter(code__in=codes).exclude(phone=""):
+        notify.enqueue(
+            channel=Message.Channel.SMS,
+            address=expert.phone,
+            body=f"【西区公共资源交易中心】您已被随机抽取为项目 {project.code} 的评标专家，"
+            "请按通知时间到交易中心评标区报到；如需回避请立即告知。请勿向他人透露。",
+            now=now,
+        )
 
 
 @transaction.atomic
@@ -552,6 +571,7 @@ def replace_expert(
     if project.committee_draw is None or pick.draw_id != project.committee_draw_id:
         raise TradingError("该专家不属于本项目的抽取")
     new = draws.draw_replacement(project.committee_draw, replaces=pick, reason=reason, now=now)
+    _notify_experts(project, [new], now=now)
     _event(project, "expert_replaced", actor=actor, now=now, note=reason)
     return new
 
