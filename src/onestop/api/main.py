@@ -1,8 +1,10 @@
 """The NinjaAPI instance and the error format every endpoint shares."""
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from onestop.api import cases, identity, workdays
 from onestop.api.auth import register_error_handlers
@@ -12,7 +14,33 @@ from onestop.hotline import api as hotline_api
 from onestop.parallel import api as parallel_api
 from onestop.trading import api as trading_api
 
-api = NinjaAPI(
+# Every operation may answer these, in the one error shape (see the handlers below).
+COMMON_ERRORS = {
+    "400": "请求体无法解析（不是有效的 JSON）",
+    "401": "未登录或令牌无效",
+    "403": "无权执行",
+    "404": "不存在或不在您的范围内",
+    "422": "参数无效",
+}
+
+
+class OneStopAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The generated document, with the errors every operation may answer declared on
+        each (so that clients and schema checkers know them)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        if "ErrorOut" not in schema.get("components", {}).get("schemas", {}):
+            return schema
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in COMMON_ERRORS.items():
+                    responses.setdefault(code, {"description": description, "content": body})
+        return schema
+
+
+api = OneStopAPI(
     title="OneStop API",
     version="1",
     description="政务服务中心一站式平台 OneStop 的开放接口。错误统一返回 JSON："
@@ -52,6 +80,25 @@ def chinese_message(err: dict) -> str:
         return template.format(**err.get("ctx", {}))
     except (KeyError, IndexError):
         return str(err.get("msg", ""))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors (an unparseable body, …) in the one error shape."""
+    code = {400: "bad_request", 405: "method_not_allowed", 429: "throttled"}.get(
+        exc.status_code, "error"
+    )
+    message = "请求体无法解析，请发送有效的 JSON" if exc.status_code == 400 else str(exc)
+    return api.create_response(
+        request, {"code": code, "message": message, "field": ""}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "not_found", "message": str(exc) or "不存在", "field": ""}, status=404
+    )
 
 
 @api.exception_handler(ValidationError)
