@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from onestop.draws.actions import verify_draw
 from onestop.notify.models import Message
@@ -97,6 +98,11 @@ def test_names_stay_secret_until_the_result(tender, officers, bidders, experts, 
         body = client.get(url).content.decode()
         for e in experts:
             assert e.name not in body, (url, e.name)
+    root = get_user_model().objects.create_superuser("root_c", "r@example.org", "x-Passw0rd!")
+    client.force_login(root)
+    body = client.get(f"/admin/draws/draw/{p.committee_draw_id}/change/").content.decode()
+    assert p.committee_draw.list_sha256 in body
+    assert not any(e.name in body for e in experts)
     actions.award(p, actor=officers[0], now=p.publicity_ends_at)
     body = client.get(f"/trading/projects/{p.pk}/").content.decode()
     assert all(m.name in body for m in members)
