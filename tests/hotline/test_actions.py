@@ -288,7 +288,8 @@ def test_sweep_raises_each_crossing_once(dispatched, handler, operator, officer)
     t = dispatched(urgency="urgent")  # due in 2 hours
     assert actions.sweep_hotline(NOW) == 1  # less than a working day left: yellow
     assert actions.sweep_hotline(NOW) == 0
-    assert actions.sweep_hotline(NOW + timedelta(hours=3)) == 1  # red
+    # red, and unsigned past its one-hour signing time
+    assert actions.sweep_hotline(NOW + timedelta(hours=3)) == 2
     assert actions.sweep_hotline(NOW + timedelta(hours=4)) == 0
     alerts = Message.objects.filter(template="hotline_alert")
     assert {m.recipient for m in alerts} == {handler, operator, officer}
@@ -324,3 +325,15 @@ def test_texts_to_citizens_stay_chinese_in_an_english_session(dispatched, regist
         actions.merge_ticket(dup, into=first, actor=operator, now=NOW)
     sms = Message.objects.get(address="13900005679", template="hotline_merged")
     assert "已派单待签收" in sms.body
+
+
+def test_an_unsigned_dispatch_is_reported_once_after_its_signing_time(
+    dispatched, handler, operator
+):
+    t = dispatched()  # complaint: sign within 24 hours
+    assert actions.sweep_hotline(NOW + timedelta(hours=23)) == 0
+    assert actions.sweep_hotline(NOW + timedelta(hours=25)) == 1
+    assert actions.sweep_hotline(NOW + timedelta(hours=26)) == 0
+    sent = Message.objects.filter(template="hotline_unsigned")
+    assert {m.recipient for m in sent} == {handler, operator}
+    assert t.events.filter(kind="alert_unsigned").count() == 1

@@ -20,7 +20,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
 
@@ -947,4 +947,41 @@ def sweep_hotline(now: datetime) -> int:
             )
             _event(ticket, f"alert_{colour}", actor=None, now=now, note=label)
             raised += 1
+    return raised + _unsigned_alerts(now)
+
+
+def _unsigned_alerts(now: datetime) -> int:
+    """Tell a department once about each dispatch it left unsigned past its signing time.
+
+    The event's request key ("unsigned-<dispatch>") is unique per ticket, so with two sweeps
+    at once the second insert fails and that sweep sends nothing."""
+    raised = 0
+    late = Dispatch.objects.filter(status=D.PENDING, sign_due_at__lt=now).select_related(
+        "ticket", "department"
+    )
+    for dispatch in list(late):
+        key = f"unsigned-{dispatch.pk}"
+        if TicketEvent.objects.filter(ticket_id=dispatch.ticket_id, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                _event(
+                    dispatch.ticket,
+                    "alert_unsigned",
+                    actor=None,
+                    now=now,
+                    department=dispatch.department_id,
+                    note="超过签收期限未签收",
+                    key=key,
+                )
+                _tell(
+                    department_handlers(dispatch.department_id) + operators(),
+                    f"热线工单超时未签收：{dispatch.ticket.number}",
+                    f"{dispatch.ticket.title}（{dispatch.department}，签收期限已过）",
+                    now,
+                    "hotline_unsigned",
+                )
+        except IntegrityError:
+            continue  # another sweep recorded it first
+        raised += 1
     return raised

@@ -367,6 +367,7 @@ EVENT_LABELS = {
     "escalation_finished": "督办办结",
     "alert_yellow": "黄灯预警",
     "alert_red": "红灯超期",
+    "alert_unsigned": "超时未签收",
 }
 # What the public follow-up page shows the text of (others show the step only).
 PUBLIC_NOTES = ("answered", "replied", "merged")
