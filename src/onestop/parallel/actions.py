@@ -424,7 +424,7 @@ def on_case_closed(sender: object, *, case: Case, outcome: str, now: datetime, *
     if member is None:
         return
     sub = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("track", "project", "applicant")
         .get(pk=member.submission_id)
     )
