@@ -155,3 +155,16 @@ def test_the_pages_speak_english_too(client, tender, settings) -> None:  # type:
         assert "Intermediary marketplace" in client.get("/intermediaries/").content.decode()
     finally:  # the locale middleware leaves the thread's language active
         translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_bidders_are_not_named_before_the_opening(client, live, bidders, officers) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(bidders[0].user)
+    client.post(
+        f"/trading/projects/{live.pk}/bid/",
+        {"price": "100", "document": SimpleUploadedFile("bid.pdf", PDF, "application/pdf")},
+    )
+    client.force_login(officers[0])
+    staff_page = client.get(f"/staff/trading/projects/{live.pk}/").content.decode()
+    public_page = client.get(f"/trading/projects/{live.pk}/").content.decode()
+    assert bidders[0].name not in staff_page and bidders[0].name not in public_page
+    assert "已密封投标 1 份" in staff_page

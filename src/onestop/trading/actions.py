@@ -351,7 +351,8 @@ def submit_bid(
         document_sha256=digest,
         receipt=receipt,
     )
-    _event(project, "bid_received", actor=bidder.user, now=now, note=receipt)
+    # Who is bidding stays unknown before the opening (招标投标法第二十二条): only the receipt.
+    _event(project, "bid_received", actor=None, now=now, note=receipt)
     return Receipt(bid, receipt, digest, now)
 
 
@@ -367,7 +368,7 @@ def withdraw_bid(bid: Bid, *, bidder: Applicant, now: datetime) -> Bid:
         raise TradingError("投标截止后不能撤回投标文件")
     bid.status = Bid.Status.WITHDRAWN
     bid.save(update_fields=["status"])
-    _event(project, "bid_withdrawn", actor=bidder.user, now=now, note=bid.receipt)
+    _event(project, "bid_withdrawn", actor=None, now=now, note=bid.receipt)
     return bid
 
 
