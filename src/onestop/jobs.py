@@ -48,20 +48,12 @@ def _hall(now: datetime) -> dict[str, int]:
     return sweep_hall(now)
 
 
-def _hall(now: datetime) -> dict[str, int]:
-    from onestop.hall.booking import sweep_hall
-
-    return sweep_hall(now)
-
-
 JOBS: list[Job] = [
     # Art. 32: submitted applications with no supplement notice after 5 working days.
     Job("sweep_deemed_acceptance", 300, _deemed_acceptance),
     # Alerts once per light crossing, and violations found in the audit trail.
     Job("sweep_supervision", 300, _supervision),
     Job("deliver_notifications", 60, deliver_notifications),  # the notify outbox
-    # The hall: booking reminders and no-shows, yesterday's unserved tickets as abandoned.
-    Job("sweep_hall", 120, _hall),
     # The hall: booking reminders and no-shows, yesterday's unserved tickets as abandoned.
     Job("sweep_hall", 120, _hall),
     # Hotline tickets turning yellow/red: one alert per crossing to department and centre.
