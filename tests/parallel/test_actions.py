@@ -360,3 +360,21 @@ def test_a_granted_bundle_tells_the_bank_notice(
     cases.handle_instant(sub.members.get().case, actor=dept_clerk, now=NOW)
     notice = Message.objects.get(template="parallel_bank_notice")
     assert notice.address == company.phone and "开户" in notice.body
+
+
+def test_a_member_accepted_late_must_fit_inside_the_joint_limit(
+    stage_one, stage_two, accept_stage, deciders, filing_item, centre_admin
+):
+    """Each department's limit stays inside the 45 working days of the joint handling."""
+    first = accept_stage(stage_one)
+    for case in member_cases(first).values():
+        decide(case, deciders)
+    early = accept_stage(stage_two, items=[filing_item.code])  # the joint clock starts here
+    late = NOW + timedelta(days=60)  # 7 more working days for the planning item do not fit
+    before = Case.objects.count()
+    with pytest.raises(TransitionError, match="超出联合办理法定期限"):
+        accept_stage(stage_two, when=late)
+    assert Case.objects.count() == before
+    actions.extend_joint_limit(early, actor=centre_admin, now=late, approval="西府函〔2026〕9号")
+    rest = accept_stage(stage_two, when=late)
+    assert rest.members.count() == 2

@@ -285,7 +285,12 @@ def accept(new: Acceptance, *, actor: User, now: datetime, key: str = "") -> Sub
         if m.item.kind == ServiceItem.Kind.INSTANT:
             cases.submit_case(case, actor=actor, now=now)  # the department does it at once
         else:
-            cases.accept_case(case, actor=actor, now=now)
+            case = cases.accept_case(case, actor=actor, now=now)
+            if case.due_at is not None and case.due_at > sub.joint_due_at:
+                raise TransitionError(
+                    f"{m.item.name}的办理期限超出联合办理法定期限"
+                    f"（{local_date(sub.joint_due_at)}），请先报区政府批准延长联合办理期限"
+                )
         Member.objects.create(submission=sub, item_code=m.item.code, case=case, ran_ahead=ran_ahead)
     _event(sub, "accepted", actor, now, items=[m.item.code for m in chosen], ran_ahead=ran_ahead)
     _tell_departments(sub, chosen, now)
