@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.test import Client
-
 from onestop.cases.models import Case
 from onestop.org.models import Role
 from onestop.parallel.models import JointEvent, Submission
+from tests.api.helpers import login
 from tests.case_fixtures import NOW
 from tests.conftest import make_staff
 from tests.parallel.conftest import DESK, FORM
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_acceptance_screen_asks_once_and_fans_out(stage_one, project, parallel_clerk):

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
+from ninja.params import functions as params
 
 from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
@@ -360,6 +361,11 @@ def progress_out(case: Case) -> ProgressOut:
         completed_at=case.completed_at,
         delivered_at=case.delivered_at,
     )
+
+
+def idempotency_header(description: str) -> Any:
+    """The optional `Idempotency-Key` header of the POST operations (use in `Annotated`)."""
+    return params.Header(None, alias="Idempotency-Key", max_length=64, description=description)
 
 
 def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.params import functions as params
 
 from onestop.api.auth import API_AUTH, api_user
 from onestop.api.case_schemas import (
@@ -53,6 +52,7 @@ from onestop.api.case_schemas import (
     display_name,
     domain_errors,
     event_out,
+    idempotency_header,
     masked_form,
     material_out,
     progress_out,
@@ -81,12 +81,7 @@ S = Case.Status
 
 IdempotencyKey = Annotated[
     str | None,
-    params.Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        description="幂等键：同一办件上重复提交相同的键，第二次不做任何改动，返回当前状态",
-    ),
+    idempotency_header("幂等键：同一办件上重复提交相同的键，第二次不做任何改动，返回当前状态"),
 ]
 
 

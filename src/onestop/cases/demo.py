@@ -88,7 +88,7 @@ def form_for(item: ServiceItem, applicant: Applicant) -> dict[str, Any]:
     return data
 
 
-def _staff(dept_key: str, role: str) -> User:
+def staff_member(dept_key: str, role: str) -> User:
     row = (
         StaffRole.objects.filter(department__key=dept_key, role=role)
         .select_related("user")
@@ -156,7 +156,7 @@ class Builder:
         self.n, self.plan, self.applicant, self.now = n, plan, applicant, now
         self.item = ServiceItem.objects.get(name=plan.item, status="published")
         self.dept = self.item.department.key
-        self.clerk = _staff(self.dept, Role.CLERK)
+        self.clerk = staff_member(self.dept, Role.CLERK)
         self.start = _at(now, plan.days_ago, 1)  # 09:xx Beijing
         self.step = 0
 
@@ -227,14 +227,14 @@ class Builder:
         """Claim, opinions, suspension or review; whether the plan goes on to a decision."""
         stage, refuse = self.plan.stage, self.plan.stage == "refused"
         review = Task.objects.get(case=case, kind=Task.Kind.REVIEW)
-        reviewer = _staff(self.dept, Role.REVIEWER)
+        reviewer = staff_member(self.dept, Role.REVIEWER)
         actions.claim_task(review, actor=reviewer, now=self.at(3), key=self.key())
         if stage == "claimed":
             return False
         for opinion in Task.objects.filter(case=case, kind=Task.Kind.OPINION):
             actions.give_opinion(
                 opinion,
-                actor=_staff(opinion.department.key, Role.REVIEWER),
+                actor=staff_member(opinion.department.key, Role.REVIEWER),
                 now=self.at(20),
                 agree=True,
                 key=self.key(),
@@ -272,7 +272,7 @@ class Builder:
         decide = Task.objects.get(case=case, kind=Task.Kind.DECIDE)
         actions.decide_case(
             decide,
-            actor=_staff(self.dept, Role.APPROVER),
+            actor=staff_member(self.dept, Role.APPROVER),
             now=self.at(45),
             grant=not refuse,
             key=self.key(),

@@ -38,7 +38,7 @@ from onestop.documents.queries import certificate_of
 from onestop.documents.render import available_notices
 from onestop.lib.identity import check_id_number, mask_id_number
 from onestop.org.models import Applicant, Centre, Role, StaffRole
-from onestop.org.queries import is_staff_member, staff_roles_of
+from onestop.org.queries import clerk_centre, is_staff_member, staff_roles_of
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -409,16 +409,6 @@ def _reassign_choices(case: Case, user: User, tasks: list[Task]) -> dict[int, li
 # --- the window: acceptance screen -----------------------------------------------------------
 
 
-def _clerk_centre(user: User) -> Centre | None:
-    for role in staff_roles_of(user):
-        if role.role == Role.CLERK and role.window_id:
-            return role.window.zone.centre if role.window else None
-    for role in staff_roles_of(user):
-        if role.role == Role.CLERK:
-            return Centre.objects.filter(region=role.region).order_by("level").first()
-    return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def window_new(request: HttpRequest) -> HttpResponse:
@@ -441,7 +431,7 @@ def window_new(request: HttpRequest) -> HttpResponse:
         "values": request.POST,
     }
     if request.method == "POST" and item is not None:
-        centre = _clerk_centre(user)
+        centre = clerk_centre(user)
         result = _accept_walk_in(request, user, item, centre, ticket)
         if isinstance(result, Case):
             messages.success(

@@ -15,10 +15,9 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.params import functions as params
 
 from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors
+from onestop.api.case_schemas import ERRORS, domain_errors, idempotency_header
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.fees import actions
 from onestop.fees.models import FeeNotice, Payment, Refund
@@ -36,13 +35,7 @@ from onestop.workdays.calendar import local_date
 router = Router(tags=["fees"], auth=API_AUTH)
 
 IdempotencyKey = Annotated[
-    str | None,
-    params.Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        description="幂等键：同一办件上重复提交相同的键，第二次不做任何改动",
-    ),
+    str | None, idempotency_header("幂等键：同一办件上重复提交相同的键，第二次不做任何改动")
 ]
 Money = Annotated[str, Field(description='金额（元），两位小数的字符串，如 "120.00"')]
 

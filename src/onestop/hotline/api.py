@@ -17,10 +17,9 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.params import functions as params
 
 from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors
+from onestop.api.case_schemas import ERRORS, domain_errors, idempotency_header
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
 from onestop.hotline import actions, queries
@@ -32,13 +31,7 @@ from onestop.workdays.calendar import local_date
 router = Router(tags=["hotline"], auth=API_AUTH)
 
 IdempotencyKey = Annotated[
-    str | None,
-    params.Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        description="幂等键：同一工单上重复提交相同的键，第二次不做任何改动",
-    ),
+    str | None, idempotency_header("幂等键：同一工单上重复提交相同的键，第二次不做任何改动")
 ]
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from onestop.org.models import Applicant, Region, Role, StaffRole
+from onestop.org.models import Applicant, Centre, Region, Role, StaffRole
 
 
 def staff_roles_of(user: AbstractBaseUser | AnonymousUser) -> list[StaffRole]:
@@ -16,7 +16,9 @@ def staff_roles_of(user: AbstractBaseUser | AnonymousUser) -> list[StaffRole]:
     cached: list[StaffRole] | None = getattr(user, "_onestop_roles", None)
     if cached is None:
         cached = list(
-            StaffRole.objects.filter(user=user).select_related("department", "region", "window")
+            StaffRole.objects.filter(user=user).select_related(
+                "department", "region", "window__zone"
+            )
         )
         setattr(user, "_onestop_roles", cached)  # noqa: B010 - a per-request memo on the user
     return cached
@@ -79,3 +81,14 @@ def get_applicant_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> A
     if applicant is None:
         raise Http404("申请人不存在")
     return applicant
+
+
+def clerk_centre(user: AbstractBaseUser | AnonymousUser) -> Centre | None:
+    """The centre a clerk works at: their window's, else the first centre of their region."""
+    for role in staff_roles_of(user):
+        if role.role == Role.CLERK and role.window is not None:
+            return role.window.zone.centre
+    for role in staff_roles_of(user):
+        if role.role == Role.CLERK:
+            return Centre.objects.filter(region=role.region).order_by("level").first()
+    return None

@@ -63,7 +63,7 @@ def is_parallel_clerk(user: User, centre: Centre | None = None) -> bool:
         if r.role == Role.CENTRE_ADMIN:
             return True
         if r.role == Role.CLERK and r.window is not None:
-            zone = Zone.objects.only("kind", "centre_id").get(pk=r.window.zone_id)
+            zone = r.window.zone
             if zone.kind == Zone.Kind.PARALLEL and (centre is None or zone.centre_id == centre.pk):
                 return True
     return user.is_superuser
@@ -107,12 +107,17 @@ class Merged:
 
 
 def members_of(track: Track) -> list[MemberItem]:
-    out = []
-    for link in track.members.all():
-        item = link.item()
-        if item is not None:
-            out.append(MemberItem(link, item))
-    return out
+    """The member items with their published versions (one query for all of them)."""
+    links = list(track.members.all())
+    published = {
+        item.code: item
+        for item in ServiceItem.objects.filter(
+            code__in=[link.item_code for link in links], status=ServiceItem.Status.PUBLISHED
+        ).select_related("department")
+    }
+    return [
+        MemberItem(link, published[link.item_code]) for link in links if link.item_code in published
+    ]
 
 
 def merged(track: Track, members: Sequence[MemberItem] | None = None) -> Merged:
@@ -219,7 +224,7 @@ def stage_submission(project: Project, track: Track) -> Submission | None:
 def previous_done(project: Project, track: Track) -> bool:
     """Whether the stage before `track` has been granted (the first stage has none)."""
     before = (
-        Track.objects.filter(kind=Track.Kind.STAGE, order__lt=track.order)
+        Track.objects.filter(kind=Track.Kind.STAGE, active=True, order__lt=track.order)
         .order_by("-order")
         .first()
     )

@@ -11,15 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.params import functions as params
 
 from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors
+from onestop.api.case_schemas import ERRORS, domain_errors, idempotency_header
 from onestop.cases.errors import CaseError
 from onestop.org.models import Applicant, Centre, Department
 from onestop.parallel import actions, queries
@@ -28,13 +26,7 @@ from onestop.parallel.models import JointEvent, Project, Submission, Track
 router = Router(tags=["parallel"], auth=API_AUTH)
 
 IdempotencyKey = Annotated[
-    str | None,
-    params.Header(
-        None,
-        alias="Idempotency-Key",
-        max_length=64,
-        description="幂等键：相同的键重复提交只受理一次，返回已受理的结果",
-    ),
+    str | None, idempotency_header("幂等键：相同的键重复提交只受理一次，返回已受理的结果")
 ]
 
 
@@ -377,14 +369,6 @@ def schedule(request: HttpRequest, submission_id: int, body: JointIn) -> Any:
     return Status(201, joint_out(event))
 
 
-def _event_for(user: User, event_id: int) -> JointEvent:
-    event = JointEvent.objects.filter(pk=event_id).first()
-    if event is None:
-        raise Http404("联合办理事件不存在")
-    queries.get_submission_for_user(user, event.submission_id)
-    return event
-
-
 @router.post(
     "/joint-events/{event_id}/record",
     response={200: JointOut, **ERRORS},
@@ -393,7 +377,7 @@ def _event_for(user: User, event_id: int) -> JointEvent:
 @domain_errors
 def record(request: HttpRequest, event_id: int, body: RecordIn) -> Any:
     user = api_user(request)
-    event = _event_for(user, event_id)
+    event = queries.get_joint_event_for_user(user, event_id)
     keys = dict(Department.objects.filter(key__in=body.attendance).values_list("key", "pk"))
     if len(keys) != len(body.attendance):
         raise CaseError("出席部门不存在", field="attendance")
@@ -416,6 +400,6 @@ def record(request: HttpRequest, event_id: int, body: RecordIn) -> Any:
 @domain_errors
 def sign(request: HttpRequest, event_id: int, body: SignIn) -> Any:
     user = api_user(request)
-    event = _event_for(user, event_id)
+    event = queries.get_joint_event_for_user(user, event_id)
     actions.sign(event, actor=user, now=timezone.now(), opinion=body.opinion)
     return joint_out(get_object_or_404(JointEvent, pk=event.pk))

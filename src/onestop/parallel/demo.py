@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from stdnum.cn import uscc
 
 from onestop.cases import actions as cases
+from onestop.cases.demo import staff_member
 from onestop.cases.models import Case, Task
 from onestop.catalog.models import ServiceItem
 from onestop.org.actions import register_applicant
@@ -210,13 +211,6 @@ def _workday_before(now: datetime, days: int, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour, 30), tzinfo=centre_zone())
 
 
-def _person(dept: Department, role: str) -> User:
-    row = StaffRole.objects.filter(department=dept, role=role).select_related("user").first()
-    if row is None:
-        raise LookupError(f"demo has no {role} in {dept.key}")
-    return row.user
-
-
 def _form(sub_form: dict[str, Any], track: Track, applicant: Applicant) -> dict[str, Any]:
     """Plausible answers to every field of the merged form."""
     from onestop.cases.demo import form_for, id_number
@@ -243,7 +237,7 @@ def decide_member(case: Case, when: datetime, *, grant: bool = True, reasons: st
     from onestop.documents.actions import issue_certificate
 
     case = Case.objects.get(pk=case.pk)
-    clerk = _person(case.department, Role.CLERK)
+    clerk = staff_member(case.department.key, Role.CLERK)
     if case.item.kind == ServiceItem.Kind.INSTANT:
         if case.status == Case.Status.SUBMITTED:
             cases.handle_instant(case, actor=clerk, now=when)
@@ -253,21 +247,21 @@ def decide_member(case: Case, when: datetime, *, grant: bool = True, reasons: st
     for opinion in Task.objects.filter(case=case, kind="opinion", status__in=["open", "claimed"]):
         cases.give_opinion(
             opinion,
-            actor=_person(opinion.department, Role.REVIEWER),
+            actor=staff_member(opinion.department.key, Role.REVIEWER),
             now=when,
             agree=True,
             opinion="经核查，同意。",
         )
     cases.submit_review(
         Task.objects.get(case=case, kind="review"),
-        actor=_person(case.department, Role.REVIEWER),
+        actor=staff_member(case.department.key, Role.REVIEWER),
         now=when,
         recommend_grant=grant,
         opinion="材料齐全，符合法定条件，建议准予。" if grant else "不符合条件。",
     )
     cases.decide_case(
         Task.objects.get(case=case, kind="decide"),
-        actor=_person(case.department, Role.APPROVER),
+        actor=staff_member(case.department.key, Role.APPROVER),
         now=when,
         grant=grant,
         reasons=reasons,
@@ -400,7 +394,7 @@ def _green_project(centre: Centre, clerk: User, firm: Applicant, now: datetime) 
     )
     actions.record_joint_event(
         meeting,
-        attendance={d.pk: _person(d, Role.REVIEWER).get_full_name() for d in depts},
+        attendance={d.pk: staff_member(d.key, Role.REVIEWER).get_full_name() for d in depts},
         minutes="各部门对设计方案无原则性意见，消防设计和环评同步审查，规划许可待总平面图修改后核发。",
         conclusions={m.case.pk: "按联审意见同步办理" for m in members},
         actor=clerk,
@@ -418,7 +412,10 @@ def _green_project(centre: Centre, clerk: User, firm: Applicant, now: datetime) 
     )
     for d in depts[:-1]:
         actions.sign(
-            sign, actor=_person(d, Role.APPROVER), now=_workday_before(now, 2, 15), opinion="同意"
+            sign,
+            actor=staff_member(d.key, Role.APPROVER),
+            now=_workday_before(now, 2, 15),
+            opinion="同意",
         )
     for m in members[:2]:
         decide_member(m.case, _workday_before(now, 1, 15))
@@ -431,7 +428,8 @@ def _survey_held(sub: Submission, clerk: User, when: datetime) -> None:
         actions.record_joint_event(
             survey,
             attendance={
-                d.pk: _person(d, Role.REVIEWER).get_full_name() for d in survey.departments.all()
+                d.pk: staff_member(d.key, Role.REVIEWER).get_full_name()
+                for d in survey.departments.all()
             },
             minutes="现场踏勘：用地红线、周边道路和管网与申报材料一致，具备建设条件。",
             conclusions={},
@@ -499,7 +497,7 @@ def _big_enterprise(centre: Centre, clerk: User, firm: Applicant, now: datetime)
         Liaison.objects.get_or_create(
             enterprise=key,
             department=dept,
-            defaults={"leader": _person(dept, Role.DEPARTMENT_HEAD)},
+            defaults={"leader": staff_member(dept.key, Role.DEPARTMENT_HEAD)},
         )
     project = _project(
         "2026-510403-31-03-000088",

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
-from onestop.catalog.models import ServiceItem
 from onestop.org.models import Applicant, Centre, Department, Region
 
 # Administrative Licensing Law Art. 42: joint handling within 45 working days, +15 with the
@@ -80,14 +79,6 @@ class TrackItem(models.Model):
 
     def __str__(self) -> str:
         return self.item_code
-
-    def item(self) -> ServiceItem | None:
-        """The published version of the member item (None when none is published)."""
-        return (
-            ServiceItem.objects.filter(code=self.item_code, status=ServiceItem.Status.PUBLISHED)
-            .select_related("department")
-            .first()
-        )
 
 
 class Project(models.Model):

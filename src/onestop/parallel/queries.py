@@ -19,7 +19,14 @@ from onestop.cases.models import Case
 from onestop.org.models import Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.parallel import actions
-from onestop.parallel.models import KeyEnterprise, Member, Project, Submission, Track
+from onestop.parallel.models import (
+    JointEvent,
+    KeyEnterprise,
+    Member,
+    Project,
+    Submission,
+    Track,
+)
 from onestop.workdays import queries as workdays
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -94,6 +101,15 @@ def get_submission_for_user(user: AnyUser, pk: int) -> Submission:
     return sub
 
 
+def get_joint_event_for_user(user: AnyUser, pk: int) -> JointEvent:
+    """A joint event, if its submission is the user's to see (404 otherwise)."""
+    event = JointEvent.objects.select_related("submission").filter(pk=pk).first()
+    if event is None:
+        raise Http404("联合办理事件不存在")
+    get_submission_for_user(user, event.submission_id)
+    return event
+
+
 # --- the timeline ----------------------------------------------------------------------------
 
 
@@ -110,21 +126,17 @@ class MemberRow:
 class StageView:
     track: Track
     submission: Submission | None
+    members: int  # published member items of the stage
+    first_item: str  # the code of its first member item (to book the parallel window by)
     rows: list[MemberRow] = field(default_factory=list)
     previous_done: bool = True
     may_run_ahead: list[str] = field(default_factory=list)  # item names
     light: str | None = None
 
     @property
-    def first_item(self) -> str:
-        """The code of the stage's first member item (to book the parallel window by)."""
-        link = self.track.members.first()
-        return link.item_code if link else ""
-
-    @property
     def can_start(self) -> bool:
         pending = self.submission is None or (
-            self.submission.is_open and len(self.rows) < len(actions.members_of(self.track))
+            self.submission.is_open and len(self.rows) < self.members
         )
         return pending and (self.previous_done or bool(self.may_run_ahead))
 
@@ -154,19 +166,27 @@ def submission_light(sub: Submission, now: datetime) -> str | None:
 
 
 def timeline(project: Project, now: datetime) -> list[StageView]:
+    """The project's stages in order; a stage's predecessor is done once it is granted."""
+    subs = {s.track_id: s for s in project.submissions.all()}
+    done = (Submission.Status.GRANTED, Submission.Status.DELIVERED)
     views = []
+    previous_done = True
     for track in actions.stages():
-        sub = actions.stage_submission(project, track)
+        members = actions.members_of(track)
+        sub = subs.get(track.pk)
         view = StageView(
             track=track,
             submission=sub,
-            previous_done=actions.previous_done(project, track),
-            may_run_ahead=[m.item.name for m in actions.members_of(track) if m.link.may_run_ahead],
+            members=len(members),
+            first_item=members[0].link.item_code if members else "",
+            previous_done=previous_done,
+            may_run_ahead=[m.item.name for m in members if m.link.may_run_ahead],
         )
         if sub is not None:
             view.rows = member_rows(sub, now)
             view.light = submission_light(sub, now)
         views.append(view)
+        previous_done = sub is not None and sub.status in done
     return views
 
 

@@ -4,6 +4,7 @@ applicant's own view."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onestop.cases.errors import CaseError
 from onestop.org.models import Applicant, Centre, Department, Role
-from onestop.org.queries import has_role, is_staff_member, staff_roles_of
+from onestop.org.queries import clerk_centre, has_role, is_staff_member
 from onestop.parallel import actions, queries
 from onestop.parallel.models import (
     Consultation,
@@ -40,10 +41,11 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _centre(user: User) -> Centre | None:
-    for r in staff_roles_of(user):
-        if r.role == Role.CLERK and r.window is not None:
-            return r.window.zone.centre
-    return Centre.objects.filter(level=Centre.Level.DISTRICT).order_by("pk").first()
+    """The clerk's centre; the district centre for a centre administrator."""
+    return (
+        clerk_centre(user)
+        or Centre.objects.filter(level=Centre.Level.DISTRICT).order_by("pk").first()
+    )
 
 
 def _attempt(request: HttpRequest, move: Callable[[], Any], done: str) -> bool:
@@ -258,8 +260,6 @@ def accept(request: HttpRequest, track_pk: int) -> HttpResponse:
             if project is not None:
                 return redirect("parallel:project", pk=project.pk)
             return redirect("parallel:submission", pk=sub.pk)
-    import secrets
-
     return render(
         request,
         "parallel/accept.html",
@@ -377,17 +377,11 @@ def _numbered(post: Any, prefix: str) -> dict[int, str]:
     }
 
 
-def _event_for(user: User, pk: int) -> JointEvent:
-    event = get_object_or_404(JointEvent.objects.select_related("submission"), pk=pk)
-    queries.get_submission_for_user(user, event.submission_id)
-    return event
-
-
 @login_required
 @require_POST
 def joint_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
-    event = _event_for(user, pk)
+    event = queries.get_joint_event_for_user(user, pk)
     post = request.POST
     attendance = _numbered(post, "attend_")
     conclusions = _numbered(post, "conclude_")
@@ -410,7 +404,7 @@ def joint_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def joint_sign(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
-    event = _event_for(user, pk)
+    event = queries.get_joint_event_for_user(user, pk)
     opinion = request.POST.get("opinion", "")
     _attempt(
         request,

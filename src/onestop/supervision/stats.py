@@ -25,13 +25,12 @@ from onestop.cases.models import Case, CaseEvent, Task
 from onestop.catalog.models import ServiceItem
 from onestop.evaluation.models import GOOD, Rating
 from onestop.org.models import Role, StaffRole
-from onestop.supervision.models import DailyStat, StatDay, SweepCursor
+from onestop.supervision.models import DailyStat, StatDay
+from onestop.supervision.sweep import advance_cursor, cursor_start
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import Calendar, centre_zone, local_date
 
 CURSOR = "statistics"
-# Events of concurrent moves may commit out of id order: re-read this many ids behind the cursor.
-LOOKBACK = 1000
 S = Case.Status
 DONE = (S.COMPLETED, S.DELIVERED)
 # Counted fields of a DailyStat row, in the order `_Counts` keeps them.
@@ -245,13 +244,10 @@ def _touched_days(since: int) -> tuple[set[date], int | None]:
 
 def refresh_statistics(now: datetime) -> int:
     """Bring the daily statistics up to date with the audit trail; returns the days rebuilt."""
-    row = SweepCursor.objects.filter(name=CURSOR).first()
-    since = max(0, (row.last_event if row else 0) - LOOKBACK)
-    days, top = _touched_days(since)
+    days, top = _touched_days(cursor_start(CURSOR))
     rebuilt = rebuild_days(days, now)
     if top is not None:
-        SweepCursor.objects.get_or_create(name=CURSOR)
-        SweepCursor.objects.filter(name=CURSOR, last_event__lt=top).update(last_event=top)
+        advance_cursor(CURSOR, top)
     return rebuilt
 
 
@@ -281,6 +277,5 @@ def rebuild_all(now: datetime) -> int:
     DailyStat.objects.exclude(day__in=days).delete()  # days nothing happened on any more
     rebuilt = rebuild_days(days, now)
     if top is not None:
-        SweepCursor.objects.get_or_create(name=CURSOR)
-        SweepCursor.objects.filter(name=CURSOR, last_event__lt=top).update(last_event=top)
+        advance_cursor(CURSOR, top)
     return rebuilt

@@ -329,19 +329,21 @@ def findings_for(case: Case, events: list[CaseEvent]) -> list[Finding]:
     return found
 
 
-def _cursor_start() -> int:
-    row = SweepCursor.objects.filter(name=CURSOR).first()
+def cursor_start(name: str) -> int:
+    """The event id a reader of the audit trail starts after (its cursor, less the look-back)."""
+    row = SweepCursor.objects.filter(name=name).first()
     return max(0, (row.last_event if row else 0) - LOOKBACK)
 
 
-def _advance_cursor(to: int) -> None:
-    SweepCursor.objects.get_or_create(name=CURSOR)
-    SweepCursor.objects.filter(name=CURSOR, last_event__lt=to).update(last_event=to)
+def advance_cursor(name: str, to: int) -> None:
+    """Move a reader's cursor forward to event id `to` (never back, on many workers at once)."""
+    SweepCursor.objects.get_or_create(name=name)
+    SweepCursor.objects.filter(name=name, last_event__lt=to).update(last_event=to)
 
 
 def detect_violations(now: datetime) -> int:
     """Read the audit trail since the last sweep, and the clocks of open cases; idempotent."""
-    start = _cursor_start()
+    start = cursor_start(CURSOR)
     new_events = CaseEvent.objects.filter(pk__gt=start, kind__in=WATCHED)
     top = new_events.aggregate(m=Max("pk"))["m"]
     case_ids = set(new_events.values_list("case_id", flat=True).distinct())
@@ -369,7 +371,7 @@ def detect_violations(now: datetime) -> int:
                 recorded += _record(case_id, finding, now)
     recorded += _clock_violations(now)
     if top:
-        _advance_cursor(top)
+        advance_cursor(CURSOR, top)
     return recorded
 
 
