@@ -48,6 +48,12 @@ def _hall(now: datetime) -> dict[str, int]:
     return sweep_hall(now)
 
 
+def _trading(now: datetime) -> dict[str, int]:
+    from onestop.trading.deadlines import sweep_trading
+
+    return sweep_trading(now)
+
+
 JOBS: list[Job] = [
     # Art. 32: submitted applications with no supplement notice after 5 working days.
     Job("sweep_deemed_acceptance", 300, _deemed_acceptance),
@@ -58,6 +64,9 @@ JOBS: list[Job] = [
     Job("sweep_hall", 120, _hall),
     # Hotline tickets turning yellow/red: one alert per crossing to department and centre.
     Job("sweep_hotline", 300, _hotline),
+    # Trading: candidates published by Art. 54's 3rd day; overdue objections, complaints and
+    # contracts announced once.
+    Job("sweep_trading", 300, _trading),
     # The daily statistics the monthly evaluation and the dashboard sum (rebuilt per touched day).
     Job("refresh_statistics", 300, _statistics),
 ]

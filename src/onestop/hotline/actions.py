@@ -44,10 +44,10 @@ from onestop.hotline.models import (
 )
 from onestop.hotline.text import index_words
 from onestop.lib.identity import check_mobile
-from onestop.notify.actions import enqueue
+from onestop.notify.actions import enqueue, tell
 from onestop.notify.models import Message
 from onestop.org.models import Department, Region, Role, StaffRole
-from onestop.org.queries import has_role, staff_roles_of
+from onestop.org.queries import has_role, staff_roles_of, users_with_role
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -164,20 +164,11 @@ def department_handlers(department_id: int) -> list[User]:
 
 
 def operators() -> list[User]:
-    ids = StaffRole.objects.filter(role=Role.HOTLINE_OPERATOR).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return users_with_role(Role.HOTLINE_OPERATOR)
 
 
 def _tell(users: Iterable[User], subject: str, body: str, now: datetime, template: str) -> None:
-    for user in {u.pk: u for u in users}.values():
-        enqueue(
-            channel=Message.Channel.INAPP,
-            recipient=user,
-            subject=subject,
-            body=body,
-            now=now,
-            template=template,
-        )
+    tell(users, subject, body, now=now, template=template)
 
 
 def _sms_caller(ticket: Ticket, body: str, now: datetime, template: str) -> None:
@@ -934,10 +925,7 @@ def sweep_hotline(now: datetime) -> int:
                 continue  # another worker got there first, or the ticket moved on
             label = "即将超期（黄灯）" if colour == YELLOW else "已超期（红灯）"
             people = department_handlers(ticket.lead_department_id or 0) + operators()
-            supervisors = StaffRole.objects.filter(role=Role.SUPERVISOR).values_list(
-                "user_id", flat=True
-            )
-            people += list(User.objects.filter(pk__in=supervisors))
+            people += users_with_role(Role.SUPERVISOR)
             _tell(
                 people,
                 f"热线工单{label}：{ticket.number}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,21 @@ def lease_seconds() -> int:
 def retry_delay(attempts: int) -> timedelta:
     """Wait after the `attempts`-th failed attempt: 1, 5, 25, 125 … minutes."""
     return timedelta(minutes=5 ** max(attempts - 1, 0))
+
+
+def tell(users: Iterable[Any], subject: str, body: str, *, now: datetime, template: str) -> int:
+    """An in-app message to each of the users once (a user listed twice gets one)."""
+    people = {u.pk: u for u in users}
+    for user in people.values():
+        enqueue(
+            channel=Message.Channel.INAPP,
+            recipient=user,
+            subject=subject,
+            body=body,
+            now=now,
+            template=template,
+        )
+    return len(people)
 
 
 def enqueue(

@@ -28,6 +28,12 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
     return any(r.role in roles for r in staff_roles_of(user))
 
 
+def users_with_role(*roles: Role) -> list[User]:
+    """Active users holding any of the roles anywhere (the recipients of centre-wide alerts)."""
+    ids = StaffRole.objects.filter(role__in=roles).values_list("user_id", flat=True)
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
 def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(staff_roles_of(user)) or bool(getattr(user, "is_superuser", False))
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from onestop.draws import actions as draws
 from onestop.draws.models import Draw, DrawPick
+from onestop.lib.uploads import UnsafeUpload, check_pdf, clean_name
 from onestop.notify import actions as notify
 from onestop.notify.models import Message
 from onestop.org.models import Applicant, Role
@@ -283,10 +284,14 @@ def _check_bidder(project: Project, bidder: Applicant, now: datetime) -> None:
 
 
 def _check_document(document: bytes) -> None:
-    if not document.startswith(b"%PDF"):
-        raise TradingError("投标文件应为 PDF", field="document")
     if len(document) > MAX_DOCUMENT:
         raise TradingError("投标文件不能超过 10 MB", field="document")
+    if not document.startswith(b"%PDF-"):
+        raise TradingError("投标文件应为 PDF（按文件内容识别，改扩展名无效）", field="document")
+    try:
+        check_pdf(document)
+    except UnsafeUpload as e:
+        raise TradingError(e.message, field="document") from e
 
 
 @dataclass
@@ -333,7 +338,7 @@ def submit_bid(
     payload = json.dumps(
         {
             "price": str(amount),
-            "document_name": document_name[:200],
+            "document_name": clean_name(document_name),
             "document": base64.b64encode(document).decode(),
             "document_sha256": digest,
         }
@@ -456,6 +461,8 @@ def open_bids(project: Project, *, participants: str, actor: User, now: datetime
     project.status, project.opened_at = S.EVALUATING, now
     project.opening_participants = f"开标人员：{keyholders}；现场：{participants.strip()}"
     project.save(update_fields=["status", "opened_at", "opening_participants"])
+    # The bids are in the clear now; the unlocked shares have done their work and are not kept.
+    KeyShare.objects.filter(project=project).update(presented_share=None)
     _event(project, "opened", actor=actor, now=now, note=project.opening_participants)
     return project
 
@@ -643,13 +650,36 @@ def publish_candidates(project: Project, *, days: int, actor: User, now: datetim
     if days < rules.PUBLICITY_DAYS:
         raise TradingError("公示期不得少于 3 日（实施条例第五十四条）", field="days")
     late = project.publicity_due is not None and now > project.publicity_due
+    note = f"公示 {days} 日" + ("；逾期公示（收到评标报告已超过 3 日）" if late else "")
+    return _publish(project, days=days, actor=actor, now=now, note=note)
+
+
+def _publish(
+    project: Project, *, days: int, actor: User | None, now: datetime, note: str
+) -> Project:
     project.status = S.PUBLICITY
     project.publicity_starts_at = now
     project.publicity_ends_at = now + timedelta(days=days)
     project.save(update_fields=["status", "publicity_starts_at", "publicity_ends_at"])
-    note = f"公示 {days} 日" + ("；逾期公示（收到评标报告已超过 3 日）" if late else "")
     _event(project, "publicised", actor=actor, now=now, note=note)
     return project
+
+
+@transaction.atomic
+def publish_when_due(project: Project, *, now: datetime) -> Project | None:
+    """Art. 54: the candidates are public within 3 days of the report. If the officers have not
+    published them when the last hours begin, the centre's system does, for the minimum 3 days.
+    None when there is nothing to do (already published, suspended, or not yet due)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if (
+        project.status != S.EVALUATING
+        or project.reported_at is None
+        or project.publicity_due is None
+        or now < project.publicity_due - rules.AUTO_PUBLISH_AHEAD
+    ):
+        return None
+    note = f"公示 {rules.PUBLICITY_DAYS} 日；收到评标报告后 3 日内未公示，由系统依法自动公示"
+    return _publish(project, days=rules.PUBLICITY_DAYS, actor=None, now=now, note=note)
 
 
 @transaction.atomic

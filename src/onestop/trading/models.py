@@ -374,6 +374,39 @@ class CreditRecord(models.Model):
         return self.valid_until is None or self.valid_until >= today
 
 
+EVENT_LABELS = {
+    "created": _("创建项目"),
+    "submitted": _("提交复核"),
+    "announced": _("发布公告"),
+    "clarified": _("澄清修改"),
+    "cancelled": _("终止"),
+    "bid_received": _("收到投标"),
+    "bid_withdrawn": _("撤回投标"),
+    "share_presented": _("提交密钥份额"),
+    "opened": _("开标"),
+    "failed": _("流标"),
+    "experts_frozen": _("冻结专家名单"),
+    "experts_drawn": _("抽取评标专家"),
+    "expert_replaced": _("补抽专家"),
+    "reported": _("评标报告"),
+    "publicised": _("公示中标候选人"),
+    "objection": _("异议"),
+    "objection_answered": _("异议答复"),
+    "objection_overdue": _("异议逾期未答复"),
+    "complaint": _("投诉"),
+    "complaint_accepted": _("受理投诉"),
+    "complaint_rejected": _("投诉不予受理"),
+    "complaint_decided": _("投诉处理决定"),
+    "complaint_accept_overdue": _("投诉逾期未受理"),
+    "complaint_decide_overdue": _("投诉逾期未决定"),
+    "suspended": _("暂停"),
+    "resumed": _("恢复"),
+    "awarded": _("定标"),
+    "contracted": _("签订合同"),
+    "contract_overdue": _("合同逾期未签订"),
+}
+
+
 class Event(models.Model):
     """The project's record: every move with its actor, in order."""
 
@@ -384,9 +417,21 @@ class Event(models.Model):
     )
     action = models.CharField(max_length=40)
     note = models.TextField(blank=True)
+    # Set on the sweep's once-only events ("late-objection-12"): the unique constraint makes a
+    # second sweep's insert fail, so each overdue step is announced once across all nodes.
+    key = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key"], condition=~Q(key=""), name="trading_event_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))

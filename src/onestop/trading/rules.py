@@ -44,6 +44,9 @@ MIN_BIDS = 3  # 招标投标法第二十八条、实施条例第四十四条：�
 CLARIFY_DAYS = 15  # 招标投标法第二十三条：截止时间至少15日前澄清或修改
 PUBLISH_WITHIN_DAYS = 3  # 实施条例第五十四条：收到评标报告之日起3日内公示中标候选人
 PUBLICITY_DAYS = 3  # 同条：公示期不得少于3日
+# Unpublished candidates are published by the system this long before the 3-day limit ends, so
+# that a sweep every few minutes still lands inside it.
+AUTO_PUBLISH_AHEAD = timedelta(hours=2)
 OBJECTION_ANSWER_DAYS = 3  # 同条：收到异议之日起3日内答复，答复前暂停招标投标活动
 COMPLAINT_DAYS = 10  # 实施条例第六十条：知道或应当知道之日起10日内投诉
 ACCEPT_WORKDAYS = 3  # 第六十一条：收到投诉之日起3个工作日内决定是否受理
