@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,13 +61,17 @@ def broker() -> Iterator[tuple[str, str]]:
         client.delete(key)
 
 
-def start_worker(url: str, queue: str, name: str, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    url: str, queue: str, name: str, log: Path, extra_env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """A worker on `queue`; `extra_env` adds to (or overrides) its environment."""
     env = {
         **os.environ,
         "CELERY_BROKER_URL": url,
         "DATABASE_URL": worker_database_url(),
         "DJANGO_SETTINGS_MODULE": "onestop.test_settings",
         "INPROCESS_JOBS": "false",
+        **(extra_env or {}),
     }
     command = [
         str(Path(sys.executable).parent / "celery"),
