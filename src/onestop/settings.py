@@ -197,6 +197,10 @@ STORAGES = {
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# An uploaded archive (.xlsx, .ofd) is refused before it is opened if its members would unpack
+# beyond this, or one member shrank more than UPLOAD_MAX_ZIP_RATIO times (a zip bomb).
+UPLOAD_MAX_UNZIPPED_BYTES = envint("UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+UPLOAD_MAX_ZIP_RATIO = envint("UPLOAD_MAX_ZIP_RATIO", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
 
 # Documents: the public address printed in certificates' QR codes (else the request's host), and
@@ -234,7 +238,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pypdf warns about every malformed PDF an upload check reads; a refusal is the answer.
+    "loggers": {"axes": {"level": "WARNING"}, "pypdf": {"level": "ERROR"}},
 }
 
 # Celery (production): broker and results on Redis; the embedded run needs neither.

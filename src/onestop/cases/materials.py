@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from onestop.cases import actions, workflow
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseMaterial, StoredFile
+from onestop.lib.uploads import UnsafeUpload, check_archive, check_pdf, clean_name
 from onestop.org.models import Applicant, Role
 from onestop.workdays.calendar import local_date
 
@@ -132,18 +132,19 @@ def check_upload(upload: UploadedFile) -> Checked:
             "（按文件内容识别，改文件扩展名无效）",
             field="file",
         )
+    try:
+        if content_type == PDF:
+            check_pdf(upload)  # type: ignore[arg-type]
+        elif content_type == OFD:
+            check_archive(upload)  # type: ignore[arg-type]
+    except UnsafeUpload as e:
+        raise CaseError(e.message, field="file") from e
+    upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     return Checked(content_type, EXTENSIONS[content_type], size, digest.hexdigest())
-
-
-def clean_name(name: str) -> str:
-    """The user's file name for display only: no directories or control characters, ≤ 200."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return base[-200:] or "未命名文件"
 
 
 def download_name(stored: StoredFile) -> str:

@@ -48,6 +48,7 @@ from onestop.catalog.schema import (
     role_labels,
     text_problem,
 )
+from onestop.lib.uploads import UnsafeUpload, check_archive
 from onestop.org.models import Department
 
 SHEET_ITEMS = "事项"
@@ -402,6 +403,10 @@ def import_catalog(
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise CatalogImportError([RowProblem("", None, "", "不支持旧版 .xls 文件，请另存为 .xlsx")])
     if data[:2] == b"PK":
+        try:
+            check_archive(data)  # before openpyxl inflates anything
+        except UnsafeUpload as exc:
+            raise CatalogImportError([RowProblem("", None, "", exc.message)]) from exc
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's problem

@@ -93,6 +93,12 @@ def _csv_table(raw: bytes) -> Iterable[tuple[int, list[object]]]:
 def _xlsx_table(data: IO[bytes]) -> Iterable[tuple[int, list[object]]]:
     from openpyxl import load_workbook  # imported here: only uploads need it
 
+    from onestop.lib.uploads import UnsafeUpload, check_archive
+
+    try:
+        check_archive(data)  # before openpyxl inflates anything
+    except UnsafeUpload as exc:
+        raise ScheduleError([RowError(0, "文件", exc.message)]) from exc
     try:
         book = load_workbook(data, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
