@@ -5,9 +5,16 @@ from enum import StrEnum
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from onestop.api.case_schemas import ErrorOut
+from onestop.lib import ratelimit
 from onestop.lib.identity import check_credit_code, check_id_number
 
 router = Router(tags=["identity"])
+
+# Checks one address may make per IDENTITY_WINDOW seconds: the portal's forms check as the
+# applicant types, a script trying numbers is turned away (429 with Retry-After).
+IDENTITY_LIMIT = 60
+IDENTITY_WINDOW = 60
 
 
 class Kind(StrEnum):
@@ -25,8 +32,19 @@ class CheckOut(Schema):
     reason: str = Field(description="无效时的中文原因；有效时为空")
 
 
-@router.get("/check", response=CheckOut, summary="校验身份证号码或统一社会信用代码")
+@router.get(
+    "/check",
+    response={200: CheckOut, 429: ErrorOut},
+    summary="校验身份证号码或统一社会信用代码（每个地址每分钟限 60 次）",
+)
 def check(request: HttpRequest, params: Query[CheckIn]) -> CheckOut:
+    ratelimit.hit(
+        "identity-check",
+        ratelimit.client_address(request),
+        limit=IDENTITY_LIMIT,
+        window=IDENTITY_WINDOW,
+        what="校验",
+    )
     if params.kind == Kind.ID_NUMBER:
         result = check_id_number(params.value)
     else:

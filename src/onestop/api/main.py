@@ -11,6 +11,7 @@ from onestop.api.auth import register_error_handlers
 from onestop.fees import api as fees_api
 from onestop.hall import api as hall_api
 from onestop.hotline import api as hotline_api
+from onestop.lib.ratelimit import RateLimited
 from onestop.parallel import api as parallel_api
 from onestop.trading import api as trading_api
 
@@ -99,6 +100,16 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
         request, {"code": "not_found", "message": str(exc) or "不存在", "field": ""}, status=404
     )
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """429 past a public endpoint's limit, saying when to come back."""
+    response = api.create_response(
+        request, {"code": "throttled", "message": exc.message, "field": ""}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from onestop.cases.models import Case, Task
+from onestop.lib import ratelimit
+from onestop.lib.ratelimit import RateLimited
 from onestop.org.models import Role
 from onestop.org.queries import staff_roles_of
 
@@ -102,21 +103,19 @@ PROGRESS_LIMIT = 20
 PROGRESS_WINDOW = 600
 
 
-class TooManyMisses(Exception):
-    """The address has guessed wrong too often; it may look again after PROGRESS_WINDOW."""
+class TooManyMisses(RateLimited):
+    """The address has guessed wrong too often; it may look again when the window ends."""
 
 
 def lookup_progress(address: str, number: str, query_code: str) -> Case | None:
     """The case for a number + query code, counting wrong pairs per address (no enumeration)."""
-    key = "progress-misses:" + address
-    if int(cache.get(key, 0)) >= PROGRESS_LIMIT:
-        raise TooManyMisses
+    try:
+        ratelimit.check("progress-misses", address, limit=PROGRESS_LIMIT, window=PROGRESS_WINDOW)
+    except RateLimited as e:
+        raise TooManyMisses(e.retry_after, e.message) from e
     case = case_by_query_code(number, query_code)
-    if case is None and not cache.add(key, 1, PROGRESS_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, PROGRESS_WINDOW)
+    if case is None:
+        ratelimit.record("progress-misses", address, window=PROGRESS_WINDOW)
     return case
 
 

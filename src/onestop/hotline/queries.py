@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -27,6 +26,8 @@ from onestop.hotline import rules
 from onestop.hotline.actions import handler_departments, is_leader, is_operator
 from onestop.hotline.models import Article, Callback, Dispatch, Escalation, Kind, Ticket
 from onestop.hotline.text import search_terms
+from onestop.lib import ratelimit
+from onestop.lib.ratelimit import RateLimited
 from onestop.org.models import Department, Region, Role
 from onestop.org.queries import has_role
 from onestop.workdays.calendar import end_of_day
@@ -241,15 +242,16 @@ LOOKUP_LIMIT = 20
 LOOKUP_WINDOW = 600
 
 
-class TooManyMisses(Exception):
+class TooManyMisses(RateLimited):
     pass
 
 
 def lookup_ticket(address: str, number: str, query_code: str) -> Ticket | None:
     """The ticket for a number + query code, counting wrong pairs per address."""
-    key = "hotline-misses:" + address
-    if int(cache.get(key, 0)) >= LOOKUP_LIMIT:
-        raise TooManyMisses
+    try:
+        ratelimit.check("hotline-misses", address, limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
+    except RateLimited as e:
+        raise TooManyMisses(e.retry_after, e.message) from e
     number, query_code = number.strip().upper(), query_code.strip().upper()
     ticket = None
     if number and query_code:
@@ -258,11 +260,8 @@ def lookup_ticket(address: str, number: str, query_code: str) -> Ticket | None:
             .filter(number=number, query_code=query_code)
             .first()
         )
-    if ticket is None and not cache.add(key, 1, LOOKUP_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, LOOKUP_WINDOW)
+    if ticket is None:
+        ratelimit.record("hotline-misses", address, window=LOOKUP_WINDOW)
     return ticket
 
 

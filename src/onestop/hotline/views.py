@@ -13,7 +13,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -34,6 +33,7 @@ from onestop.hotline.forms import (
     TicketForm,
 )
 from onestop.hotline.models import Article, Attachment, Dispatch, Escalation, Extension, Ticket
+from onestop.lib import ratelimit
 from onestop.org.models import Department, Role, StaffRole
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
@@ -657,21 +657,27 @@ PUBLIC_LIMIT = 20
 PUBLIC_WINDOW = 3600
 
 
-def _too_many(request: HttpRequest) -> bool:
-    key = "hotline-submit:" + _address(request)
-    if not cache.add(key, 1, PUBLIC_WINDOW):
-        try:
-            return int(cache.incr(key)) > PUBLIC_LIMIT
-        except ValueError:  # expired in between
-            cache.set(key, 1, PUBLIC_WINDOW)
-    return False
+def _too_many(request: HttpRequest) -> int:
+    """Seconds until this address may submit again, or 0 if it is within PUBLIC_LIMIT."""
+    try:
+        ratelimit.hit(
+            "hotline-submit",
+            _address(request),
+            limit=PUBLIC_LIMIT,
+            window=PUBLIC_WINDOW,
+            what="提交",
+        )
+    except ratelimit.RateLimited as e:
+        return e.retry_after
+    return 0
 
 
 @require_http_methods(["GET", "POST"])
 def public_submit(request: HttpRequest) -> HttpResponse:
     """A citizen's message from the portal: registered like a call, followed by number + code."""
     form = PublicTicketForm(request.POST or None)
-    if request.method == "POST" and _too_many(request):
+    retry_after = _too_many(request) if request.method == "POST" else 0
+    if retry_after:
         form.add_error(None, "提交过于频繁，请稍后再试，或拨打 12345")
     elif request.method == "POST" and form.is_valid():
         data = form.new_ticket(Ticket.Channel.WEB)
@@ -692,9 +698,15 @@ def public_submit(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, e.message)
         else:
             return render(request, "hotline/public_done.html", {"ticket": ticket})
-    return render(
-        request, "hotline/public_submit.html", {"form": form, "key": secrets.token_hex(8)}
+    response = render(
+        request,
+        "hotline/public_submit.html",
+        {"form": form, "key": secrets.token_hex(8)},
+        status=429 if retry_after else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
@@ -703,15 +715,16 @@ def public_track(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")[:8]
     ticket = None
     error = ""
+    retry_after = 0
     if number or code:
         try:
             ticket = queries.lookup_ticket(_address(request), number, code)
-        except queries.TooManyMisses:
-            error = "查询过于频繁，请 10 分钟后再试"
+        except queries.TooManyMisses as e:
+            error, retry_after = e.message, e.retry_after
         else:
             if ticket is None:
                 error = "工单号或查询码不正确"
-    return render(
+    response = render(
         request,
         "hotline/public_track.html",
         {
@@ -723,5 +736,8 @@ def public_track(request: HttpRequest) -> HttpResponse:
             if ticket
             else [],
         },
-        status=429 if error.startswith("查询过于") else 200,
+        status=429 if retry_after else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -37,6 +37,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     form = ProgressForm(request.POST or None)
     case = None
     error = ""
+    retry_after = 0
     events: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,8 +46,8 @@ def progress(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["number"],
                 form.cleaned_data["query_code"],
             )
-        except TooManyMisses:
-            error = "查询过于频繁，请 10 分钟后再试。"
+        except TooManyMisses as e:
+            error, retry_after = e.message + "。", e.retry_after
         else:
             if case is None:
                 error = "未找到与该办件编号和查询码相符的办件，请核对后重新输入。"
@@ -57,9 +58,12 @@ def progress(request: HttpRequest) -> HttpResponse:
                         "seq"
                     )
                 ]
-    return render(
+    response = render(
         request,
         "portal/cases/progress.html",
         {"form": form, "case": case, "error": error, "events": events},
-        status=404 if error.startswith("未找到") else 200,
+        status=429 if retry_after else 404 if error.startswith("未找到") else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
