@@ -177,6 +177,8 @@ def need_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     need = get_object_or_404(Need, pk=pk)
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - login_required
+    if action != "quote" and need.owner.user_id != user.pk:
+        raise PermissionDenied("只有发布需求的项目业主可以办理")  # intermediaries quote; owners act
     now = timezone.now()
     p = request.POST
     try:
