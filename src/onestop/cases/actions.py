@@ -74,6 +74,17 @@ LOCK_FIELDS = [
 ]
 
 
+def hold_keyed_requests_of(actor: User | None) -> None:
+    """Serialise a user's keyed requests that create something (no row exists to lock yet).
+
+    The same Idempotency-Key sent twice at once (a client retrying on another web node) would
+    otherwise pass the "done before?" check twice and create twice: the second request waits
+    here on the user's row until the first commits, then finds what it made. (SQLite's
+    IMMEDIATE transactions are serialised anyway.)"""
+    if actor is not None:
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+
+
 def _already_done(case: Case, key: str) -> bool:
     """A request key already recorded on this case: the repeated request does nothing."""
     return bool(key) and CaseEvent.objects.filter(case=case, key=key).exists()
@@ -260,6 +271,7 @@ class NewCase:
 def create_case(new: NewCase, *, actor: User | None, now: datetime, key: str = "") -> Case:
     """A draft case for a published item, with the item's materials listed as missing."""
     if key:
+        hold_keyed_requests_of(actor)
         earlier = CaseEvent.objects.filter(kind="created", key=key, actor=actor).first()
         if earlier is not None:
             return earlier.case

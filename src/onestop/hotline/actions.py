@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
 
-from onestop.cases.actions import next_in_sequence
+from onestop.cases.actions import hold_keyed_requests_of, next_in_sequence
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.materials import Checked, check_upload, clean_name
 from onestop.hotline import rules
@@ -323,6 +323,7 @@ def _register(
     stored: list[str],
 ) -> Ticket:
     if key:
+        hold_keyed_requests_of(actor)
         done = TicketEvent.objects.filter(kind="registered", key=key[:64]).first()
         if done is not None:
             return done.ticket
