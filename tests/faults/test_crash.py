@@ -30,6 +30,7 @@ from tests.faults.harness import (
     PG_BIN,
     ROOT,
     Outcome,
+    Personas,
     PrivatePostgres,
     WebNode,
     build_world,
@@ -39,7 +40,6 @@ from tests.faults.harness import (
     run_threads,
     run_ticket,
 )
-from tests.faults.harness import Personas as PersonasT
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -104,7 +104,7 @@ class Load:
 
     def __init__(self, nodes: list[str], world: dict[str, Any]) -> None:
         self.run = uuid.uuid4().hex[:6]
-        self.personas = [PersonasT.over(nodes, world) for _ in range(THREADS)]
+        self.personas = [Personas.over(nodes, world) for _ in range(THREADS)]
         self.world = world
         self.case_ids: list[int] = []
         self.ticket_ids: list[int] = []
