@@ -669,6 +669,12 @@ class StepResult:
         return [s.latency * 1000 for s in self.samples]
 
     @property
+    def web_ms_per_request(self) -> float:
+        """CPU the gunicorn workers spent per answered request: less sensitive than latency to
+        other work on a shared machine."""
+        return self.web_cpu * self.elapsed * 1000 / max(len(self.samples), 1)
+
+    @property
     def errors(self) -> int:
         return sum(not s.ok for s in self.samples)
 
@@ -730,7 +736,8 @@ def print_step(r: StepResult) -> None:
     print(
         f"{r.rate:>8.0f} {len(r.samples) / r.elapsed:>10.1f} {percentile(lat, 0.5):>8.0f}"
         f" {percentile(lat, 0.95):>8.0f} {percentile(lat, 0.99):>8.0f} {r.errors:>6}"
-        f" {r.machine_cpu:>7.0%} {r.web_cpu:>7.2f} {r.client_cpu:>7.2f}"
+        f" {r.machine_cpu:>7.0%} {r.web_cpu:>7.2f} {r.web_ms_per_request:>7.1f}"
+        f" {r.client_cpu:>7.2f}"
         f"  {'held' if r.held else 'not held'}",
         flush=True,
     )
@@ -750,6 +757,14 @@ def print_ops(r: StepResult) -> None:
             f"{name:<22} {len(group):>5} {percentile(lat, 0.5):>8.0f} {percentile(lat, 0.99):>8.0f}"
             f" {sum(not s.ok for s in group):>6}  {bad or ''}"
         )
+
+
+def start_profiler(stack: Stack, path: str) -> subprocess.Popen[bytes]:
+    """py-spy (needs ptrace) sampling the gunicorn master and its workers; SIGINT ends it."""
+    master = stack.procs["gunicorn"].pid
+    argv = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "raw", "--rate", "200"]
+    argv += ["--nonblocking", "-o", path, "-p", str(master)]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL)
 
 
 def versions(stack: Stack) -> str:
@@ -787,6 +802,11 @@ def main() -> None:
     parser.add_argument("--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE (seconds)")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--no-beat", action="store_true", help="no Celery beat")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write py-spy's collapsed stacks of the gunicorn workers over all steps to this file",
+    )
     parser.add_argument("--warmup", type=float, default=5, help="seconds at the first rate")
     args = parser.parse_args()
     rates = [float(x) for x in args.steps.split(",") if x.strip()]
@@ -807,14 +827,21 @@ def main() -> None:
                 run_step(client, pool, rates[0], args.warmup, stack)
             print(
                 f"{'offered':>8} {'achieved':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-                f" {'errors':>6} {'machine':>7} {'web':>7} {'client':>7}"
+                f" {'errors':>6} {'machine':>7} {'web':>7} {'web ms':>7} {'client':>7}"
             )
-            print(f"{'req/s':>8} {'req/s':>10} {'':>35} {'CPU':>7} {'cores':>7} {'cores':>7}")
+            print(
+                f"{'req/s':>8} {'req/s':>10} {'':>35} {'CPU':>7} {'cores':>7} {'/req':>7}"
+                f" {'cores':>7}"
+            )
             results = []
+            profiler = start_profiler(stack, args.profile) if args.profile else None
             for rate in rates:
                 result = run_step(client, pool, rate, args.duration, stack)
                 results.append(result)
                 print_step(result)
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+                profiler.wait(timeout=60)
         held = [r for r in results if r.held]
         best = max((r.rate for r in held), default=None)
         print(

@@ -26,7 +26,8 @@ from onestop.hotline import actions, queries
 from onestop.hotline import router as routing
 from onestop.hotline.models import Dispatch, Kind, Ticket, Urgency
 from onestop.org.models import Department, Region
-from onestop.workdays.calendar import local_date
+from onestop.workdays import queries as workdays
+from onestop.workdays.calendar import Calendar, local_date
 
 router = Router(tags=["hotline"], auth=API_AUTH)
 
@@ -162,7 +163,7 @@ def _reporter(ticket: Ticket, user: User, *, masked: bool) -> tuple[str, str]:
     return ticket.caller_name, phone
 
 
-def dispatch_out(d: Dispatch, now: dt.datetime) -> DispatchOut:
+def dispatch_out(d: Dispatch, now: dt.datetime, cal: Calendar | None = None) -> DispatchOut:
     return DispatchOut(
         id=d.pk,
         ticket_id=d.ticket_id,
@@ -180,11 +181,13 @@ def dispatch_out(d: Dispatch, now: dt.datetime) -> DispatchOut:
         send_back_reason=d.send_back_reason,
         replied_at=d.replied_at,
         reply=d.reply,
-        light=light(d.dispatched_at, d.due_at, now) if d.is_open else None,
+        light=light(d.dispatched_at, d.due_at, now, cal) if d.is_open else None,
     )
 
 
-def _fields(t: Ticket, user: User, now: dt.datetime, *, masked: bool) -> dict[str, Any]:
+def _fields(
+    t: Ticket, user: User, now: dt.datetime, *, masked: bool, cal: Calendar | None = None
+) -> dict[str, Any]:
     name, phone = _reporter(t, user, masked=masked)
     return {
         "id": t.pk,
@@ -204,12 +207,12 @@ def _fields(t: Ticket, user: User, now: dt.datetime, *, masked: bool) -> dict[st
         "registered_at": t.registered_at,
         "lead_department": t.lead_department.short_name if t.lead_department else "",
         "due_at": t.due_at,
-        "light": light(t.dispatched_at, t.due_at, now) if t.is_open else None,
+        "light": light(t.dispatched_at, t.due_at, now, cal) if t.is_open else None,
     }
 
 
 def detail_out(t: Ticket, user: User) -> TicketDetailOut:
-    now = timezone.now()
+    now, cal = timezone.now(), workdays.calendar()
     suggestion = None
     if t.suggested_department:
         dept = routing.department_for_label(t.suggested_department)
@@ -226,11 +229,11 @@ def detail_out(t: Ticket, user: User) -> TicketDetailOut:
     )
     dispatches = t.dispatches.select_related("department", "ticket").order_by("-lead", "pk")
     return TicketDetailOut(
-        **_fields(t, user, now, masked=False),
+        **_fields(t, user, now, masked=False, cal=cal),
         content=t.content,
         answer=t.answer,
         suggestion=suggestion,
-        dispatches=[dispatch_out(d, now) for d in dispatches],
+        dispatches=[dispatch_out(d, now, cal) for d in dispatches],
         similar=[s.number for s in similar],
         escalated=hasattr(t, "escalation"),
     )
@@ -271,10 +274,11 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> Any:
         qs = qs.filter(status=filters.status)
     if filters.q:
         qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q))
-    now = timezone.now()
+    now, cal = timezone.now(), workdays.calendar()  # one calendar for every row's light
     rows = qs[filters.offset : filters.offset + filters.limit]
     return TicketPageOut(
-        count=qs.count(), items=[TicketOut(**_fields(t, user, now, masked=True)) for t in rows]
+        count=qs.count(),
+        items=[TicketOut(**_fields(t, user, now, masked=True, cal=cal)) for t in rows],
     )
 
 
@@ -449,8 +453,11 @@ def reopen(
 @domain_errors
 def caller_history(request: HttpRequest, phone: str) -> Any:
     user = _operator(request)
-    now = timezone.now()
-    return [TicketOut(**_fields(t, user, now, masked=True)) for t in queries.caller_history(phone)]
+    now, cal = timezone.now(), workdays.calendar()
+    return [
+        TicketOut(**_fields(t, user, now, masked=True, cal=cal))
+        for t in queries.caller_history(phone)
+    ]
 
 
 @router.get(
@@ -513,8 +520,8 @@ def inbox(request: HttpRequest, open_only: bool = True) -> Any:
     rows = queries.inbox_for_user(user)
     if open_only:
         rows = rows.filter(status__in=[Dispatch.Status.PENDING, Dispatch.Status.SIGNED])
-    now = timezone.now()
-    return [dispatch_out(d, now) for d in rows[:200]]
+    now, cal = timezone.now(), workdays.calendar()
+    return [dispatch_out(d, now, cal) for d in rows[:200]]
 
 
 def _dispatch(request: HttpRequest, dispatch_id: int) -> Dispatch:

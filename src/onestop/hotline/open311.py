@@ -226,8 +226,10 @@ def _public_text(text: str) -> str:
     return _PHONE_LIKE.sub(r"\1****\2", text)[:4000]
 
 
-def request_out(t: Ticket, updated: datetime | None = None) -> dict[str, Any]:
-    amount, unit, _ = find_rule(t.kind, t.urgency)
+def request_out(
+    t: Ticket, updated: datetime | None = None, rule: tuple[int, str, int] | None = None
+) -> dict[str, Any]:
+    amount, unit, _ = rule or find_rule(t.kind, t.urgency)
     return {
         "service_request_id": t.number,
         "status": "open" if t.is_open else "closed",
@@ -256,7 +258,9 @@ def _rows(tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
         .annotate(last=Max("events__at"))
         .values_list("pk", "last")
     )
-    return [request_out(t, updated.get(t.pk)) for t in tickets]
+    # one rule lookup per (type, urgency), not per ticket
+    rules = {key: find_rule(*key) for key in {(t.kind, t.urgency) for t in tickets}}
+    return [request_out(t, updated.get(t.pk), rules[(t.kind, t.urgency)]) for t in tickets]
 
 
 def _date(value: str, name: str) -> datetime:

@@ -500,9 +500,9 @@ def leader_queue(request: HttpRequest) -> HttpResponse:
     officers = User.objects.filter(
         pk__in=StaffRole.objects.filter(role=Role.SUPERVISOR).values("user_id")
     ).order_by("pk")
-    now = timezone.now()
+    now, cal = timezone.now(), workdays.calendar()  # one calendar for every row's light
     items = [
-        (e, light(e.ticket.dispatched_at, e.ticket.due_at, now) if e.ticket.is_open else None)
+        (e, light(e.ticket.dispatched_at, e.ticket.due_at, now, cal) if e.ticket.is_open else None)
         for e in rows
     ]
     return render(

@@ -227,7 +227,9 @@ def tracks(request: HttpRequest) -> Any:
             items=[m.item_code for m in t.members.all()],
             may_run_ahead=[m.item_code for m in t.members.all() if m.may_run_ahead],
         )
-        for t in Track.objects.filter(active=True).select_related("lead_department")
+        for t in Track.objects.filter(active=True)
+        .select_related("lead_department")
+        .prefetch_related("members")
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -28,6 +29,7 @@ from onestop.parallel.models import (
     Track,
 )
 from onestop.workdays import queries as workdays
+from onestop.workdays.calendar import Calendar
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -159,20 +161,34 @@ def member_rows(sub: Submission, now: datetime) -> list[MemberRow]:
     return rows
 
 
-def submission_light(sub: Submission, now: datetime) -> str | None:
+def submission_light(sub: Submission, now: datetime, cal: Calendar | None = None) -> str | None:
     if not sub.is_open:
         return None
-    return light(sub.accepted_at, min(sub.due_at, sub.joint_due_at), now)
+    return light(sub.accepted_at, min(sub.due_at, sub.joint_due_at), now, cal)
 
 
-def timeline(project: Project, now: datetime) -> list[StageView]:
-    """The project's stages in order; a stage's predecessor is done once it is granted."""
+def stage_plan() -> list[tuple[Track, list[Any]]]:
+    """The active stages with their member items (the same for every project)."""
+    return [(track, actions.members_of(track)) for track in actions.stages()]
+
+
+def timeline(
+    project: Project,
+    now: datetime,
+    plan: list[tuple[Track, list[Any]]] | None = None,
+    *,
+    rows: bool = True,
+    cal: Calendar | None = None,
+) -> list[StageView]:
+    """The project's stages in order; a stage's predecessor is done once it is granted.
+
+    A page showing many projects passes one `stage_plan()` and one calendar for all of them,
+    and `rows=False` when it shows no member cases."""
     subs = {s.track_id: s for s in project.submissions.all()}
     done = (Submission.Status.GRANTED, Submission.Status.DELIVERED)
     views = []
     previous_done = True
-    for track in actions.stages():
-        members = actions.members_of(track)
+    for track, members in plan if plan is not None else stage_plan():
         sub = subs.get(track.pk)
         view = StageView(
             track=track,
@@ -183,8 +199,9 @@ def timeline(project: Project, now: datetime) -> list[StageView]:
             may_run_ahead=[m.item.name for m in members if m.link.may_run_ahead],
         )
         if sub is not None:
-            view.rows = member_rows(sub, now)
-            view.light = submission_light(sub, now)
+            if rows:
+                view.rows = member_rows(sub, now)
+            view.light = submission_light(sub, now, cal)
         views.append(view)
         previous_done = sub is not None and sub.status in done
     return views

@@ -30,6 +30,7 @@ from onestop.parallel.models import (
     Submission,
     Track,
 )
+from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import centre_zone
 
 
@@ -67,10 +68,10 @@ def index(request: HttpRequest) -> HttpResponse:
     green_only = request.GET.get("green") == "1"
     if green_only:
         projects = projects.filter(green=Project.Green.APPROVED)
-    now = timezone.now()
+    now, cal, plan = timezone.now(), workdays.calendar(), queries.stage_plan()
     rows = []
-    for project in projects.order_by("-created_at")[:50]:
-        stages = queries.timeline(project, now)
+    for project in projects.order_by("-created_at").prefetch_related("submissions")[:50]:
+        stages = queries.timeline(project, now, plan, rows=False, cal=cal)
         current = next((s for s in stages if s.submission and s.submission.is_open), None)
         done = sum(
             1
@@ -92,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "green_only": green_only,
             "bundle_tracks": Track.objects.filter(kind=Track.Kind.BUNDLE, active=True),
             "stage_tracks": actions.stages(),
-            "bundles": [(b, queries.submission_light(b, now)) for b in bundles],
+            "bundles": [(b, queries.submission_light(b, now, cal)) for b in bundles],
             "is_window": actions.is_parallel_clerk(user),
         },
     )
@@ -473,7 +474,11 @@ def my_projects(request: HttpRequest) -> HttpResponse:
     if applicant is None:
         raise Http404("页面不存在")
     now = timezone.now()
-    projects = [(p, queries.timeline(p, now)) for p in Project.objects.filter(owner=applicant)]
+    plan = queries.stage_plan()
+    projects = [
+        (p, queries.timeline(p, now, plan))
+        for p in Project.objects.filter(owner=applicant).prefetch_related("submissions")
+    ]
     bundles = Submission.objects.filter(applicant=applicant, track__kind=Track.Kind.BUNDLE)
     return render(
         request,

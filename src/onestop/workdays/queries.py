@@ -4,12 +4,21 @@ Each function builds a fresh `Calendar`, so it sees overrides committed by any p
 reads each calendar year it touches with one query (two for a year the package lacks), so a
 typical deadline costs one small indexed query. A batch job computing many deadlines can take
 one `calendar()` and reuse it for the whole batch.
+
+Where the cache is shared by every process (Redis, `REDIS_URL`), a year read from the database
+is kept there under a generation number that every calendar change bumps after it commits
+(`forget_years`, registered on the workdays hooks), so pages showing lights do not read the same
+rows on every request and still see a change as soon as it is committed. Without a shared
+cache (the embedded run, the tests) every calendar reads the database as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+
+from django.conf import settings
+from django.core.cache import cache
 
 from onestop.workdays.calendar import (
     Calendar,
@@ -36,9 +45,46 @@ def db_year(year: int) -> YearData:
     return YearData(overrides, loaded)
 
 
+YEAR_TTL = 3600  # seconds; a bound on staleness should a generation bump ever be lost
+
+
+def _key(*parts: object) -> str:
+    # The database's name is part of the key: two databases may share one Redis.
+    return ":".join(["workdays", str(settings.DATABASES["default"]["NAME"]), *map(str, parts)])
+
+
+def shared_year(year: int) -> YearData:
+    """`db_year` through the shared cache, under the current generation."""
+    key = _key(cache.get(_key("generation"), 0), year)
+    data = cache.get(key)
+    if data is None:
+        data = db_year(year)
+        cache.set(key, data, YEAR_TTL)
+    return data
+
+
+def forget_years(*_changed: object) -> None:
+    """Called after a calendar change commits: later calendars read the database again."""
+    if not settings.REDIS_URL:
+        return
+    try:
+        cache.incr(_key("generation"))
+    except ValueError:  # no generation yet
+        cache.set(_key("generation"), 1, None)
+
+
+def forget_years_on_changes() -> None:
+    """Register `forget_years` first on the calendar hooks, so that the other apps'
+    recomputations after a change already read the new calendar."""
+    from onestop.workdays import hooks
+
+    hooks.on_year_loaded.insert(0, forget_years)
+    hooks.on_calendar_changed.insert(0, forget_years)
+
+
 def calendar() -> Calendar:
     """A calendar snapshot backed by the database; reuse it within one request or job."""
-    return Calendar(db_year)
+    return Calendar(shared_year if settings.REDIS_URL else db_year)
 
 
 def is_workday(d: date) -> bool:

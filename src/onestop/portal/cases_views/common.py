@@ -15,6 +15,8 @@ from onestop.cases.lights import light
 from onestop.cases.models import Case
 from onestop.org.models import Applicant, Role
 from onestop.org.queries import staff_roles_of
+from onestop.workdays import queries as workdays
+from onestop.workdays.calendar import Calendar
 
 
 def user_of(request: HttpRequest) -> User:
@@ -35,16 +37,16 @@ def sub_key(key: str, suffix: str) -> str:
     return hashlib.sha256(f"{key}:{suffix}".encode()).hexdigest()[:40]
 
 
-def light_of(case: Case, now: datetime) -> tuple[str, str] | None:
+def light_of(case: Case, now: datetime, cal: Calendar | None = None) -> tuple[str, str] | None:
     if case.status not in Case.CLOCK_RUNNING:
         return None
-    colour = light(case.accepted_at, case.due_at, now)
+    colour = light(case.accepted_at, case.due_at, now, cal)
     return (colour, LIGHT_LABELS[colour]) if colour else None
 
 
 def with_lights(cases: list[Case]) -> list[tuple[Case, tuple[str, str] | None]]:
-    now = current_time()
-    return [(c, light_of(c, now)) for c in cases]
+    now, cal = current_time(), workdays.calendar()  # one calendar for every row
+    return [(c, light_of(c, now, cal)) for c in cases]
 
 
 def is_agent(user: User) -> bool:
