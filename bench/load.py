@@ -28,6 +28,9 @@ applicant's case list, staff moving those cases through the API with Idempotency
 case waits they read their task lists instead), the clerk's workbench lists, the supervisor's
 dashboard and supervision page, public trading, draw and intermediary lists.
 
+`--profile FILE` samples the gunicorn workers with py-spy (installed by hand, not a pinned
+dependency; it needs ptrace) and writes collapsed stacks to FILE.
+
 Per step it prints the offered rate, achieved throughput, p50/p95/p99 latency, errors, and the
 CPU used by the machine, the gunicorn workers and this client; at the end the highest step held
 with p99 < 300 ms and no errors, and the slowest operations of the first step that was not held.
@@ -761,6 +764,8 @@ def print_ops(r: StepResult) -> None:
 
 def start_profiler(stack: Stack, path: str) -> subprocess.Popen[bytes]:
     """py-spy (needs ptrace) sampling the gunicorn master and its workers; SIGINT ends it."""
+    if not (BIN / "py-spy").exists():
+        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy (and ptrace)")
     master = stack.procs["gunicorn"].pid
     argv = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "raw", "--rate", "200"]
     argv += ["--nonblocking", "-o", path, "-p", str(master)]
