@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,6 +145,11 @@ class Stack:
                 ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", self.db],
                 check=False,
             )
+            # the calendar years this database's run kept in Redis
+            store = redis.Redis.from_url(self.env["REDIS_URL"])
+            stale = list(store.scan_iter(f"*workdays:{self.db}:*"))
+            if stale:
+                store.delete(*stale)
         shutil.rmtree(self.var, ignore_errors=True)
 
 

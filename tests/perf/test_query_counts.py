@@ -88,10 +88,6 @@ def agent() -> dict[str, Any]:
     return {"filed_by": User.objects.get(username="agent")}
 
 
-def booked_by_zhangmin() -> dict[str, Any]:
-    return zhangmin()
-
-
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
 LAST_YEAR = f"from={TODAY - timedelta(days=365)}&to={TODAY}"
@@ -149,7 +145,7 @@ LIST_PAGES: dict[str, Route] = {
     ),
     "parallel:express": Route("manager", "parallel.KeyEnterprise", vary="applicant"),
     "my_parallel:mine": Route("vtjs", "parallel.Project", {"owner__user__username": "vtjs"}),
-    "hallpub:my": Route("zhangmin", "hall.Booking", set=booked_by_zhangmin),
+    "hallpub:my": Route("zhangmin", "hall.Booking", set=zhangmin),
     "fees:reconciliation": Route("supervisor", "fees.Payment"),
     "fees:reconciliation_xlsx": Route("supervisor", "fees.Payment"),
     "open311:requests": Route(None, "hotline.Ticket", kwargs={"fmt": "json"}),
