@@ -162,3 +162,13 @@ def test_the_api_refuses_token_guessing_with_429(client, member):
     good = {"Authorization": f"Bearer {raw}"}
     assert_throttled(client.get(url, headers=good, REMOTE_ADDR="10.0.0.1"), json=True)
     assert client.get(url, headers=good, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_the_admin_login_locks_out_too(client, member):
+    url = "/admin/login/?next=/admin/"
+    form = {"username": "wangfang", "password": "wrong-guess"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(url, form, REMOTE_ADDR="10.0.0.3").status_code == 200
+    assert client.post(url, form, REMOTE_ADDR="10.0.0.3").status_code == 429
+    right = {"username": "wangfang", "password": "Right-Passw0rd"}
+    assert client.post(url, right, REMOTE_ADDR="10.0.0.3").status_code == 429
