@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core, at most 4 (each may run a browser, a worker and a server).
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 STAMP := $(VENV)/.installed
 
 .PHONY: setup browser fonts run test lint ci clean messages
@@ -43,7 +45,10 @@ test: setup browser fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy src
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# Two processes (pytest-xdist, one per core here). Exit code 5 (no test collected) is a
+	@# failure too: a suite that ran nothing has proved nothing.
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "没有收集到任何测试 (pytest exit 5): failing"; exit 1; fi; exit $$rc
 
 lint:
 	$(BIN)/ruff check .
