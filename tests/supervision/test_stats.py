@@ -1,11 +1,9 @@
 """The daily statistics: monthly sums over them equal a direct count of the cases."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +11,7 @@ from onestop.cases.models import Case
 from onestop.supervision.efficiency import evaluate
 from onestop.supervision.models import DailyStat, StatDay
 from onestop.supervision.stats import rebuild_all, rebuild_days
+from tests.threads import at_once
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 BASE = datetime(2026, 2, 20, tzinfo=UTC)
@@ -101,24 +100,7 @@ def test_two_workers_rebuilding_one_day_leave_one_copy(item, applicant, centre):
         [{"received": 60 * 24 * 20, "done_after": 600, "due_after": 6000}], item, applicant, centre
     )
     day = datetime(2026, 3, 12, tzinfo=BEIJING).date()
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
-
-    def rebuild():
-        try:
-            barrier.wait()
-            rebuild_days([day], NOW)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=rebuild) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(lambda: rebuild_days([day], NOW))
     assert StatDay.objects.filter(day=day).count() == 1
     assert sum(DailyStat.objects.filter(day=day).values_list("received", flat=True)) == 1
 

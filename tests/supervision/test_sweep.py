@@ -1,9 +1,6 @@
 """The sweep raises each light crossing once, also with two sweeps at once."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from onestop.cases.models import Case, Task
 from onestop.jobs import JOBS
@@ -12,6 +9,7 @@ from onestop.supervision.sweep import sweep_supervision
 from onestop.tasks import run_periodic_job
 from tests.case_fixtures import NOW
 from tests.supervision.conftest import HOUR
+from tests.threads import at_once
 
 
 def test_a_green_case_raises_nothing(accepted_case):
@@ -67,25 +65,7 @@ def test_closed_cases_and_done_tasks_raise_nothing(accepted_case):
 def test_two_sweeps_at_once_raise_each_alert_once(accepted_case):
     cases = [accepted_case() for _ in range(3)]
     when = cases[0].due_at + HOUR
-    barrier = threading.Barrier(2)
-    results: list[dict] = []
-    errors: list[Exception] = []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(sweep_supervision(when))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = at_once(lambda: sweep_supervision(when))
     expected = Alert.objects.count()
     # Three cases, each with its case alert and its review and opinion task alerts: all red.
     assert expected == 9

@@ -4,12 +4,10 @@ once to the officers and supervisors."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from onestop.jobs import JOBS, run_job
 from onestop.notify.models import Message
@@ -17,6 +15,7 @@ from onestop.trading import actions, rules
 from onestop.trading.deadlines import sweep_trading
 from onestop.trading.errors import TradingError
 from onestop.trading.models import Event, KeyShare, Project
+from tests.threads import at_once
 
 from .conftest import open_tender
 from .helpers import draw_committee, evaluate, to_publicity
@@ -180,25 +179,7 @@ def test_two_nodes_sweeping_at_once_publish_and_announce_once(
     )
     assert p.publicity_due is not None
     at = max(p.publicity_due, o.answer_due) + timedelta(minutes=1)
-    barrier = threading.Barrier(2)
-    results: list[dict[str, int]] = []
-    errors: list[Exception] = []
-
-    def sweep() -> None:
-        try:
-            barrier.wait()
-            results.append(sweep_trading(at))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = at_once(lambda: sweep_trading(at))
     assert sum(r["published"] for r in results) == 1
     assert sum(r["objections"] for r in results) == 1
     assert Event.objects.filter(project=p, action="publicised").count() == 1

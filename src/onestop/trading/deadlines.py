@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from onestop.notify.actions import tell
 from onestop.org.models import Role
 from onestop.org.queries import users_with_role
-from onestop.trading import actions
+from onestop.trading import actions, rules
 from onestop.trading.models import Complaint, Event, Objection, Project
 from onestop.workdays.calendar import local_date
 
@@ -41,7 +41,7 @@ def sweep_trading(now: datetime) -> dict[str, int]:
     due = Project.objects.filter(
         status=S.EVALUATING,
         reported_at__isnull=False,
-        publicity_due__lte=now + actions.rules.AUTO_PUBLISH_AHEAD,
+        publicity_due__lte=now + rules.AUTO_PUBLISH_AHEAD,
     )
     for project in list(due):
         # The row lock and the re-check inside make a second node's call a no-op.
