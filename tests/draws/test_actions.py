@@ -118,10 +118,10 @@ def test_a_masked_list_hides_names_until_revealed(officer, client) -> None:  # t
     page = client.get(f"/draws/{draw.pk}/").content.decode()
     data = client.get(f"/draws/{draw.pk}.json").json()
     assert "候选甲" not in page and data["names"] is None and data["salt"] is None
-    actions.reveal_draw(draw)
+    actions.reveal_draw(draw, now=timezone.now())
     page = client.get(f"/draws/{draw.pk}/").content.decode()
     assert "候选甲" in page
-    assert actions.verify_draw(draw).labels_ok
+    assert actions.verify_draw(draw).ok
 
 
 def test_the_public_page_reruns_the_draw(officer, client) -> None:  # type: ignore[no-untyped-def]
@@ -133,3 +133,31 @@ def test_the_public_page_reruns_the_draw(officer, client) -> None:  # type: igno
     assert [p["position"] for p in data["picks"]][:3] == [17, 7, 2]
     assert client.get("/draws/").status_code == 200
     assert client.get("/draws/999999/").status_code == 404
+
+
+def test_verify_draw_refuses_an_undrawn_draw_and_says_the_zone(officer) -> None:  # type: ignore[no-untyped-def]
+    draw = _freeze(officer)
+    check = actions.verify_draw(draw)
+    assert not check.ok and not check.drawn
+    out = StringIO()
+    with pytest.raises(CommandError, match="尚未抽取"):
+        call_command("verify_draw", str(draw.pk), stdout=out)
+    local = timezone.localtime(draw.frozen_at)
+    assert f"{local:%Y-%m-%d %H:%M:%S} CST +0800" in out.getvalue()
+
+
+def test_the_public_record_carries_its_times_with_their_zone(officer, client) -> None:  # type: ignore[no-untyped-def]
+    draw = _draw(_freeze(officer), officer)
+    data = client.get(f"/draws/{draw.pk}.json").json()
+    for name in ("frozen_at", "draw_at", "drawn_at", "published_at"):
+        assert data[name].endswith("+08:00"), name
+    assert data["drawn_at"] == data["published_at"]  # an open list is public when drawn
+    assert data["sources"] == [
+        ["9319"],
+        ["2", "5", "12", "8", "10"],
+        ["9", "18", "26", "34", "41", "45"],
+    ]
+    masked = _draw(_freeze(officer, count=5, masked=True), officer)
+    assert client.get(f"/draws/{masked.pk}.json").json()["published_at"] is None
+    actions.reveal_draw(masked, now=timezone.now())
+    assert client.get(f"/draws/{masked.pk}.json").json()["published_at"].endswith("+08:00")

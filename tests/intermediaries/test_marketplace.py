@@ -109,18 +109,62 @@ def test_lowest_quote_after_the_deadline(agencies, owner) -> None:  # type: igno
     assert need.selected == agencies[1]
 
 
-def test_a_draw_among_the_qualified_is_verifiable(agencies, owner, officer) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_draws_among_the_qualified_and_the_centre_checks(
+    agencies, owner, officer
+) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
     need = post(owner, "draw", now)
+    with pytest.raises(NotAllowed, match="项目业主"):
+        actions.freeze_need_draw(
+            need, draw_at=now + timedelta(hours=1), randomness="双色球", actor=officer, now=now
+        )
     draw = actions.freeze_need_draw(
-        need, draw_at=now + timedelta(hours=1), randomness="双色球", actor=officer, now=now
+        need, draw_at=now + timedelta(hours=1), randomness="双色球", actor=owner.user, now=now
     )
     assert len(draw.entries) == 5
+    with pytest.raises(NotAllowed, match="项目业主"):
+        actions.perform_need_draw(
+            need, sources=["3 8 15 22 27 31", "9"], actor=officer, now=now + timedelta(hours=1)
+        )
+    with pytest.raises(CaseError, match="尚未抽取"):
+        actions.check_need_draw(need, actor=officer, now=now + timedelta(hours=1))
     need = actions.perform_need_draw(
-        need, sources=["3 8 15 22 27 31", "9"], actor=officer, now=now + timedelta(hours=1)
+        need, sources=["3 8 15 22 27 31", "9"], actor=owner.user, now=now + timedelta(hours=1)
     )
     assert need.selected in agencies
     assert verify_draw(need.draw).ok
+    with pytest.raises(NotAllowed):
+        actions.check_need_draw(need, actor=owner.user, now=now + timedelta(hours=2))
+    checked = actions.check_need_draw(need, actor=officer, now=now + timedelta(hours=2))
+    assert checked.sources_checked_by == officer
+
+
+def test_the_owner_draw_form_keeps_what_was_typed(agencies, owner, client) -> None:  # type: ignore[no-untyped-def]
+    need = post(owner, "draw")
+    client.force_login(owner.user)
+    url = f"/intermediaries/needs/{need.pk}/"
+    answer = client.post(
+        f"{url}freeze/", {"draw_at": "2020-01-01T10:00", "randomness": "双色球第2026140期"}
+    )
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "抽取时间必须晚于现在" in page and "双色球第2026140期" in page
+    need.refresh_from_db()
+    assert need.draw is None
+    later = timezone.localtime() + timedelta(days=1)
+    answer = client.post(
+        f"{url}freeze/",
+        {"draw_at": later.strftime("%Y-%m-%dT%H:%M"), "randomness": "双色球第2026140期"},
+    )
+    assert answer.status_code == 302
+    need.refresh_from_db()
+    assert need.draw is not None and need.draw.frozen_by == owner.user
+    answer = client.post(f"{url}draw/", {"source_1": "", "source_2": "09"})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "请至少填写一个随机源的开奖号码" in page and 'value="09"' in page
+    answer = client.post(f"{url}draw/", {"source_1": "03 08 15 22 27 31", "source_2": "09"})
+    assert answer.status_code == 400 and "未到公布的抽取时间" in answer.content.decode()
 
 
 def test_poor_ratings_feed_credit_and_suspend(agencies, owner) -> None:  # type: ignore[no-untyped-def]

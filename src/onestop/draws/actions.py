@@ -3,10 +3,8 @@ continue the same sequence for replacements, reveal masked names. One transactio
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -15,10 +13,8 @@ from django.db import transaction
 from onestop.draws import rfc3797
 from onestop.draws.errors import DrawError
 from onestop.draws.models import Draw, DrawPick
-
-
-def commitment(salt: str, label: str) -> str:
-    return hashlib.sha256(f"{salt}|{label}".encode()).hexdigest()
+from onestop.draws.queries import public_record
+from onestop.draws.rfc3797 import Check, commitment
 
 
 @transaction.atomic
@@ -93,7 +89,11 @@ def perform_draw(draw: Draw, *, sources: Sequence[str], actor: User, now: dateti
     )
     draw.sources, draw.key_string = parsed, key
     draw.status, draw.drawn_at, draw.drawn_by = Draw.Status.DRAWN, now, actor
-    draw.save(update_fields=["sources", "key_string", "status", "drawn_at", "drawn_by"])
+    fields = ["sources", "key_string", "status", "drawn_at", "drawn_by"]
+    if not draw.masked:
+        draw.published_at = now
+        fields.append("published_at")
+    draw.save(update_fields=fields)
     return draw
 
 
@@ -120,11 +120,25 @@ def draw_replacement(draw: Draw, *, replaces: DrawPick, reason: str, now: dateti
 
 
 @transaction.atomic
-def reveal_draw(draw: Draw) -> Draw:
+def reveal_draw(draw: Draw, *, now: datetime) -> Draw:
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if not draw.revealed:
-        draw.revealed = True
-        draw.save(update_fields=["revealed"])
+        draw.revealed, draw.published_at = True, now
+        draw.save(update_fields=["revealed", "published_at"])
+    return draw
+
+
+@transaction.atomic
+def check_sources(draw: Draw, *, actor: User, now: datetime) -> Draw:
+    """The centre confirms that an owner's draw used the lottery's official results and that
+    the result re-runs; nothing else of the draw is the centre's to change."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status != Draw.Status.DRAWN:
+        raise DrawError("尚未抽取，无从核对")
+    if not verify_draw(draw).ok:
+        raise DrawError("重新运行不能复现保存的结果，不能确认")
+    draw.sources_checked_at, draw.sources_checked_by = now, actor
+    draw.save(update_fields=["sources_checked_at", "sources_checked_by"])
     return draw
 
 
@@ -137,36 +151,7 @@ def position_of(draw: Draw, label: str) -> int:
     return list(draw.labels).index(label) + 1
 
 
-@dataclass
-class Verification:
-    list_ok: bool
-    key_ok: bool
-    picks_ok: bool
-    labels_ok: bool
-    expected: list[int]
-    stored: list[int]
-    key: str
-
-    @property
-    def ok(self) -> bool:
-        return self.list_ok and self.key_ok and self.picks_ok and self.labels_ok
-
-
-def verify_draw(draw: Draw) -> Verification:
-    """Re-run the draw from what is stored: the list hash, the key string from the sources,
-    the RFC 3797 sequence against the stored picks, and (when revealed) the commitments."""
-    stored = list(draw.picks.order_by("seq").values_list("position", flat=True))
-    list_ok = rfc3797.list_digest(draw.entries) == draw.list_sha256
-    if draw.status == Draw.Status.FROZEN:
-        return Verification(list_ok, True, not stored, True, [], stored, "")
-    try:
-        key = rfc3797.key_string(draw.sources)
-    except ValueError:
-        return Verification(list_ok, False, False, True, [], stored, "")
-    expected = rfc3797.sequence(len(draw.entries), len(stored), key) if stored else []
-    labels_ok = list(draw.labels) == list(draw.entries) if not draw.masked else True
-    if draw.masked and draw.revealed:
-        labels_ok = [commitment(draw.salt, lb) for lb in draw.labels] == list(draw.entries)
-    return Verification(
-        list_ok, key == draw.key_string, expected == stored, labels_ok, expected, stored, key
-    )
+def verify_draw(draw: Draw) -> Check:
+    """Re-run the draw from its public record with the published script's own code, so that
+    the platform's verdict is the one anyone gets at home."""
+    return rfc3797.verify_record(public_record(draw))

@@ -46,6 +46,15 @@ class Draw(models.Model):
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When the result with its names became public: at the draw for an open list, at the
+    # reveal for a masked one.
+    published_at = models.DateTimeField(_("结果公布时间"), null=True, blank=True)
+    # An owner's own draw (企业自行抽取): the centre checks the entered random values against
+    # the lottery's official results and records that it did.
+    sources_checked_at = models.DateTimeField(_("随机源核对时间"), null=True, blank=True)
+    sources_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("随机抽取")

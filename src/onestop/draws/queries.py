@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from onestop.draws.actions import label_of
+from django.utils import timezone
+
 from onestop.draws.models import Draw
 
 
@@ -33,13 +35,18 @@ def pick_rows(draw: Draw) -> list[PickRow]:
                 seq=p.seq,
                 position=p.position,
                 entry=str(draw.entries[p.position - 1]),
-                name=label_of(draw, p) if show else "",
+                name=str(draw.labels[p.position - 1]) if show else "",
                 declined=p.declined,
                 reason=p.reason,
                 replaces_seq=p.replaces.seq if p.replaces else None,
             )
         )
     return rows
+
+
+def _local(at: datetime | None) -> str | None:
+    """A time with its zone, in the centre's zone (e.g. 2026-12-01T10:00:00+08:00)."""
+    return timezone.localtime(at).isoformat() if at else None
 
 
 def public_record(draw: Draw) -> dict[str, Any]:
@@ -57,7 +64,12 @@ def public_record(draw: Draw) -> dict[str, Any]:
         "salt": draw.salt if show else None,
         "names": list(draw.labels) if show else None,
         "count": draw.count,
-        "draw_at": draw.draw_at.isoformat(),
+        "status": draw.status,
+        "frozen_at": _local(draw.frozen_at),
+        "draw_at": _local(draw.draw_at),
+        "drawn_at": _local(draw.drawn_at),
+        "published_at": _local(draw.published_at),
+        "sources_checked_at": _local(draw.sources_checked_at),
         "randomness": draw.randomness,
         "sources": draw.sources,
         "key_string": draw.key_string,

@@ -3,11 +3,14 @@ request; and the JSON that lets anyone re-run it elsewhere."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from onestop.draws import rfc3797
 from onestop.draws.actions import verify_draw
 from onestop.draws.models import Draw
 from onestop.draws.queries import names_visible, pick_rows, public_record
@@ -44,3 +47,15 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def draw_json(request: HttpRequest, pk: int) -> JsonResponse:
     draw = get_object_or_404(Draw, pk=pk)
     return JsonResponse(public_record(draw), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def verify_script(request: HttpRequest) -> HttpResponse:
+    """The published verification script: the very module the platform draws and verifies
+    with, which runs on its own with Python 3.11's standard library."""
+    response = HttpResponse(
+        Path(rfc3797.__file__).read_text(encoding="utf-8"),
+        content_type="text/x-python; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
+    return response

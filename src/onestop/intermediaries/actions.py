@@ -220,9 +220,12 @@ def choose_lowest(need: Need, *, actor: User, now: datetime) -> Need:
 def freeze_need_draw(
     need: Need, *, draw_at: datetime, randomness: str, actor: User, now: datetime
 ) -> Draw:
-    """The centre freezes the qualified list for a need to be filled by lot."""
-    _officer(actor)
+    """The owner freezes the qualified list for a need to be filled by lot (企业自行抽取).
+
+    The list is every qualified intermediary of the service as the system holds it, so the
+    owner names the time and the public randomness but not the candidates."""
     need = _lock_need(need, Need.Status.OPEN)
+    _owner(need, actor)
     if need.method != Need.Method.DRAW:
         raise TransitionError("该需求不是随机抽取")
     if need.draw_id is not None:
@@ -246,8 +249,9 @@ def freeze_need_draw(
 
 @transaction.atomic
 def perform_need_draw(need: Need, *, sources: Sequence[str], actor: User, now: datetime) -> Need:
-    _officer(actor)
+    """The owner enters the published random values; the draw selects by RFC 3797."""
     need = _lock_need(need, Need.Status.OPEN)
+    _owner(need, actor)
     if need.draw is None:
         raise TransitionError("请先冻结抽取名单")
     draw = draws.perform_draw(need.draw, sources=sources, actor=actor, now=now)
@@ -256,6 +260,15 @@ def perform_need_draw(need: Need, *, sources: Sequence[str], actor: User, now: d
     code = label.rsplit("（", 1)[1].rstrip("）")
     _select(need, Intermediary.objects.get(credit_code=code))
     return need
+
+
+@transaction.atomic
+def check_need_draw(need: Need, *, actor: User, now: datetime) -> Draw:
+    """The centre checks an owner's draw against the lottery's official results."""
+    _officer(actor)
+    if need.draw is None:
+        raise TransitionError("该需求尚未抽取")
+    return draws.check_sources(need.draw, actor=actor, now=now)
 
 
 @transaction.atomic

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
 from onestop.intermediaries import actions
+from onestop.intermediaries.forms import FreezeDrawForm, SourcesForm
 from onestop.intermediaries.models import Intermediary, Need, Service
 from onestop.org.models import Applicant, Role
 from onestop.org.queries import has_role
-from onestop.trading.forms import datetime_field
 from onestop.trading.models import Project
 
 
@@ -150,9 +150,14 @@ def need_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(Need.objects.select_related("owner", "selected", "draw"), pk=pk)
+def _need_page(
+    request: HttpRequest,
+    need: Need,
+    *,
+    freeze_form: FreezeDrawForm | None = None,
+    sources_form: SourcesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     me = _enterprise(request)
     mine = me is not None and need.owner_id == me.pk
     my_agency = Intermediary.objects.filter(account=me).first() if me else None
@@ -167,8 +172,45 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quotes": need.quotes.select_related("intermediary")
             if (mine or need.status != Need.Status.OPEN)
             else [],
+            "freeze_form": freeze_form or FreezeDrawForm(),
+            "sources_form": sources_form or SourcesForm(),
         },
+        status=status,
     )
+
+
+@require_GET
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need.objects.select_related("owner", "selected", "draw"), pk=pk)
+    return _need_page(request, need)
+
+
+def _owner_draw(request: HttpRequest, need: Need, action: str, user: User) -> HttpResponse:
+    """The owner's freeze or draw: a form, one action; a refused form is shown again as typed."""
+    now = timezone.now()
+    freeze = FreezeDrawForm(request.POST) if action == "freeze" else None
+    sources = SourcesForm(request.POST) if action == "draw" else None
+    form = freeze or sources
+    assert form is not None  # noqa: S101 - action is one of the two
+    if form.is_valid():
+        try:
+            if freeze is not None:
+                actions.freeze_need_draw(
+                    need,
+                    draw_at=freeze.cleaned_data["draw_at"],
+                    randomness=freeze.cleaned_data["randomness"],
+                    actor=user,
+                    now=now,
+                )
+                messages.success(request, "合格机构名单已冻结并公布哈希，请在公布的时间抽取")
+            elif sources is not None:
+                actions.perform_need_draw(need, sources=sources.sources(), actor=user, now=now)
+                messages.success(request, "已抽取，结果已公开，任何人可以重新运行核验")
+            return redirect("intermediaries:need", pk=need.pk)
+        except CaseError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+    need.refresh_from_db()
+    return _need_page(request, need, freeze_form=freeze, sources_form=sources, status=400)
 
 
 @login_required
@@ -179,6 +221,8 @@ def need_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101 - login_required
     if action != "quote" and need.owner.user_id != user.pk:
         raise PermissionDenied("只有发布需求的项目业主可以办理")  # intermediaries quote; owners act
+    if action in ("freeze", "draw"):
+        return _owner_draw(request, need, action, user)
     now = timezone.now()
     p = request.POST
     try:
@@ -248,18 +292,9 @@ def desk(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     now=now,
                 )
-            elif p.get("action") == "freeze":
+            elif p.get("action") == "check_draw":
                 need = get_object_or_404(Need, pk=p.get("need") or 0)
-                actions.freeze_need_draw(
-                    need,
-                    draw_at=datetime_field(p, "draw_at", "抽取时间"),
-                    randomness=p.get("randomness", ""),
-                    actor=user,
-                    now=now,
-                )
-            elif p.get("action") == "draw":
-                need = get_object_or_404(Need, pk=p.get("need") or 0)
-                actions.perform_need_draw(need, sources=p.getlist("source"), actor=user, now=now)
+                actions.check_need_draw(need, actor=user, now=now)
             messages.success(request, "已办理")
         except CaseError as e:
             messages.error(request, e.message)
@@ -269,9 +304,12 @@ def desk(request: HttpRequest) -> HttpResponse:
         "intermediaries/desk.html",
         {
             "pending": Intermediary.objects.filter(status=Intermediary.Status.PENDING),
+            # Owners' own draws, newest first: those still to be checked against the lottery.
             "draw_needs": Need.objects.filter(
-                method=Need.Method.DRAW, status=Need.Status.OPEN
-            ).select_related("owner", "draw"),
+                method=Need.Method.DRAW, draw__isnull=False, draw__sources_checked_at__isnull=True
+            )
+            .select_related("owner", "draw")
+            .order_by("-draw__frozen_at"),
             "suspended": Intermediary.objects.filter(status=Intermediary.Status.SUSPENDED),
         },
     )

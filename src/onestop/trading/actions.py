@@ -743,7 +743,7 @@ def award(project: Project, *, actor: User, now: datetime, bid: Bid | None = Non
     project.contract_due = now + timedelta(days=rules.CONTRACT_DAYS)
     project.save(update_fields=["status", "winner", "awarded_at", "contract_due"])
     if project.committee_draw is not None:
-        draws.reveal_draw(project.committee_draw)
+        draws.reveal_draw(project.committee_draw, now=now)
     _event(project, "awarded", actor=actor, now=now, note=str(winner.bidder))
     return project
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from stdnum.cn import uscc
 
+from onestop.draws import demo as lottery
 from onestop.intermediaries import actions as market
 from onestop.intermediaries.models import Intermediary, Need
 from onestop.org.models import Applicant, Department, Region, Role, StaffRole
@@ -26,7 +27,6 @@ from onestop.trading.models import Bid, Conflict, CreditRecord, Expert, OpeningK
 DATA = Path(settings.BASE_DIR) / "demo" / "data" / "trading.json"
 PDF = b"%PDF-1.4\n% demo bid document\n"
 PASSPHRASE = "Xiqu@2026"  # noqa: S105 - the demo officers' opening-key passphrase, shown in README
-SOURCES = ["3 7 1", "05 12 19 23 28 31", "9"]
 
 
 def _user(username: str, name: str, password_hash: str) -> User:
@@ -224,7 +224,9 @@ def _to_publicity(p: Project, officers: list[User], issue: str) -> Project:
         now=at,
     )
     p.refresh_from_db()
-    actions.draw_committee(p, sources=SOURCES, actor=officers[0], now=at + timedelta(hours=2))
+    # The same day's 福彩3D (digits in order, one number) and 双色球 (red balls, blue ball).
+    sources = [lottery.welfare_3d(issue), *lottery.double_colour_ball(issue)]
+    actions.draw_committee(p, sources=sources, actor=officers[0], now=at + timedelta(hours=2))
     bids = list(p.bids.filter(status=Bid.Status.OPENED).order_by("price"))
     scores = {b.pk: (Decimal("92.5") - 3 * i, "") for i, b in enumerate(bids)}
     p = actions.report_evaluation(p, scores=scores, actor=officers[0], now=at + timedelta(hours=6))
@@ -470,17 +472,22 @@ def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
         actor=owner.user,
         now=t,
     )
+    # The owner draws by itself (企业自行抽取); the centre checks the numbers afterwards.
     market.freeze_need_draw(
         need,
         draw_at=t + timedelta(days=1),
         randomness="双色球第2026132期开奖号码（6 个红球、1 个蓝球）",
-        actor=officer,
+        actor=owner.user,
         now=t,
     )
     need.refresh_from_db()
     market.perform_need_draw(
-        need, sources=["02 09 14 21 26 33", "11"], actor=officer, now=t + timedelta(days=1)
+        need,
+        sources=list(lottery.double_colour_ball("2026132")),
+        actor=owner.user,
+        now=t + timedelta(days=1),
     )
+    market.check_need_draw(need, actor=officer, now=t + timedelta(days=1, hours=2))
     market.record_contract(
         need, amount=Decimal("3200"), actor=owner.user, now=t + timedelta(days=2)
     )
