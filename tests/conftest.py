@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck, settings
 
 from onestop.org.models import Centre, Department, Region, Role, StaffRole, Window, Zone
 
 pytest_plugins = ["tests.browser_fixtures", "tests.case_fixtures", "tests.celery_workers"]
+
+# Property tests judge the rules, not the machine's speed: the suite runs beside browsers,
+# workers and a database on two cores, where a generation or an example may take long.
+settings.register_profile("onestop", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("onestop")
 
 PASSWORD = "Xiqu-2026-passwd"
 
