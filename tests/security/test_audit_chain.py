@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given
@@ -31,7 +37,7 @@ from onestop.cases.audit import (
     verify_case,
     verify_cases,
 )
-from onestop.cases.checks import check_audit_chain_key
+from onestop.cases.checks import check_audit_chain_key, refuse_default_audit_key
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.supervision.invariants import check_audit_chain
 from tests.api.helpers import login, ok
@@ -371,6 +377,10 @@ def test_production_refuses_the_key_kept_in_var(settings):
     settings.DEBUG = settings.EMBEDDED = settings.TESTING = False
     settings.AUDIT_CHAIN_KEY_FROM_ENV = False
     assert [e.id for e in check_audit_chain_key()] == ["cases.E001"]
+    deploy = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+    assert "cases.E001" in [m.id for m in deploy]
+    with pytest.raises(ImproperlyConfigured, match="cases.E001"):
+        refuse_default_audit_key()
     settings.AUDIT_CHAIN_KEY_FROM_ENV = True
     settings.AUDIT_CHAIN_KEY = "short"
     assert [e.id for e in check_audit_chain_key()] == ["cases.E002"]
@@ -381,3 +391,25 @@ def test_production_refuses_the_key_kept_in_var(settings):
     settings.EMBEDDED = True
     settings.AUDIT_CHAIN_KEY_FROM_ENV = False
     assert check_audit_chain_key() == []
+
+
+def test_a_production_web_process_refuses_to_start_without_the_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONESTOP_", "DEBUG", "AUDIT_"))}
+    env.update(
+        PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"),
+        DJANGO_SETTINGS_MODULE="onestop.settings",
+        ONESTOP_VAR_DIR=str(tmp_path),
+        SECRET_KEY="k" * 50,
+    )
+
+    def start() -> subprocess.CompletedProcess[str]:
+        code = "import onestop.wsgi"
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+
+    refused = start()
+    assert refused.returncode != 0
+    assert "cases.E001" in refused.stderr
+    env["AUDIT_CHAIN_KEY"] = KEY_A
+    assert start().returncode == 0

@@ -10,4 +10,4 @@ class CasesConfig(AppConfig):
 
         from onestop.cases.checks import check_audit_chain_key
 
-        checks.register(check_audit_chain_key, checks.Tags.security)
+        checks.register(check_audit_chain_key, checks.Tags.security, deploy=True)

@@ -1,4 +1,9 @@
-"""System check: production binds the audit chain with a key of its own, set on every node."""
+"""Production binds the audit chain with a key of its own, set on every node.
+
+A deployment check (`manage.py check --deploy`), and a refusal at start-up of the processes that
+write events (gunicorn/uvicorn through onestop.wsgi/asgi, the Celery worker). Other commands
+still run without the key, as a shell without the environment is the developer's too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
+from django.core.exceptions import ImproperlyConfigured
 
 MIN_KEY_LENGTH = 32
 
@@ -25,3 +31,9 @@ def check_audit_chain_key(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             Error("办件日志密钥不能与 SECRET_KEY 相同", hint=hint, id="cases.E003"),
         ]
     return []
+
+
+def refuse_default_audit_key() -> None:
+    """Stop a serving process that would bind events with a key production must not use."""
+    for error in check_audit_chain_key():
+        raise ImproperlyConfigured(f"{error.id} {error.msg}：{error.hint}")
