@@ -1,4 +1,4 @@
-"""Cases (办件), their tasks, clock stops and the hash-chained audit trail."""
+"""Cases (办件), their tasks, clock stops and the audit trail chained with a keyed hash (HMAC)."""
 
 from __future__ import annotations
 
