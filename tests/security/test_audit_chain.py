@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import subprocess
 import sys
@@ -413,3 +414,26 @@ def test_a_production_web_process_refuses_to_start_without_the_key(tmp_path):
     assert "cases.E001" in refused.stderr
     env["AUDIT_CHAIN_KEY"] = KEY_A
     assert start().returncode == 0
+
+
+def test_a_rollback_shows_only_against_a_checkpoint_kept_outside(moved, tmp_path, capsys):
+    path = tmp_path / "heads.json"
+    call_command("verify_audit", checkpoint=str(path))
+    assert "已把 1 个办件的链头写入检查点" in capsys.readouterr().out
+    # The holder of the database puts the case back to its third event: tail, head and status.
+    third = CaseEvent.objects.get(case=moved, seq=3)
+    CaseEvent.objects.filter(case=moved, seq=4).delete()
+    Case.objects.filter(pk=moved.pk).update(
+        event_seq=3, event_hash=third.hash, status=third.status_after
+    )
+    assert verify_cases() == []  # a state the case really had: the key alone cannot tell
+    with pytest.raises(CommandError, match="1 个办件的日志链断裂"):
+        call_command("verify_audit", against=str(path))
+    assert f"{moved.number} 第 4 条：日志被回退" in capsys.readouterr().out
+    # Nor can the checkpoint be edited to match without the key.
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["heads"][moved.number] = [3, third.hash]
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("verify_audit", against=str(path))
+    assert "检查点文件与其密钥摘要不符" in capsys.readouterr().out

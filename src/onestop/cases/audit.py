@@ -9,9 +9,10 @@ and the key (`key_id`, a fingerprint of the key) that made its mac, so keys can 
 
 Threat model. Whoever writes to the database without the key can change, insert, delete,
 reorder or re-chain events, or move a case's head, and verification shows it: the macs, the
-sequence and the case row's head (event_seq, event_hash) must all agree. What the key cannot
-show is a rollback of a whole case to an earlier state it really had (tail events deleted and
-the head and status put back): that needs heads kept outside the database.
+sequence and the case row's head (event_seq, event_hash) must all agree. What the key alone
+cannot show is a rollback of a whole case to an earlier state it really had (tail events deleted,
+head and status put back): `verify_audit --checkpoint FILE` keeps every head, keyed, outside the
+database, and `--against FILE` finds such rollbacks (and deleted cases) later.
 
 Events written before the key existed carry alg "sha256" (plain hash chain, documented
 content): anyone can recompute those, so they are evidence only against careless changes.
@@ -320,3 +321,60 @@ def seal_legacy_trail(case: Case, *, now: datetime) -> CaseEvent | None:
     return record_event(
         case, "audit_sealed", actor=None, now=now, data={"legacy_events": len(events)}
     )
+
+
+# --- checkpoints: heads kept outside the database -----------------------------------------------
+
+
+def checkpoint(*, now: datetime) -> dict[str, Any]:
+    """Every case's head, signed with the current key, to be kept where the database's holder
+    cannot write (another host, write-once storage, the supervision office's archive)."""
+    ring = keyring()
+    heads = {
+        number: [seq, digest]
+        for number, seq, digest in Case.objects.order_by("number").values_list(
+            "number", "event_seq", "event_hash"
+        )
+    }
+    body = {"alg": CURRENT, "key_id": ring.current, "at": now.isoformat(), "heads": heads}
+    return {**body, "mac": _checkpoint_mac(body, ring.keys[ring.current])}
+
+
+def _checkpoint_mac(body: dict[str, Any], key: bytes) -> str:
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return MACS[body["alg"]](key, f"checkpoint:{text}".encode())
+
+
+def verify_against(saved: dict[str, Any]) -> list[Break]:
+    """Where today's trails no longer extend the heads of a checkpoint: a case deleted, or
+    rolled back to an earlier state (tail events deleted, head and status put back)."""
+    ring = keyring()
+    body = {k: saved.get(k) for k in ("alg", "key_id", "at", "heads")}
+    key = ring.keys.get(str(body["key_id"]))
+    if body["alg"] not in MACS or key is None:
+        return [Break("检查点", 0, f"检查点的密钥 {body['key_id']} 未配置，无法校验")]
+    if not hmac.compare_digest(_checkpoint_mac(body, key), str(saved.get("mac", ""))):
+        return [Break("检查点", 0, "检查点文件与其密钥摘要不符（文件被改动）")]
+    heads: dict[str, list[Any]] = body["heads"]  # type: ignore[assignment]
+    numbers = sorted(heads)
+    breaks: list[Break] = []
+    for start in range(0, len(numbers), BATCH):
+        chunk = numbers[start : start + BATCH]
+        kept = set(Case.objects.filter(number__in=chunk).values_list("number", flat=True))
+        links = {
+            (number, seq): digest
+            for number, seq, digest in CaseEvent.objects.filter(case__number__in=chunk).values_list(
+                "case__number", "seq", "hash"
+            )
+        }
+        for number in chunk:
+            seq, digest = heads[number]
+            if number not in kept:
+                breaks.append(Break(number, seq, f"办件在检查点（{body['at']}）之后被删除"))
+            elif seq and links.get((number, seq)) != digest:
+                breaks.append(
+                    Break(
+                        number, seq, f"日志被回退：检查点（{body['at']}）时的第 {seq} 条已不在链上"
+                    )
+                )
+    return breaks
