@@ -437,3 +437,11 @@ def test_a_rollback_shows_only_against_a_checkpoint_kept_outside(moved, tmp_path
     with pytest.raises(CommandError):
         call_command("verify_audit", against=str(path))
     assert "检查点文件与其密钥摘要不符" in capsys.readouterr().out
+
+
+def test_a_file_that_is_no_checkpoint_is_refused_with_a_message(moved, tmp_path):
+    path = tmp_path / "heads.json"
+    for text, message in (("[1, 2]", "格式不对"), ("{", "无法读取")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(CommandError, match=message):
+            call_command("verify_audit", against=str(path))

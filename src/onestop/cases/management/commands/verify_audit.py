@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 saved = json.loads(Path(options["against"]).read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"无法读取检查点文件：{exc}") from exc
+            if not isinstance(saved, dict) or not isinstance(saved.get("heads"), dict):
+                raise CommandError("检查点文件格式不对：不是 verify_audit --checkpoint 写出的文件")
             breaks += verify_against(saved)
         total = Case.objects.count()
         if breaks:
