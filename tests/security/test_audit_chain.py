@@ -32,7 +32,7 @@ from onestop.cases.audit import (
     LEGACY,
     UNSEALED,
     chain,
-    content_of,
+    event_content,
     key_id_of,
     mac,
     verify_case,
@@ -92,17 +92,8 @@ def rechain(case: Case, link, *, alg: str, key_id: str, data_of: dict | None = N
     with `link` from the first event on, and move the case row's head to the new last hash."""
     prev = GENESIS
     for event in CaseEvent.objects.filter(case=case).order_by("seq"):
-        data = (data_of or {}).get(event.seq, event.data)
-        content = content_of(
-            number=case.number,
-            seq=event.seq,
-            kind=event.kind,
-            actor_id=event.actor_id,
-            at=event.at,
-            status_after=event.status_after,
-            data=data,
-            key=event.key,
-        )
+        event.data = data = (data_of or {}).get(event.seq, event.data)
+        content = event_content(case.number, event)
         digest = link(alg, key_id, prev, content)
         CaseEvent.objects.filter(pk=event.pk).update(
             data=data, prev_hash=prev, alg=alg, key_id=key_id, hash=digest
@@ -121,16 +112,7 @@ def test_events_record_the_algorithm_and_key_that_bound_them(moved):
 
 
 def content_of_event(case: Case, event: CaseEvent) -> str:
-    return content_of(
-        number=case.number,
-        seq=event.seq,
-        kind=event.kind,
-        actor_id=event.actor_id,
-        at=event.at,
-        status_after=event.status_after,
-        data=event.data,
-        key=event.key,
-    )
+    return event_content(case.number, event)
 
 
 def test_an_old_opinion_rewritten_and_rechained_with_sha256_is_found(moved):

@@ -185,7 +185,8 @@ class Break:
 UNSEALED = "旧式 sha256 日志尚未以密钥封存，只能发现粗心的改动（运行 manage.py seal_audit）"
 
 
-def _content(number: str, event: CaseEvent) -> str:
+def event_content(number: str, event: CaseEvent) -> str:
+    """The canonical text a stored event's hash or mac covers."""
     return content_of(
         number=number,
         seq=event.seq,
@@ -203,7 +204,7 @@ def _link_problem(number: str, event: CaseEvent, ring: KeyRing, keyed_before: bo
     if event.alg == LEGACY:
         if keyed_before:
             return "以密钥签记的日志链后接旧式 sha256 日志（链被降级重算）"
-        if chain(event.prev_hash, _content(number, event)) != event.hash:
+        if chain(event.prev_hash, event_content(number, event)) != event.hash:
             return "内容与哈希不符（日志被改动）"
         return ""
     if event.alg not in MACS:
@@ -211,7 +212,7 @@ def _link_problem(number: str, event: CaseEvent, ring: KeyRing, keyed_before: bo
     key = ring.keys.get(event.key_id)
     if key is None:
         return f"签记日志的密钥 {event.key_id} 未配置，无法校验（密钥被更换或日志以其他密钥重算）"
-    expected = mac(event.alg, event.key_id, key, event.prev_hash, _content(number, event))
+    expected = mac(event.alg, event.key_id, key, event.prev_hash, event_content(number, event))
     if not hmac.compare_digest(expected, event.hash):
         return "内容与密钥摘要不符（日志被改动或被重算）"
     return ""
