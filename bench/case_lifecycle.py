@@ -5,7 +5,7 @@
 
 Each case: create (window), check materials, accept (review + two co-department opinion tasks),
 review, two opinions, decide (grant), issue the certificate, complete, deliver. The raw loop
-writes the same rows (case, materials, tasks, hash-chained events, certificate) with plain SQL in
+writes the same rows (case, materials, tasks, HMAC-chained events, certificate) with plain SQL in
 one transaction per move, as the service layer does. The last line reads
 `cases/s=… transitions/s=… raw_cases/s=… ratio=…`.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import json
 import os
 import subprocess
@@ -186,12 +187,16 @@ def run_service(n: int, world, start: datetime) -> tuple[float, int]:  # type: i
 
 def run_raw(n: int, world, start: datetime, postgres: bool) -> float:  # type: ignore[no-untyped-def]
     """The same rows written with plain SQL: per move one transaction that locks the case row
-    (reading the chain head), writes the move's rows, appends the hash-chained event and updates
+    (reading the chain head), writes the move's rows, appends the HMAC-chained event and updates
     the case (status and chain head) in one UPDATE — as the service layer does."""
+    from django.conf import settings
     from django.db import connection, transaction
+
+    from onestop.cases.audit import key_id_of
 
     item, applicant, centre, p = world
     lock = " FOR UPDATE" if postgres else ""
+    key, key_id = settings.AUDIT_CHAIN_KEY.encode(), key_id_of(settings.AUDIT_CHAIN_KEY)
     with connection.cursor() as c:
         c.execute("SELECT key, id FROM org_department")
         dept = dict(c.fetchall())
@@ -230,11 +235,14 @@ def run_raw(n: int, world, start: datetime, postgres: bool) -> float:  # type: i
                 ensure_ascii=False,
                 separators=(",", ":"),
             )
-            digest = hashlib.sha256((prev + content).encode()).hexdigest()
+            digest = hmac.new(
+                key, f"hmac-sha256:{key_id}:{prev}{content}".encode(), hashlib.sha256
+            ).hexdigest()
             c.execute(
                 "INSERT INTO cases_caseevent (case_id, seq, kind, actor_id, at, status_after,"
-                " data, key, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,'',%s,%s)",
-                [case_id, seq, kind, actor, at, status, json.dumps(data), prev, digest],
+                " data, key, prev_hash, alg, key_id, hash)"
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,'',%s,'hmac-sha256',%s,%s)",
+                [case_id, seq, kind, actor, at, status, json.dumps(data), prev, key_id, digest],
             )
             c.execute(
                 "UPDATE cases_case SET status=%s, event_seq=%s, event_hash=%s WHERE id=%s",

@@ -6,7 +6,7 @@ an in-process thread instead (see org/management/commands/serve.py).
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
@@ -22,3 +22,11 @@ def schedule_jobs(sender: Celery, **kwargs: object) -> None:
 
     for job in JOBS:
         sender.add_periodic_task(job.every_seconds, run_periodic_job.s(job.name), name=job.name)
+
+
+@signals.worker_init.connect
+def refuse_default_audit_key(**kwargs: object) -> None:
+    """A worker writes audit events too: it refuses to start without production's key."""
+    from onestop.cases.checks import refuse_default_audit_key as refuse
+
+    refuse()

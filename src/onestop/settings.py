@@ -1,6 +1,7 @@
 """OneStop settings: every value comes from the environment, with safe embedded defaults.
 
-Production needs at least SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS (see README.md).
+Production needs at least SECRET_KEY, AUDIT_CHAIN_KEY, DATABASE_URL and ALLOWED_HOSTS
+(see README.md).
 """
 
 import secrets
@@ -20,12 +21,13 @@ TESTING = envbool("ONESTOP_TESTING", False)
 EMBEDDED = envbool("ONESTOP_EMBEDDED", False)
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else a random key kept in var/ (created once)."""
-    key = envstr("SECRET_KEY", "")
+def _secret(name: str) -> str:
+    """A secret from the environment variable `name`, else a random one kept in var/ (created
+    once, mode 0600) under the lower-cased name."""
+    key = envstr(name, "")
     if key:
         return key
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name.lower()
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -33,7 +35,15 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret("SECRET_KEY")
+
+# The audit chain's HMAC key (cases/audit.py), which the database never holds. Production sets
+# it in the environment, the same on every node (system check cases.E001 refuses the key kept
+# in var/ there); after a rotation the old keys stay listed, comma-separated, so that the
+# events they bound still verify.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
+AUDIT_CHAIN_KEY_FROM_ENV = bool(envstr("AUDIT_CHAIN_KEY", ""))
+AUDIT_CHAIN_OLD_KEYS = envlist("AUDIT_CHAIN_OLD_KEYS", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("ONESTOP_TESTING", "true")
 os.environ.setdefault("AXES_ENABLED", "true")
+# One audit key for the suite and every process it starts (web nodes and workers of the fault
+# tests keep their own var/): events one writes, another verifies. Not a secret of any deployment.
+os.environ.setdefault("AUDIT_CHAIN_KEY", "onestop-test-suite-audit-chain-key-2026-not-a-secret")
 
 from onestop.settings import *  # noqa: E402, F403
 

@@ -8,6 +8,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 application = get_wsgi_application()
 
+from onestop.cases.checks import refuse_default_audit_key  # noqa: E402  (needs the apps loaded)
+
+refuse_default_audit_key()
+
 
 def _start_inprocess_jobs() -> None:
     """The embedded run has no Celery beat: run the periodic jobs in a thread of this process."""

@@ -260,8 +260,9 @@ def test_the_checks_find_a_write_that_took_effect_twice(private_db, tmp_path):
         db.execute('DROP INDEX "event_key_unique"')
         db.execute(
             "INSERT INTO cases_caseevent (case_id, seq, kind, actor_id, at, status_after, data,"
-            " key, prev_hash, hash) SELECT case_id, 99, kind, actor_id, at, status_after, data,"
-            " key, prev_hash, hash FROM cases_caseevent WHERE key = 'dup-accept'"
+            " key, prev_hash, alg, key_id, hash) SELECT case_id, 99, kind, actor_id, at,"
+            " status_after, data, key, prev_hash, alg, key_id, hash FROM cases_caseevent"
+            " WHERE key = 'dup-accept'"
         )
     with pytest.raises(AssertionError, match="accept dup-accept: 2 events"):
         assert_writes_once(url, answered)

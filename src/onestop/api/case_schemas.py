@@ -60,6 +60,8 @@ class EventOut(Schema):
     status_after: str
     data: dict[str, Any]
     prev_hash: str
+    alg: str = Field(description="摘要算法：hmac-sha256（以密钥签记），sha256（升级前的旧式日志）")
+    key_id: str = Field(description="签记所用密钥的指纹（不泄露密钥）")
     hash: str
 
 
@@ -329,6 +331,8 @@ def event_out(event: CaseEvent) -> EventOut:
         status_after=event.status_after,
         data=event.data,
         prev_hash=event.prev_hash,
+        alg=event.alg,
+        key_id=event.key_id,
         hash=event.hash,
     )
 

@@ -58,7 +58,7 @@ from onestop.api.case_schemas import (
     progress_out,
 )
 from onestop.cases import actions, queries, workflow
-from onestop.cases.audit import verify_cases, verify_events
+from onestop.cases.audit import verify_case, verify_cases
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
 from onestop.cases.models import Case, Task
@@ -282,7 +282,7 @@ AUDIT_ROLES = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
     "/audit/verify",
     response={200: VerifyOut, **ERRORS},
     url_name="cases_audit_verify",
-    summary="校验办件日志哈希链（效能监察员、中心管理员）",
+    summary="以密钥校验办件日志链和链头（效能监察员、中心管理员）",
 )
 @domain_errors
 def audit_verify(request: HttpRequest) -> Any:
@@ -399,7 +399,7 @@ def detail(request: HttpRequest, case_id: int) -> Any:
 def events(request: HttpRequest, case_id: int) -> Any:
     case = get_case_for_user(api_user(request), case_id)
     rows = list(case.events.select_related("actor").order_by("seq"))
-    breaks = verify_events(case.number, rows)
+    breaks = verify_case(case, rows)
     return TimelineOut(
         case_number=case.number,
         intact=not breaks,

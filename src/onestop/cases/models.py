@@ -1,4 +1,4 @@
-"""Cases (办件), their tasks, clock stops and the hash-chained audit trail."""
+"""Cases (办件), their tasks, clock stops and the audit trail chained with a keyed hash (HMAC)."""
 
 from __future__ import annotations
 
@@ -260,7 +260,7 @@ class ClockStop(models.Model):
 
 
 class CaseEvent(models.Model):
-    """One audit event. Append-only; each hash covers the previous hash and this content."""
+    """One audit event. Append-only; each mac covers the previous one and this content."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
@@ -277,6 +277,10 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     key = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # What made `hash` (cases.audit): "hmac-sha256" under the key whose fingerprint is key_id,
+    # or "sha256" for the plain chain of events written before the key existed.
+    alg = models.CharField(max_length=16)
+    key_id = models.CharField(max_length=32, blank=True)
     hash = models.CharField(max_length=64)
 
     class Meta:

@@ -248,6 +248,7 @@ EVENT_LABELS = {
     "materials_checked": "窗口核验材料",
     "certificate_issued": "制发证照",
     "certificate_revoked": "撤销证照",
+    "audit_sealed": "旧日志以密钥封存",
     "fee_notice_issued": "开具缴费通知",
     "fee_paid": "缴费",
     "fee_refunded": "退费",

@@ -8,7 +8,8 @@ supervision sweep because, like it, they watch every app's records (cases, hotli
 1. case_replay: each case's status is what its audit events lead to, every status change in the
    trail is a move of the workflow table, the case row's chain head is its last event, and the
    open tasks fit the status (no case is half-moved).
-2. audit_chain: every case's hash chain verifies (cases.audit).
+2. audit_chain: every case's keyed chain verifies and ends at the head on its row, and no case
+   with a head or beyond draft lost its events (cases.audit.verify_cases).
 3. idempotency: every request key took effect once (one event per case and key, one case per
    creating user and key, one hotline event per ticket and key, one payment or refund per key).
 4. alerts_once: every light crossing was raised once (supervision alerts and violations, hotline
@@ -201,7 +202,7 @@ def check_case_replay() -> Result:
 
 
 def check_audit_chain() -> Result:
-    result = Result("audit_chain", "办件日志哈希链完整")
+    result = Result("audit_chain", "办件日志链（密钥签记）与链头完整")
     result.checked = Case.objects.count()
     result.problems = [Problem(b.case_number, f"第 {b.seq} 条：{b.reason}") for b in verify_cases()]
     return result
