@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -24,6 +24,7 @@ from onestop.org.models import (
     Applicant,
     Centre,
     Department,
+    IdentityClaim,
     Region,
     Role,
     StaffRole,
@@ -406,7 +407,26 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_hall(counts, now=now)
     load_hotline(counts, now=now)
     load_trading(counts, now=now)
+    record_demo_proofs(counts)
     return counts
+
+
+def record_demo_proofs(counts: Counts) -> None:
+    """Every demo account that holds a number proved it at the district centre's window: the
+    demo's applicants are real-name verified, as the portal requires (org.actions)."""
+    from onestop.org.actions import record_proven
+
+    centre = Centre.objects.filter(level=Centre.Level.DISTRICT).order_by("pk").first()
+    proven = IdentityClaim.objects.filter(status=IdentityClaim.Status.PROVEN).values("user_id")
+    held = (
+        Applicant.objects.exclude(id_number="", credit_code="")
+        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)  # walk-ins: no account
+        .exclude(user_id__in=proven)
+        .select_related("user")
+    )
+    for applicant in held:
+        record_proven(applicant, centre=centre)
+        counts.add("实名核验", created=True)
 
 
 def pad(text: str, width: int) -> str:
