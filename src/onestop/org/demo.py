@@ -408,7 +408,36 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_hotline(counts, now=now)
     load_trading(counts, now=now)
     record_demo_proofs(counts)
+    load_pending_claim(counts, now=now)
     return counts
+
+
+# A resident who came to the window (cases.demo) and has since registered on the portal: her
+# claim waits for proof, so the demo shows both ways (an SMS code to the phone the clerk wrote
+# down, or a clerk at /accounts/identity/confirm/ with her card).
+PENDING_USERNAME, PENDING_NAME = "liuhaiyan", "刘海燕"
+
+
+def load_pending_claim(counts: Counts, *, now: datetime) -> None:
+    from onestop.org.actions import Claimed, claim_identity
+
+    User = get_user_model()
+    record = Applicant.objects.filter(
+        name=PENDING_NAME, user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+    ).first()
+    if record is None or User.objects.filter(username=PENDING_USERNAME).exists():
+        return
+    user = User(username=PENDING_USERNAME, first_name=PENDING_NAME)
+    user.password = demo_password_hash()
+    user.save()
+    claimed = Claimed(
+        kind=Applicant.Kind.PERSON,
+        name=PENDING_NAME,
+        phone="13980601203",
+        id_number=record.id_number,
+    )
+    claim_identity(user, claimed, now=now)
+    counts.add("实名核验申请", created=True)
 
 
 def record_demo_proofs(counts: Counts) -> None:
@@ -450,4 +479,5 @@ def demo_accounts(data_dir: Path = DATA_DIR) -> list[tuple[str, str, str]]:
         label = "申请人（个人）" if row["kind"] == Applicant.Kind.PERSON else "申请人（企业）"
         if all(a[0] != label for a in accounts):
             accounts.append((label, row["username"], row["name"]))
+    accounts.append(("申请人（待实名核验）", PENDING_USERNAME, PENDING_NAME))
     return accounts
