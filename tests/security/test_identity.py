@@ -496,3 +496,18 @@ def test_an_account_that_lost_its_number_claims_again_from_its_page(
     )
     assert response.status_code == 302
     assert IdentityClaim.objects.get(status="pending").user == zhang.user
+
+
+def test_an_unproven_account_cannot_apply_under_the_number(item, centre, travel):
+    squatter = registered("squatter")
+    response = squatter.get(f"/apply/{item.code}/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/identity/"
+    assert "网上申请须先完成实名核验" in response.content.decode()
+    response = squatter.post(
+        "/api/v1/cases",
+        {"item": item.code, "centre": centre.key, "form_data": {"applicant_name": VICTIM_NAME}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "applicant"
+    assert not Case.objects.exists()
