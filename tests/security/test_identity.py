@@ -511,3 +511,45 @@ def test_an_unproven_account_cannot_apply_under_the_number(item, centre, travel)
     assert response.status_code == 422
     assert response.json()["field"] == "applicant"
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_confirming_two_claims_on_a_new_number_at_once_bind_one(
+    district, dept_a, centre
+):
+    from onestop.org.actions import Claimed, confirm_at_window, register_account
+    from onestop.org.errors import IdentityError
+    from onestop.org.models import Role
+    from tests.conftest import make_staff
+    from tests.threads import at_once
+
+    clerks = [make_staff(f"clerk_{n}", Role.CLERK, district, dept_a) for n in range(2)]
+    claims = [
+        IdentityClaim.objects.get(
+            user=register_account(
+                username=f"person{n}",
+                password="Jinsha-river-88",
+                claimed=Claimed(
+                    kind="person", name=VICTIM_NAME, phone=VICTIM_PHONE, id_number=NEW_ID
+                ),
+                now=NOW,
+            )
+        )
+        for n in range(2)
+    ]
+    turn = iter(range(2))
+
+    def confirm() -> str:
+        n = next(turn)
+        try:
+            confirm_at_window(claims[n], actor=clerks[n], centre=centre, now=NOW)
+        except IdentityError as exc:
+            return exc.code
+        return "ok"
+
+    # The first binds and voids the other claim, which the second then finds no longer pending.
+    assert sorted(at_once(confirm)) == ["conflict", "ok"]
+    assert Applicant.objects.filter(id_number=NEW_ID).count() == 1
+    held = Applicant.objects.get(id_number=NEW_ID).user
+    assert IdentityClaim.objects.get(user=held).status == IdentityClaim.Status.PROVEN
+    assert IdentityClaim.objects.filter(status=IdentityClaim.Status.PROVEN).count() == 1

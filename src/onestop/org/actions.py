@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
@@ -162,6 +162,19 @@ def pending_claim(user: User) -> IdentityClaim | None:
     return IdentityClaim.objects.filter(user=user, status=IdentityClaim.Status.PENDING).first()
 
 
+def _lock_claims_on(claim: IdentityClaim) -> IdentityClaim:
+    """Lock every live claim on the claim's number, in one order, and return the claim fresh.
+
+    Proving a claim voids the others on its number; locking them all first (by pk) makes two
+    proofs of one number take turns instead of deadlocking on each other's rows."""
+    field, number = claim.number_field, claim.number
+    live = [IdentityClaim.Status.PENDING, IdentityClaim.Status.PROVEN]
+    locked = IdentityClaim.objects.select_for_update().filter(
+        Q(pk=claim.pk) | Q(**{field: number}, status__in=live)
+    )
+    return next(c for c in locked.order_by("pk") if c.pk == claim.pk)
+
+
 def _record_of(claim: IdentityClaim, *, lock: bool = False) -> Applicant | None:
     """The applicant on record with the claimed number, if any."""
     qs = Applicant.objects.filter(**{claim.number_field: claim.number})
@@ -216,7 +229,7 @@ def prove_by_code(claim: IdentityClaim, code: str, *, now: datetime) -> Applican
 @transaction.atomic
 def _check_code(claim: IdentityClaim, code: str, *, now: datetime) -> Applicant | IdentityError:
     # Returns (not raises) the refusal, so that the counted guess commits.
-    claim = IdentityClaim.objects.select_for_update().get(pk=claim.pk)
+    claim = _lock_claims_on(claim)
     if claim.status != IdentityClaim.Status.PENDING:
         return IdentityError(NOT_PENDING, code="conflict")
     if not claim.code_hash or claim.code_expires_at is None or now >= claim.code_expires_at:
@@ -259,7 +272,7 @@ def confirm_at_window(
     claim: IdentityClaim, *, actor: User, centre: Centre, now: datetime
 ) -> Applicant:
     """A clerk who saw the card confirms the claim at the clerk's centre."""
-    claim = IdentityClaim.objects.select_for_update().get(pk=claim.pk)
+    claim = _lock_claims_on(claim)
     if claim.status != IdentityClaim.Status.PENDING:
         raise IdentityError(NOT_PENDING, code="conflict")
     record = _record_of(claim, lock=True)
@@ -291,15 +304,22 @@ def _bind(
         raise IdentityError("该账号已关联其他证件号码", code="conflict")
     before = record.user if record is not None else None
     if record is None:
-        record = Applicant.objects.create(
-            user=claim.user,
-            kind=claim.kind,
-            name=claim.name,
-            id_number=claim.id_number,
-            credit_code=claim.credit_code,
-            legal_representative=claim.legal_representative,
-            phone=claim.phone,
-        )
+        try:
+            # Two claims on a new number proven at once: the unique number lets one in.
+            with transaction.atomic():
+                record = Applicant.objects.create(
+                    user=claim.user,
+                    kind=claim.kind,
+                    name=claim.name,
+                    id_number=claim.id_number,
+                    credit_code=claim.credit_code,
+                    legal_representative=claim.legal_representative,
+                    phone=claim.phone,
+                )
+        except IntegrityError:
+            raise IdentityError(
+                "该证件号码刚刚由另一账号完成核验，请刷新页面", code="conflict"
+            ) from None
     else:
         record.user = claim.user
         fields = ["user"]
