@@ -31,6 +31,7 @@ from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, CaseSequence, ClockStop, Task
 from onestop.cases.signals import case_closed, halved_for
 from onestop.catalog.models import ServiceItem
+from onestop.org.actions import detach_from_account, holds_account, same_name, walk_in_user
 from onestop.org.models import Applicant, Centre, Department, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
 from onestop.workdays import queries as workdays
@@ -1168,8 +1169,6 @@ NAME_DIFFERS = (
 def _walk_in_applicant(walk_in: WalkIn, *, actor: User, now: datetime) -> Applicant:
     """The record the walk-in's case is filed under: the one on record for the number (linked
     to its account only if the names match), else a new walk-in record."""
-    from onestop.org.actions import detach_from_account, holds_account, same_name
-
     applicant = walk_in.applicant
     if applicant is None:
         return register_walk_in(id_number=walk_in.id_number, name=walk_in.name, phone=walk_in.phone)
@@ -1233,13 +1232,12 @@ def register_walk_in(*, id_number: str, name: str, phone: str) -> Applicant:
     problems = register_walk_in_problems(id_number, name, phone)
     if problems:
         raise CaseError("；".join(problems), field="applicant")
-    user = User.objects.create_user(
-        username=f"walkin-{secrets.token_hex(6)}", first_name=name.strip()[:150]
-    )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
     return Applicant.objects.create(
-        user=user, kind=Applicant.Kind.PERSON, name=name.strip(), id_number=id_number, phone=phone
+        user=walk_in_user(name),
+        kind=Applicant.Kind.PERSON,
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone,
     )
 
 

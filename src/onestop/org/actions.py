@@ -352,6 +352,13 @@ def _bind(
     return record
 
 
+def walk_in_user(name: str) -> User:
+    """The user of a record made at a window: no password, so nobody signs in as it."""
+    return get_user_model().objects.create_user(
+        username=f"walkin-{secrets.token_hex(6)}", password=None, first_name=name.strip()[:150]
+    )
+
+
 @transaction.atomic
 def detach_from_account(
     applicant: Applicant, *, name: str, phone: str, actor: User, centre: Centre, now: datetime
@@ -362,12 +369,7 @@ def detach_from_account(
     transaction when there is one, e.g. window acceptance)."""
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
     account = applicant.user
-    walk_in = get_user_model().objects.create_user(
-        username=f"walkin-{secrets.token_hex(6)}", first_name=name.strip()[:150]
-    )
-    walk_in.set_unusable_password()
-    walk_in.save(update_fields=["password"])
-    applicant.user, applicant.name, applicant.phone = walk_in, name.strip(), phone
+    applicant.user, applicant.name, applicant.phone = walk_in_user(name), name.strip(), phone
     applicant.save(update_fields=["user", "name", "phone"])
     number_field = "id_number" if applicant.kind == Applicant.Kind.PERSON else "credit_code"
     for claim in IdentityClaim.objects.select_for_update().filter(

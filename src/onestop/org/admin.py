@@ -111,22 +111,6 @@ class ApplicantAdmin(admin.ModelAdmin):
         return mask_phone(obj.phone)
 
 
-@admin.register(PersonalDataRead)
-class PersonalDataReadAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "applicant", "field", "purpose"]
-    list_filter = ["field"]
-    readonly_fields = ["at", "actor", "applicant", "field", "purpose"]
-
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A record of what happened: shown, never edited here (changes go through org.actions)."""
 
@@ -138,6 +122,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(PersonalDataRead)
+class PersonalDataReadAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "applicant", "field", "purpose"]
+    list_filter = ["field"]
+    readonly_fields = ["at", "actor", "applicant", "field", "purpose"]
 
 
 CLAIM_FIELDS = (
