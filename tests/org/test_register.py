@@ -1,6 +1,7 @@
-"""Applicants register on the portal with a validated ID number or credit code."""
+"""Applicants register on the portal with a validated ID number or credit code; the account
+holds it once proven (tests/security/test_identity.py)."""
 
-from onestop.org.models import Applicant
+from onestop.org.models import Applicant, IdentityClaim
 
 GOOD = {
     "kind": "person",
@@ -16,10 +17,13 @@ GOOD = {
 def test_a_person_registers_and_is_signed_in(client, db):
     response = client.post("/accounts/register/", GOOD)
     assert response.status_code == 302
-    applicant = Applicant.objects.get(user__username="zhangmin2026")
-    assert applicant.id_number == "11010519491231002X"
-    assert applicant.kind == Applicant.Kind.PERSON
-    assert client.session["_auth_user_id"] == str(applicant.user_id)
+    assert response["Location"] == "/accounts/identity/"
+    claim = IdentityClaim.objects.get(user__username="zhangmin2026")
+    assert claim.id_number == "11010519491231002X"
+    assert claim.kind == Applicant.Kind.PERSON
+    assert claim.status == IdentityClaim.Status.PENDING
+    assert client.session["_auth_user_id"] == str(claim.user_id)
+    assert not Applicant.objects.exists()  # nothing held until proven
 
 
 def test_a_bad_id_number_is_refused_in_chinese_and_nothing_is_saved(client, db):
@@ -27,6 +31,7 @@ def test_a_bad_id_number_is_refused_in_chinese_and_nothing_is_saved(client, db):
     assert response.status_code == 200
     assert "校验码错误" in response.content.decode()
     assert not Applicant.objects.exists()
+    assert not IdentityClaim.objects.exists()
 
 
 def test_an_enterprise_needs_a_valid_credit_code_and_legal_representative(client, db):
@@ -42,15 +47,7 @@ def test_an_enterprise_needs_a_valid_credit_code_and_legal_representative(client
     assert "法定代表人" in body
     data.update(credit_code="914403001922038216", legal_representative="王强")
     assert client.post("/accounts/register/", data).status_code == 302
-    assert Applicant.objects.get().credit_code == "914403001922038216"
-
-
-def test_the_same_id_number_cannot_register_twice(client, db):
-    client.post("/accounts/register/", GOOD)
-    client.logout()
-    body = client.post("/accounts/register/", {**GOOD, "username": "another"}).content.decode()
-    assert "该身份证号码已注册" in body
-    assert Applicant.objects.count() == 1
+    assert IdentityClaim.objects.get().credit_code == "914403001922038216"
 
 
 def test_mismatched_passwords_are_refused(client, db):

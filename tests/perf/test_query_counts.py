@@ -174,6 +174,11 @@ NOT_LISTS: dict[str, str] = {
     "org:login": "a form",
     "org:logout": "a POST",
     "org:register": "a form",
+    "org:identity": "the account's own identity (one claim or one applicant) and its forms",
+    "org:identity_code": "a POST",
+    "org:identity_prove": "a POST",
+    "org:identity_confirm": "a form and the centre's latest 20 confirmations (a fixed number of "
+    "rows, their claim and clerk joined in the one query)",
     "org:after_login": "a redirect",
     "workdays:calculator": "a form",
     "cases:window": "the walk-in application form",
@@ -203,6 +208,7 @@ NOT_LISTS: dict[str, str] = {
 NOT_API_LISTS: dict[str, str] = {
     "/api/v1/workdays/due": "a calculation",
     "/api/v1/identity/check": "a check of one number",
+    "/api/v1/identity/me": "the caller's own identity (one row)",
     "/api/v1/cases/progress": "a lookup of one case",
     "/api/v1/cases/audit/verify": "one verdict over the scope (reads events in batches)",
     "/api/v1/hall/slots": "the slots of one item at one centre",

@@ -31,6 +31,7 @@ from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, CaseSequence, ClockStop, Task
 from onestop.cases.signals import case_closed, halved_for
 from onestop.catalog.models import ServiceItem
+from onestop.org.actions import detach_from_account, holds_account, same_name, walk_in_user
 from onestop.org.models import Applicant, Centre, Department, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
 from onestop.workdays import queries as workdays
@@ -1153,15 +1154,46 @@ class WalkIn:
     form_data: dict[str, Any]
     provided: Sequence[str]
     tolerated: Sequence[str]
+    # The clerk, card in hand, accepts for the person although the account holding the number
+    # bears another name: the record is taken from that account (org.actions.detach_from_account).
+    unlink_account: bool = False
+
+
+# The window links a walk-in to the account holding the number only when the names match.
+NAME_DIFFERS = (
+    "该身份证号码已关联一个网上账号，但账号登记的姓名与您填写的申请人姓名不一致，未予关联。"
+    "请核对身份证原件；确认无误的，勾选“不关联该账号，为到场申请人受理”后再次提交。"
+)
+
+
+def _walk_in_applicant(walk_in: WalkIn, *, actor: User, now: datetime) -> Applicant:
+    """The record the walk-in's case is filed under: the one on record for the number (linked
+    to its account only if the names match), else a new walk-in record."""
+    applicant = walk_in.applicant
+    if applicant is None:
+        return register_walk_in(id_number=walk_in.id_number, name=walk_in.name, phone=walk_in.phone)
+    if holds_account(applicant) and not same_name(applicant.name, walk_in.name):
+        if not walk_in.unlink_account:
+            raise CaseError(NAME_DIFFERS, field="name")
+        problems = register_walk_in_problems(walk_in.id_number, walk_in.name, walk_in.phone)
+        if problems:
+            raise CaseError("；".join(problems), field="applicant")
+        return detach_from_account(
+            applicant,
+            name=walk_in.name,
+            phone=walk_in.phone,
+            actor=actor,
+            centre=walk_in.centre,
+            now=now,
+        )
+    return applicant
 
 
 @transaction.atomic
 def window_accept(walk_in: WalkIn, *, actor: User, now: datetime, key: str = "") -> Case:
     """A walk-in applicant at the window: register the case, check the paper, accept (or, for
     an instant item, grant and complete on the spot) — all or nothing."""
-    applicant = walk_in.applicant or register_walk_in(
-        id_number=walk_in.id_number, name=walk_in.name, phone=walk_in.phone
-    )
+    applicant = _walk_in_applicant(walk_in, actor=actor, now=now)
     case = create_case(
         NewCase(
             item=walk_in.item,
@@ -1182,8 +1214,7 @@ def window_accept(walk_in: WalkIn, *, actor: User, now: datetime, key: str = "")
     return accept_case(case, actor=actor, now=now, tolerated=walk_in.tolerated)
 
 
-def register_walk_in(*, id_number: str, name: str, phone: str) -> Applicant:
-    """An applicant who came to the window without an account (no password to sign in with)."""
+def register_walk_in_problems(id_number: str, name: str, phone: str) -> list[str]:
     from onestop.lib.identity import check_id_number, check_mobile
 
     problems = []
@@ -1193,15 +1224,20 @@ def register_walk_in(*, id_number: str, name: str, phone: str) -> Applicant:
         problems.append("身份证号码：" + check_id_number(id_number).reason)
     if not check_mobile(phone).valid:
         problems.append("手机号码：" + check_mobile(phone).reason)
+    return problems
+
+
+def register_walk_in(*, id_number: str, name: str, phone: str) -> Applicant:
+    """An applicant who came to the window without an account (no password to sign in with)."""
+    problems = register_walk_in_problems(id_number, name, phone)
     if problems:
         raise CaseError("；".join(problems), field="applicant")
-    user = User.objects.create_user(
-        username=f"walkin-{secrets.token_hex(6)}", first_name=name.strip()[:150]
-    )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
     return Applicant.objects.create(
-        user=user, kind=Applicant.Kind.PERSON, name=name.strip(), id_number=id_number, phone=phone
+        user=walk_in_user(name),
+        kind=Applicant.Kind.PERSON,
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone,
     )
 
 

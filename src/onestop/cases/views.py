@@ -440,6 +440,7 @@ def window_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("cases:detail", pk=result.pk)
         context["errors"] = result
+        context["offer_unlink"] = actions.NAME_DIFFERS in result
     return render(request, "cases/window_new.html", context)
 
 
@@ -480,6 +481,7 @@ def _accept_walk_in(
         form_data=form_data,
         provided=provided,
         tolerated=tolerated,
+        unlink_account=post.get("unlink_account") == "on",
     )
     try:
         if ticket is not None:

@@ -8,6 +8,8 @@ from onestop.org.models import (
     Applicant,
     Centre,
     Department,
+    IdentityClaim,
+    IdentityEvent,
     PersonalDataRead,
     Region,
     StaffRole,
@@ -109,11 +111,8 @@ class ApplicantAdmin(admin.ModelAdmin):
         return mask_phone(obj.phone)
 
 
-@admin.register(PersonalDataRead)
-class PersonalDataReadAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "applicant", "field", "purpose"]
-    list_filter = ["field"]
-    readonly_fields = ["at", "actor", "applicant", "field", "purpose"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: shown, never edited here (changes go through org.actions)."""
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
@@ -123,6 +122,48 @@ class PersonalDataReadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(PersonalDataRead)
+class PersonalDataReadAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "applicant", "field", "purpose"]
+    list_filter = ["field"]
+    readonly_fields = ["at", "actor", "applicant", "field", "purpose"]
+
+
+CLAIM_FIELDS = (
+    "user",
+    "kind",
+    "name",
+    "masked_identity",
+    "status",
+    "method",
+    "proven_at",
+    "proven_by",
+    "centre",
+)
+
+
+@admin.register(IdentityClaim)
+class IdentityClaimAdmin(ReadOnlyAdmin):
+    """Claims with the number and phone masked; the code's hash is not shown at all."""
+
+    list_display = ["created_at", "user", "name", "masked_identity", "status", "method", "centre"]
+    list_filter = ["status", "method"]
+    search_fields = ["name", "user__username"]
+    fields = CLAIM_FIELDS
+    readonly_fields = CLAIM_FIELDS
+
+    @admin.display(description="证件号码")
+    def masked_identity(self, obj: IdentityClaim) -> str:
+        return mask_id_number(obj.id_number) or mask_credit_code(obj.credit_code)
+
+
+@admin.register(IdentityEvent)
+class IdentityEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "claim", "applicant", "actor", "centre"]
+    list_filter = ["kind"]
+    readonly_fields = ["at", "kind", "claim", "applicant", "actor", "centre", "data"]
 
 
 User = get_user_model()

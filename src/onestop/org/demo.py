@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -24,6 +24,7 @@ from onestop.org.models import (
     Applicant,
     Centre,
     Department,
+    IdentityClaim,
     Region,
     Role,
     StaffRole,
@@ -406,7 +407,55 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_hall(counts, now=now)
     load_hotline(counts, now=now)
     load_trading(counts, now=now)
+    record_demo_proofs(counts)
+    load_pending_claim(counts, now=now)
     return counts
+
+
+# A resident who came to the window (cases.demo) and has since registered on the portal: her
+# claim waits for proof, so the demo shows both ways (an SMS code to the phone the clerk wrote
+# down, or a clerk at /accounts/identity/confirm/ with her card).
+PENDING_USERNAME, PENDING_NAME = "liuhaiyan", "刘海燕"
+
+
+def load_pending_claim(counts: Counts, *, now: datetime) -> None:
+    from onestop.org.actions import Claimed, claim_identity
+
+    User = get_user_model()
+    record = Applicant.objects.filter(
+        name=PENDING_NAME, user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+    ).first()
+    if record is None or User.objects.filter(username=PENDING_USERNAME).exists():
+        return
+    user = User(username=PENDING_USERNAME, first_name=PENDING_NAME)
+    user.password = demo_password_hash()
+    user.save()
+    claimed = Claimed(
+        kind=Applicant.Kind.PERSON,
+        name=PENDING_NAME,
+        phone="13980601203",
+        id_number=record.id_number,
+    )
+    claim_identity(user, claimed, now=now)
+    counts.add("实名核验申请", created=True)
+
+
+def record_demo_proofs(counts: Counts) -> None:
+    """Every demo account that holds a number proved it at the district centre's window: the
+    demo's applicants are real-name verified, as the portal requires (org.actions)."""
+    from onestop.org.actions import record_proven
+
+    centre = Centre.objects.filter(level=Centre.Level.DISTRICT).order_by("pk").first()
+    proven = IdentityClaim.objects.filter(status=IdentityClaim.Status.PROVEN).values("user_id")
+    held = (
+        Applicant.objects.exclude(id_number="", credit_code="")
+        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)  # walk-ins: no account
+        .exclude(user_id__in=proven)
+        .select_related("user")
+    )
+    for applicant in held:
+        record_proven(applicant, centre=centre)
+        counts.add("实名核验", created=True)
 
 
 def pad(text: str, width: int) -> str:
@@ -430,4 +479,5 @@ def demo_accounts(data_dir: Path = DATA_DIR) -> list[tuple[str, str, str]]:
         label = "申请人（个人）" if row["kind"] == Applicant.Kind.PERSON else "申请人（企业）"
         if all(a[0] != label for a in accounts):
             accounts.append((label, row["username"], row["name"]))
+    accounts.append(("申请人（待实名核验）", PENDING_USERNAME, PENDING_NAME))
     return accounts

@@ -246,3 +246,117 @@ class PersonalDataRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} 查阅 {self.applicant} 的 {self.field}"
+
+
+class IdentityClaim(models.Model):
+    """An account's claim to an ID number or credit code (实名核验).
+
+    The account holds the number (becomes the `user` of the Applicant with that number) only
+    when the claim is proven: by an SMS code sent to the phone on record, or by a clerk who saw
+    the card. Until then the claim lives here and the account sees nothing filed under the
+    number. Registration always writes a claim, whether or not the number is on record, so that
+    it tells nobody which numbers are (the proof step decides)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待核验")
+        PROVEN = "proven", _("已核验")
+        VOID = "void", _("已失效")
+
+    class Method(models.TextChoices):
+        SMS = "sms", _("短信验证码（登记手机号码）")
+        CLERK = "clerk", _("窗口核验证件原件")
+        RECORD = "record", _("既有登记资料")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_claims"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Applicant.Kind.choices)
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=11)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    method = models.CharField(_("核验方式"), max_length=8, choices=Method.choices, blank=True)
+    created_at = models.DateTimeField(_("申请时间"))
+    proven_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    proven_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("核验网点"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The SMS code in force: only its keyed hash is stored; it dies at code_expires_at or after
+    # CODE_TRIES wrong guesses. code_phone is where it went (the phone on record at sending).
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_phone = models.CharField(max_length=11, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("实名核验申请")
+        verbose_name_plural = _("实名核验申请")
+        ordering = ["-created_at"]
+        constraints = [
+            # An account waits on one claim at a time (a new claim replaces the old one).
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="identityclaim_one_pending"
+            ),
+        ]
+        indexes = [
+            # find_pending_claim (the clerk's lookup) and voiding the claims on a number.
+            models.Index(fields=["id_number", "status"], name="identityclaim_id_number_idx"),
+            models.Index(fields=["credit_code", "status"], name="identityclaim_credit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} · {self.get_status_display()}"
+
+    @property
+    def number(self) -> str:
+        return self.id_number if self.kind == Applicant.Kind.PERSON else self.credit_code
+
+    @property
+    def number_field(self) -> str:
+        return "id_number" if self.kind == Applicant.Kind.PERSON else "credit_code"
+
+
+class IdentityEvent(models.Model):
+    """One row per change of who holds a number, and per code sent or guessed (append-only)."""
+
+    class Kind(models.TextChoices):
+        CLAIMED = "claimed", _("提交实名核验")
+        CODE_SENT = "code_sent", _("发送验证码")
+        CODE_WRONG = "code_wrong", _("验证码错误")
+        PROVEN = "proven", _("核验通过")
+        VOIDED = "voided", _("申请失效")
+        DETACHED = "detached", _("解除账号关联")
+
+    kind = models.CharField(_("事件"), max_length=12, choices=Kind.choices)
+    claim = models.ForeignKey(
+        IdentityClaim, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    applicant = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    centre = models.ForeignKey(Centre, null=True, blank=True, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("实名核验记录")
+        verbose_name_plural = _("实名核验记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -28,6 +28,7 @@ from onestop.cases.models import Case, StoredFile
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.org.models import Applicant, Centre
+from onestop.org.queries import is_staff_member
 from onestop.portal.cases_views.common import applicant_of, current_time, sub_key, user_of
 from onestop.portal.cases_views.forms import (
     application_form,
@@ -277,6 +278,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     applicant = applicant_of(user_of(request))
     refusal = online_refusal(item)
     centre = online_centre(item)
+    if applicant is None and not is_staff_member(request.user):
+        # An account holds a number (and applies under it) only once it has proven it.
+        messages.error(request, "网上申请须先完成实名核验。")
+        return redirect("org:identity")
     if applicant is None:
         refusal = "只有注册的申请人可以网上申请；工作人员请使用工作台受理。"
     elif centre is None:
