@@ -142,7 +142,7 @@ def _ticket(n: int, row: dict[str, Any], now: datetime, people: dict[str, User])
     if state == "signed":
         return True
     actions.reply_dispatch(dispatch, actor=handler, now=t0 + 2 * D, reply=row["reply"])
-    if state == "closed":
+    if state in ("closed", "reopened"):  # a bad callback reopens the ticket
         resolution, satisfaction = row["callback"]
         actions.record_callback(
             Ticket.objects.get(pk=ticket.pk),

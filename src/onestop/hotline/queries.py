@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -280,30 +281,79 @@ def leader_queue() -> QuerySet[Escalation]:
     return Escalation.objects.select_related("ticket", "ticket__lead_department", "officer")
 
 
+# {answer} is a whole sentence with its own end mark (see _sentence): no "。" after it.
 CALLBACK_SCRIPTS = {
-    Kind.CONSULT: "您好，这里是西区12345热线。您于{date}咨询的“{title}”，{dept}已答复：{answer}。"
+    Kind.CONSULT: "您好，这里是西区12345热线。您于{date}咨询的“{title}”，{dept}已答复：{answer}"
     "请问您的问题是否已经清楚？您对答复满意吗？",
-    Kind.HELP: "您好，这里是西区12345热线。您于{date}求助的“{title}”，{dept}答复：{answer}。"
+    Kind.HELP: "您好，这里是西区12345热线。您于{date}求助的“{title}”，{dept}答复：{answer}"
     "请问问题是否已经解决？您对办理结果满意吗？",
-    Kind.COMPLAINT: "您好，这里是西区12345热线。您于{date}投诉的“{title}”，{dept}反馈：{answer}。"
+    Kind.COMPLAINT: "您好，这里是西区12345热线。您于{date}投诉的“{title}”，{dept}反馈：{answer}"
     "请问情况属实吗？问题是否已解决？您对处理结果满意吗？",
     Kind.SUGGESTION: "您好，这里是西区12345热线。感谢您于{date}提出的建议“{title}”，"
-    "{dept}答复：{answer}。请问您对答复满意吗？",
+    "{dept}答复：{answer}请问您对答复满意吗？",
     Kind.REPORT: "您好，这里是西区12345热线。您于{date}举报的“{title}”，"
-    "{dept}已核查处理：{answer}。请问您对处理结果满意吗？",
-    Kind.PRAISE: "您好，这里是西区12345热线。您于{date}表扬的“{title}”已转达{dept}：{answer}。"
-    "感谢您的支持，请问还有其他需要吗？",
+    "{dept}已核查处理：{answer}请问您对处理结果满意吗？",
+    Kind.PRAISE: "您好，这里是西区12345热线。您于{date}表扬的“{title}”已转达{dept}，"
+    "答复：{answer}感谢您的支持，请问还有其他需要吗？",
 }
+ANSWER_LIMIT = 120
+# Marks that may not end a clause that the script continues after.
+_TRAILING = " \u3000，,、；;：:。.…"
+_CLOSING = "？！?!"
+
+
+_MARK_RUN = re.compile(r"[，。、；：,.;:？！?!…]{2,}")
+_STRENGTH = "？?！!。.；;，,、：:"
+
+
+def _one_mark(run: re.Match[str]) -> str:
+    """A run of marks typed by hand ("。。", "，。", "...") as the one mark it means."""
+    marks = run.group()
+    if "…" in marks or marks.startswith(".."):
+        return "……"
+    strongest = min(marks, key=lambda m: _STRENGTH.index(m) if m in _STRENGTH else 99)
+    return {"?": "？", "!": "！", ".": "。", ";": "；", ",": "，", ":": "："}.get(
+        strongest, strongest
+    )
+
+
+def _clean(text: str) -> str:
+    return _MARK_RUN.sub(_one_mark, " ".join(text.split()))
+
+
+def _quoted(title: str) -> str:
+    """A title to put between “”: one line, no end mark of its own; a cut one ends in ……."""
+    title = _clean(title).replace("“", "‘").replace("”", "’")
+    cut = title.endswith(("…", "..."))
+    title = title.strip(_TRAILING + _CLOSING)
+    return title + "……" if cut and title else title
+
+
+def _sentence(text: str, limit: int = ANSWER_LIMIT) -> str:
+    """The department's answer as one sentence of the script, ending in exactly one mark:
+    its own ？ or ！, …… when it is cut short, else 。."""
+    text = _clean(text).lstrip(_TRAILING + _CLOSING)
+    cut = len(text) > limit
+    text = text[:limit].rstrip(_TRAILING)
+    core = text.rstrip(_TRAILING + _CLOSING)
+    if not core:
+        return "（无答复内容）。"
+    if cut:
+        return core + "……"
+    if text[-1] in _CLOSING:
+        return core + ("？" if text[-1] in "?？" else "！")
+    return core + "。"
 
 
 def callback_script(ticket: Ticket) -> str:
     from onestop.workdays.calendar import local_date
 
+    day = local_date(ticket.registered_at)
     return CALLBACK_SCRIPTS[Kind(ticket.kind)].format(
-        date=f"{local_date(ticket.registered_at):%m月%d日}",
-        title=ticket.title,
+        date=f"{day.month}月{day.day}日",
+        title=_quoted(ticket.title) or "您反映的问题",
         dept=ticket.lead_department.short_name if ticket.lead_department else "承办部门",
-        answer=ticket.answer[:120],
+        answer=_sentence(ticket.answer),
     )
 
 

@@ -32,7 +32,15 @@ from onestop.hotline.forms import (
     PublicTicketForm,
     TicketForm,
 )
-from onestop.hotline.models import Article, Attachment, Dispatch, Escalation, Extension, Ticket
+from onestop.hotline.models import (
+    Article,
+    Attachment,
+    Callback,
+    Dispatch,
+    Escalation,
+    Extension,
+    Ticket,
+)
 from onestop.lib import ratelimit
 from onestop.org.models import Department, Role, StaffRole
 from onestop.workdays import queries as workdays
@@ -324,7 +332,9 @@ def ticket_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
             lambda: actions.record_callback(
                 ticket, actor=user, now=now, key=key, **cform.cleaned_data
             ),
-            "回访已记录，工单办结",
+            "回访已记录，工单转重办，请重新派单"
+            if Callback(**cform.cleaned_data).bad
+            else "回访已记录，工单办结",
         )
     elif move == "reopen":
         _run(
