@@ -92,6 +92,14 @@ def get_dispatch_for_user(user: User, pk: int) -> Dispatch:
     return dispatch
 
 
+def refused_departments(ticket: Ticket) -> list[Department]:
+    """Departments that have sent the ticket back as its lead (改派 does not offer them)."""
+    ids = Dispatch.objects.filter(
+        ticket=ticket, lead=True, status=Dispatch.Status.SENT_BACK
+    ).values("department_id")
+    return list(Department.objects.filter(pk__in=ids).order_by("pk"))
+
+
 def caller_history(phone: str, *, exclude: Ticket | None = None, limit: int = 10) -> list[Ticket]:
     """Earlier tickets from the same phone number, newest first (the console's caller history)."""
     phone = phone.strip()

@@ -73,3 +73,14 @@ def index_words(*parts: str) -> str:
             if _TERM.fullmatch(w):
                 found.setdefault(w, None)
     return " " + " ".join(found) + " "
+
+
+def parse_keywords(value: str) -> tuple[tuple[str, ...], ...]:
+    """ "食物中毒、学校+拉肚子" → (("食物中毒",), ("学校", "拉肚子")): alternatives are
+    separated by 、，, ; or spaces, the parts of one by +."""
+    out = []
+    for alt in re.split(r"[、，,;；\s]+", simplified(value).lower()):
+        parts = tuple(p.strip() for p in alt.split("+") if p.strip())
+        if parts:
+            out.append(parts)
+    return tuple(out)

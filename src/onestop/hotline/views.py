@@ -73,6 +73,25 @@ def _run(request: HttpRequest, move: Callable[[], object], ok: str) -> bool:
 
 
 def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
+    """The department to offer on the ticket page: the one suggested at registration, or,
+    once a department has sent the ticket back, a fresh suggestion without the departments
+    that refused it (改派 must not offer them again)."""
+    refused = queries.refused_departments(ticket)
+    if ticket.status == Ticket.Status.SENT_BACK and refused:
+        names = {d.name for d in refused}
+        found = _suggest(
+            ticket.content,
+            ticket.address,
+            ticket.region.name if ticket.region else "",
+            exclude=names,
+        )
+        return {
+            "name": found.department if found else "",
+            "confidence": round(found.confidence * 100) if found else 0,
+            "department": router.department_for_label(found.department) if found else None,
+            "reason": found.reason if found else "",
+            "refused": refused,
+        }
     if not ticket.suggested_department:
         return None
     return {
@@ -85,9 +104,11 @@ def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
 # --- operator console --------------------------------------------------------------------------
 
 
-def _suggest(content: str, address: str, region: str) -> router.Suggestion | None:
+def _suggest(
+    content: str, address: str, region: str, *, exclude: set[str] | None = None
+) -> router.Suggestion | None:
     try:
-        return router.suggest(router.ticket_text(content, address, region))
+        return router.suggest_for_ticket(content, address, region, exclude=exclude or ())
     except Exception:  # a broken model must never stop a call being taken
         router.log.exception("hotline router failed")
         return None
