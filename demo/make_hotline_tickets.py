@@ -6,8 +6,13 @@ To keep it from being a keyword lookup:
   names them, so a benchmark can hold out whole phrasings and test on wording it never saw);
 - vocabulary overlaps on purpose across departments (补贴 at 民政, 人社, 退役军人, 农业; 噪音 at
   生态环境, 综合执法, 公安; 欠费 at 医保, 公积金, 税务 …);
-- community matters (物业, 邻里, 楼道) belong to the street office of the place, so the address
-  decides them, as it does in a real centre;
+- community matters (路灯, 化粪池, 物业, 邻里, 楼道, …) are one pool shared by every street office
+  (phrasing family "local"): the place decides which office, as it does in a real centre, and
+  such a ticket always names its community or street; 格里坪镇 adds its villages' 村务;
+- a district bureau's matters are location-independent: they happen anywhere in the district
+  (food poisoning in a restaurant is 市场监管 in every street, in a school canteen 教育);
+- wordings are templates of real matters with slots ({a|b|c}: one is chosen per ticket), never
+  single words swapped into other sentences;
 - callers ramble: greetings, who they are, how long it has lasted, what they want, in random
   order and length, sometimes with no place at all.
 
@@ -20,6 +25,7 @@ import argparse
 import csv
 import json
 import random
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -292,42 +298,6 @@ SCENARIOS: dict[str, list[list[str]]] = {
         ["公积金贷款审批太慢，耽误了买房", "想用公积金贷款买二手房，额度怎么算"],
         ["单位欠缴住房公积金，离职了提不出来", "公司没有给我们缴公积金"],
     ],
-    # street offices: community matters, decided by where they are
-    "qxp": [
-        ["小区物业不作为，楼道灯坏了几个月没人修", "物业费涨价没有开业主大会"],
-        ["楼上漏水到我家，和邻居协商不成", "邻居在楼道堆放杂物，影响通行"],
-        ["小区没有业委会，想申请成立", "社区组织的活动太少，老年人没地方去"],
-    ],
-    "yq": [
-        ["小区物业不作为，楼道灯坏了几个月没人修", "物业费涨价没有开业主大会"],
-        ["楼上漏水到我家，和邻居协商不成", "邻居在楼道堆放杂物，影响通行"],
-        ["老矿区宿舍的化粪池满了，污水外溢", "无物业的老小区下水道堵了，没人管"],
-    ],
-    "hmk": [
-        ["小区物业不作为，楼道灯坏了几个月没人修", "物业费涨价没有开业主大会"],
-        ["楼上漏水到我家，和邻居协商不成", "邻居在楼道堆放杂物，影响通行"],
-        ["社区的健身器材坏了，希望更换", "小区里有人占用公共车位装地锁"],
-    ],
-    "tjd": [
-        ["小区物业不作为，楼道灯坏了几个月没人修", "物业费涨价没有开业主大会"],
-        ["楼上漏水到我家，和邻居协商不成", "邻居在楼道堆放杂物，影响通行"],
-        ["社区的健身器材坏了，希望更换", "小区里有人占用公共车位装地锁"],
-    ],
-    "msh": [
-        ["小区物业不作为，楼道灯坏了几个月没人修", "物业费涨价没有开业主大会"],
-        ["楼上漏水到我家，和邻居协商不成", "邻居在楼道堆放杂物，影响通行"],
-        ["老矿区宿舍的化粪池满了，污水外溢", "无物业的老小区下水道堵了，没人管"],
-    ],
-    "dbd": [
-        ["小区物业不作为，楼道灯坏了几个月没人修", "物业费涨价没有开业主大会"],
-        ["楼上漏水到我家，和邻居协商不成", "邻居在楼道堆放杂物，影响通行"],
-        ["煤矿关停以后的职工宿舍没人管，屋顶漏雨", "老矿区的路灯全坏了，晚上出门很危险"],
-    ],
-    "glp": [
-        ["村里的低保评议不公平，村干部优亲厚友", "村务公开栏几年没更新，账目不清楚"],
-        ["村里的路灯坏了，晚上出门很危险", "村民之间因为宅基地边界起了纠纷"],
-        ["村里的垃圾收集点没人清理", "村委会办事找不到人，经常不上班"],
-    ],
 }
 
 # A third wording of each scenario, in the scenarios' order (more ways to say the same matter).
@@ -489,23 +459,140 @@ MORE: dict[str, list[str]] = {
     "yc": ["杂货店在卖走私烟", "开小卖部想卖烟要办什么证"],
     "gjj": ["公积金提取审核不通过", "公积金贷款放款太慢", "离职后公积金账户被单位封存，取不出来"],
 }
-SHARED_STREET = ["物业收了费不干事，小区卫生没人管", "隔壁装修把我家墙弄裂了，协商不下来"]
-MORE_STREET = {
-    "qxp": "想成立业主委员会，不知道社区怎么指导",
-    "yq": "老旧宿舍楼的排污管堵了，污水冒到地面",
-    "hmk": "小区的公共车位被个人长期占用",
-    "tjd": "社区健身器材断了，差点伤到小孩",
-    "msh": "没有物业的老楼化粪池满了，臭味很大",
-    "dbd": "矿区老宿舍屋顶漏雨，找不到管理单位",
-    "glp": "村干部办事不公开，村民意见很大",
-}
 for _key, _more in MORE.items():
     for _scenario, _text in zip(SCENARIOS[_key], _more, strict=True):
         _scenario.append(_text)
-for _key, _text in MORE_STREET.items():
-    SCENARIOS[_key][0].append(SHARED_STREET[0])
-    SCENARIOS[_key][1].append(SHARED_STREET[1])
-    SCENARIOS[_key][2].append(_text)
+
+# New matters (and new wordings of old ones) written with slots: {a|b|c} is one of a, b, c,
+# chosen per ticket, so one wording still varies in its details. A wording is a template of a
+# real matter; nothing is made by swapping single words into other sentences.
+NEW: dict[str, list[list[str]]] = {
+    "scjgj": [
+        [
+            "在{饭店|火锅店|烧烤店|快餐店}吃完饭，{一家人|我们几个人|全家}都{拉肚子|上吐下泻}",
+            "{昨天|前天}在{餐馆|酒楼}聚餐以后好几个人食物中毒，去医院看了急诊",
+            "点的外卖吃了以后{拉肚子|发烧呕吐}，商家不承认是他们的问题",
+            "{一家人|我和孩子}在{饭馆|酒楼}吃了{凉菜|海鲜|卤菜}，回家就上吐下泻",
+        ],
+        [
+            "{商场|超市|专卖店}搞促销先涨价后打折，{价格欺诈|虚假优惠}",
+            "买的{电动车|热水器|空调}三个月就坏了，商家不给保修",
+            "{美容店|理发店}{办卡|充值}后服务缩水，要求退款被拒绝",
+        ],
+    ],
+    "jtj": [
+        [
+            "{学校|幼儿园}食堂的饭菜不卫生，孩子{回家就拉肚子|吃了肚子疼}",
+            "孩子在{学校|幼儿园}吃了午饭，班上好几个{同学|小朋友}都拉肚子",
+            "{学校|幼儿园}食堂{用过期的食材|卫生很差}，家长们很担心",
+        ],
+        [
+            "孩子在学校被同学{欺负|打了}，老师不管",
+            "{学校|班上}有校园欺凌，孩子不敢去上学",
+            "{班主任|老师}对孩子被欺负的事不处理，家长很着急",
+        ],
+    ],
+    "wjj": [
+        [
+            "在{诊所|社区医院}输液后{过敏|发高烧}，怀疑是医疗事故",
+            "{医院|诊所}手术后出现并发症，医院推卸责任",
+            "家属在医院治疗后病情加重，想申请医疗纠纷调解",
+        ],
+    ],
+    "zhzf": [
+        [
+            "{小区门口|人行道上|公交站旁}的{电动车|共享单车}乱停乱放，路都走不通",
+            "{路边|店门口}{摆满了摩托车|乱停电动车}，行人只能走到马路上",
+            "共享单车堆在{人行道|盲道}上，没人管理",
+        ],
+    ],
+    "gaj": [
+        [
+            "{楼下|小区里}有人{半夜|凌晨}喝酒{吵闹|划拳}，报了几次都没用",
+            "{隔壁|楼上}租户每天晚上{开派对|大声唱歌}到凌晨",
+            "{夜宵摊|酒馆}的客人醉酒闹事，影响周围住户休息",
+        ],
+    ],
+}
+for _key, _scenarios in NEW.items():
+    SCENARIOS[_key].extend(_scenarios)
+
+# Matters of the street office (or town government) of the place, wherever it is: any street
+# has them, and the place decides which office (the router resolves 属地 by the place). Their
+# phrasing family is "local", so a held-out wording is held out for every street at once.
+LOCAL: list[list[str]] = [
+    [
+        "{小区|院子|巷子}里的路灯坏了{好几盏|一大半}，晚上黑漆漆的",
+        "晚上回家{那段路|楼下那条路}没有灯，路灯坏了很久，老人摔过跤",
+        "路灯{一到晚上就闪|时亮时不亮}，报修了没人来",
+        "我们这片的路灯{全坏了|一直不亮}，晚上出门很危险",
+    ],
+    [
+        "{化粪池|下水道}满了，污水{冒到路面|流进了楼道}",
+        "{老宿舍|老小区}的排污管堵了，{臭味|臭气}很大，没人管",
+        "一下雨{下水道|排水沟}就往外冒脏水，院子里全是污水",
+    ],
+    [
+        "小区物业不作为，{楼道灯|单元门禁}坏了几个月没人修",
+        "物业费涨价没有开业主大会",
+        "物业收了费不干事，{小区卫生|绿化}没人管",
+        "{物业公司|物业}撤走了，小区{没人打扫|垃圾没人收}",
+    ],
+    [
+        "楼上漏水到我家，和邻居协商不成",
+        "邻居在楼道堆放{杂物|纸箱|旧家具}，影响通行",
+        "隔壁装修把我家墙弄裂了，协商不下来",
+        "{对门|楼上}邻居{占用公共过道|把东西堆在楼梯口}，说了也不听",
+    ],
+    [
+        "小区没有业委会，想申请成立",
+        "想成立业主委员会，不知道社区怎么指导",
+        "业主大会怎么召开，社区能不能来指导一下",
+    ],
+    [
+        "社区的健身器材坏了，希望更换",
+        "社区健身器材断了，差点伤到小孩",
+        "{小区|广场}上的健身器材{锈断了|松动了}，没人维修",
+    ],
+    [
+        "小区里有人占用公共车位装地锁",
+        "小区的公共车位被个人长期占用",
+        "有住户在{消防通道|小区通道}上私装地锁占车位",
+    ],
+    [
+        "煤矿关停以后的职工宿舍没人管，屋顶漏雨",
+        "矿区老宿舍屋顶漏雨，找不到管理单位",
+        "老{宿舍楼|厂区宿舍}没有产权单位，{外墙掉皮|屋顶漏水}没人管",
+    ],
+    [
+        "楼道里小广告贴得到处都是，没人清理",
+        "{单元楼|楼道}里的卫生好久没人打扫了",
+        "{楼道|电梯间}贴满了开锁、通下水道的广告，社区也不管",
+    ],
+]
+# The town's villages: 村务 that only 格里坪镇 has (family "glp").
+VILLAGE: list[list[str]] = [
+    [
+        "村里的低保评议不公平，村干部优亲厚友",
+        "村务公开栏几年没更新，账目不清楚",
+        "村干部办事不公开，村民意见很大",
+    ],
+    [
+        "村民之间因为宅基地边界起了纠纷",
+        "和{邻居|隔壁村民}为了{宅基地|田边地角}吵起来了，想请镇上调解",
+        "宅基地边界有争议，村委会调解不了",
+    ],
+    [
+        "村里的垃圾收集点没人清理",
+        "村里的垃圾{堆成山了|好几天没人拉}，味道很大",
+        "村口的垃圾池满了也不来清运",
+    ],
+    [
+        "村委会办事找不到人，经常不上班",
+        "到村委会盖章跑了{几次|好几趟}都没人",
+        "村干部{上班时间|工作日}找不到人",
+    ],
+]
 
 # How often each department is the answer (a real line's mix is skewed).
 WEIGHTS = {
@@ -602,38 +689,12 @@ EXTRAS = [
     "打了几次电话都没人接，",
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗"
-# Callers say the same thing in other words: each pair is swapped at random.
-SYNONYMS = [
-    ("噪音", "噪声"),
-    ("小区", "院子"),
-    ("老人", "老年人"),
-    ("孩子", "娃娃"),
-    ("申请", "办理"),
-    ("怎么", "如何"),
-    ("多长时间", "多久"),
-    ("没人管", "没有人管"),
-    ("一直", "始终"),
-    ("垃圾", "生活垃圾"),
-    ("工地", "施工现场"),
-    ("晚上", "夜里"),
-    ("很", "特别"),
-    ("坏了", "出故障了"),
-    ("不给", "不肯"),
-    ("想问", "想咨询"),
-    ("投诉", "反映"),
-    ("钱", "费用"),
-    ("公司", "单位"),
-    ("房子", "房屋"),
-    ("村里", "我们村"),
-    ("担心", "害怕"),
-    ("排队", "排号"),
-    ("补贴", "补助"),
-    ("商家", "老板"),
-    ("居民", "住户"),
-    ("马路", "路上"),
-    ("电话", "热线"),
-    ("材料", "资料"),
-]
+SLOT = re.compile(r"\{([^{}]*\|[^{}]*)\}")
+
+
+def fill(rng: random.Random, template: str) -> str:
+    """One of the alternatives of every {a|b|c} slot ({place} stays for the caller)."""
+    return SLOT.sub(lambda m: rng.choice(m.group(1).split("|")), template)
 
 
 def load_regions() -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -646,42 +707,53 @@ def load_regions() -> tuple[dict[str, list[str]], dict[str, str]]:
     return communities, streets
 
 
-def place(rng: random.Random, street_name: str, community: str) -> str:
+def place(rng: random.Random, street_name: str, community: str, *, named: bool = False) -> str:
+    """Where the matter is. A street office's matter always names its community or street
+    (the place decides that office, and a bare road number names no street)."""
     spot = rng.choice(SPOTS).format(n=rng.randint(1, 30))
     forms = [
         f"{community}{spot}",
         f"{street_name}{rng.choice(ROADS)}{spot}",
-        f"{rng.choice(ROADS)}{rng.randint(1, 300)}号",
         f"{community}",
         f"{street_name}{community}{spot}",
     ]
+    if not named:
+        forms.append(f"{rng.choice(ROADS)}{rng.randint(1, 300)}号")
     return rng.choice(forms)
 
 
+def matters(dept: str) -> list[tuple[str, int, list[str]]]:
+    """(phrasing family, scenario number, wordings) of the matters a department answers."""
+    if dept in STREET_OFFICE.values():
+        out = [("local", i, w) for i, w in enumerate(LOCAL)]
+        if dept == "glp":
+            out += [("glp", i, w) for i, w in enumerate(VILLAGE)]
+        return out
+    return [(dept, i, w) for i, w in enumerate(SCENARIOS[dept])]
+
+
 def one(rng: random.Random, dept: str, communities: dict, streets: dict) -> tuple[str, str, str]:
-    scenario_no = rng.randrange(len(SCENARIOS[dept]))
-    scenario = SCENARIOS[dept][scenario_no]
+    family, scenario_no, scenario = rng.choice(matters(dept))
     phrasing_no = rng.randrange(len(scenario))
-    phrasing = scenario[phrasing_no]
+    phrasing = fill(rng, scenario[phrasing_no])
     # Street offices: the place is in their own street; others: anywhere in the district.
+    local = dept in STREET_OFFICE.values()
     street_code = next((c for c, k in STREET_OFFICE.items() if k == dept), None)
     if street_code is None:
         street_code = rng.choice(list(streets))
     community = rng.choice(communities[street_code])
-    where = place(rng, streets[street_code], community)
+    where = place(rng, streets[street_code], community, named=local)
     body = phrasing.format(place=where)
-    if "{place}" not in phrasing and (
-        street_code in STREET_OFFICE and dept in STREET_OFFICE.values() or rng.random() < 0.5
-    ):
+    if "{place}" not in phrasing and (local or rng.random() < 0.5):
         body = f"{where}，{body}" if rng.random() < 0.5 else f"{body}，地点在{where}"
     opener = rng.choice(OPENERS).format(community=community, surname=rng.choice(SURNAMES))
-    parts = [body + "。", rng.choice(DURATIONS), rng.choice(EXTRAS) + rng.choice(ASKS)]
-    rng.shuffle(parts[1:])  # type: ignore[arg-type]
-    text = (opener + "".join(p for p in parts if p)).replace("。。", "。").replace("，。", "。")
-    for a, b in SYNONYMS:
-        if a in text and rng.random() < 0.4:
-            text = text.replace(a, b)
-    return text, f"{dept}:{scenario_no}:{phrasing_no}", dept
+    tail = [rng.choice(DURATIONS), rng.choice(EXTRAS) + rng.choice(ASKS)]
+    rng.shuffle(tail)
+    text = opener + body + "。" + "".join(p for p in tail if p)
+    text = text.replace("。。", "。").replace("，。", "。").replace("？。", "？")
+    if text.endswith("，"):
+        text = text[:-1] + "。"
+    return text, f"{family}:{scenario_no}:{phrasing_no}", dept
 
 
 def main() -> None:
@@ -695,8 +767,9 @@ def main() -> None:
     names = {
         d["key"]: d["name"] for d in json.loads((DATA / "departments.json").read_text("utf-8"))
     }
-    if not set(SCENARIOS) == set(names) == set(WEIGHTS):
-        raise SystemExit(f"departments differ: {set(names) ^ set(SCENARIOS)}")
+    answered = set(SCENARIOS) | set(STREET_OFFICE.values())
+    if not answered == set(names) == set(WEIGHTS):
+        raise SystemExit(f"departments differ: {set(names) ^ answered}")
     keys = list(WEIGHTS)
     seen: set[str] = set()
     rows = []
