@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from django.http import Http404
 
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
-from onestop.hotline import rules
+from onestop.hotline import router, rules
 from onestop.hotline.actions import handler_departments, is_leader, is_operator
 from onestop.hotline.models import Article, Callback, Dispatch, Escalation, Kind, Ticket
 from onestop.hotline.text import search_terms
@@ -184,13 +185,27 @@ def _score(terms: list[str], fields: dict[str, int]) -> ExpressionWrapper:
     return ExpressionWrapper(total, output_field=IntegerField())
 
 
-def search_articles(query: str, today: date, *, limit: int = 10) -> list[Hit]:
+def _of(departments: Sequence[str] | None) -> Q:
+    """Rows of the named departments (full or short names); every row when None."""
+    if departments is None:
+        return Q()
+    return Q(department__name__in=departments) | Q(department__short_name__in=departments)
+
+
+def search_articles(
+    query: str | list[str],
+    today: date,
+    *,
+    limit: int = 10,
+    departments: Sequence[str] | None = None,
+) -> list[Hit]:
     """Articles in force (not expired) ranked by matched words: title hits weigh most."""
-    terms = search_terms(query)
+    terms = search_terms(query) if isinstance(query, str) else query
     if not terms:
         return []
     articles = (
         Article.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .filter(_of(departments))
         .select_related("department")
         .annotate(
             score=_score(
@@ -215,13 +230,16 @@ def search_articles(query: str, today: date, *, limit: int = 10) -> list[Hit]:
     ]
 
 
-def search_guide(query: str, *, limit: int = 5) -> list[Hit]:
+def search_guide(
+    query: str | list[str], *, limit: int = 5, departments: Sequence[str] | None = None
+) -> list[Hit]:
     """The catalog's service guide: items whose name or search text holds the query's words."""
-    terms = search_terms(query)
+    terms = search_terms(query) if isinstance(query, str) else query
     if not terms:
         return []
     items: QuerySet[ServiceItem] = (
         live_items()
+        .filter(_of(departments))
         .select_related("department")
         .annotate(score=_score(terms, {"name__icontains": 3, "search_text__contains": 1}))
         .filter(score__gt=1)
@@ -240,9 +258,38 @@ def search_guide(query: str, *, limit: int = 5) -> list[Hit]:
     ]
 
 
-def search_knowledge(query: str, today: date) -> list[Hit]:
-    hits = search_articles(query, today) + search_guide(query)
+def search_knowledge(
+    query: str | list[str], today: date, *, departments: Sequence[str] | None = None
+) -> list[Hit]:
+    hits = search_articles(query, today, departments=departments) + search_guide(
+        query, departments=departments
+    )
     return sorted(hits, key=lambda h: (-h.score, h.kind, h.title))
+
+
+def ticket_hints(
+    content: str,
+    today: date,
+    *,
+    address: str = "",
+    region: str = "",
+    lead: str = "",
+    limit: int = 5,
+) -> list[Hit]:
+    """Knowledge-base answers for a ticket by its topic, not by shared words: articles and
+    guide items of the departments the router suggests for it (its lead, when it has one, the
+    first suggestion and runners-up at least half as likely), matched on the ticket's words
+    without its place names. With no suggestion at all,
+    the plain search of the words."""
+    found = router.suggest_for_ticket(content, address, region)
+    topic = [lead] if lead else []
+    if found is not None:  # the first department, and runners-up nearly as likely
+        topic.append(found.department)
+        topic += [d for d, p in found.alternatives if p >= found.confidence / 2]
+    # A ticket is longer than a search: all its words of two characters or more count.
+    plain = router.mask_places([content], router.places().pattern)[0]
+    terms = search_terms(plain, limit=40, min_len=2)
+    return search_knowledge(terms, today, departments=topic or None)[:limit]
 
 
 # --- public follow-up --------------------------------------------------------------------------

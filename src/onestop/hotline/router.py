@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -248,22 +249,25 @@ class Places:
 
     office_of: dict[str, str]  # place name → department name
 
-    @property
+    @cached_property
     def offices(self) -> frozenset[str]:
         return frozenset(self.office_of.values())
 
-    @property
+    @cached_property
     def pattern(self) -> str:
         names = sorted(self.office_of, key=len, reverse=True)  # longest first: 玉泉街道 before 玉泉
         return "|".join(re.escape(n) for n in names)
+
+    @cached_property
+    def _compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
 
     def office_for(self, *texts: str) -> str | None:
         """The office of the first text that names a place: the earliest name in it."""
         if not self.office_of:
             return None
-        found = re.compile(self.pattern)
         for text in texts:
-            match = found.search(simplified(text or ""))
+            match = self._compiled.search(simplified(text or ""))
             if match:
                 return self.office_of[match.group()]
         return None

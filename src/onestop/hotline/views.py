@@ -186,7 +186,17 @@ def suggest(request: HttpRequest) -> HttpResponse:
         region = Region.objects.filter(pk=int(request.POST["region"])).first()
     found = _suggest(content, address, region.name if region else "") if content.strip() else None
     similar = queries.similar_open_tickets(content, address, region) if content.strip() else []
-    hits = queries.search_knowledge(content, local_date(timezone.now()))[:3] if content else []
+    hits = (
+        queries.ticket_hints(
+            content,
+            local_date(timezone.now()),
+            address=address,
+            region=region.name if region else "",
+            limit=3,
+        )
+        if content.strip()
+        else []
+    )
     return render(
         request,
         "hotline/_suggest.html",
@@ -260,7 +270,13 @@ def _operator_context(ticket: Ticket) -> dict[str, Any]:
         "pending_extensions": Extension.objects.filter(
             dispatch__ticket=ticket, status=Extension.Status.PENDING
         ).select_related("dispatch__department"),
-        "hits": queries.search_knowledge(ticket.content, local_date(timezone.now()))[:5]
+        "hits": queries.ticket_hints(
+            ticket.content,
+            local_date(timezone.now()),
+            address=ticket.address,
+            region=ticket.region.name if ticket.region else "",
+            lead=ticket.lead_department.name if ticket.lead_department else "",
+        )
         if ticket.status == Ticket.Status.REGISTERED
         else [],
     }
