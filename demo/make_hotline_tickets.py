@@ -732,9 +732,21 @@ def matters(dept: str) -> list[tuple[str, int, list[str]]]:
     return [(dept, i, w) for i, w in enumerate(SCENARIOS[dept])]
 
 
-def one(rng: random.Random, dept: str, communities: dict, streets: dict) -> tuple[str, str, str]:
-    family, scenario_no, scenario = rng.choice(matters(dept))
-    phrasing_no = rng.randrange(len(scenario))
+def one(
+    rng: random.Random,
+    dept: str,
+    communities: dict,
+    streets: dict,
+    pick: tuple[str, int, int] | None = None,
+) -> tuple[str, str, str]:
+    """A ticket of the department: a random wording of a random matter, or the one picked
+    (family, scenario, wording)."""
+    if pick is None:
+        family, scenario_no, scenario = rng.choice(matters(dept))
+        phrasing_no = rng.randrange(len(scenario))
+    else:
+        family, scenario_no, phrasing_no = pick
+        scenario = next(w for f, i, w in matters(dept) if (f, i) == (family, scenario_no))
     phrasing = fill(rng, scenario[phrasing_no])
     # Street offices: the place is in their own street; others: anywhere in the district.
     local = dept in STREET_OFFICE.values()
@@ -773,6 +785,19 @@ def main() -> None:
     keys = list(WEIGHTS)
     seen: set[str] = set()
     rows = []
+    # Every wording once first, so that each matter can lose one to a held-out split and
+    # still be learnt (rare departments would otherwise miss some); then the skewed mix.
+    shuffled = rng.sample(keys, len(keys))  # a shared local wording goes to any street office
+    firsts = {
+        (family, i, j): dept
+        for dept in shuffled
+        for family, i, wordings in matters(dept)
+        for j in range(len(wordings))
+    }
+    for (family, i, j), dept in firsts.items():
+        text, phrasing, _ = one(rng, dept, communities, streets, pick=(family, i, j))
+        seen.add(text)
+        rows.append((text, names[dept], phrasing))
     while len(rows) < args.rows:
         dept = rng.choices(keys, weights=[WEIGHTS[k] for k in keys])[0]
         text, phrasing, _ = one(rng, dept, communities, streets)
