@@ -76,7 +76,9 @@ def build_pipeline(*, normalise: bool = True, place_pattern: str = "") -> Any:
     Measured with bench/routing.py on tickets worded as the model never saw: character
     1–2-grams beat 1–3-grams (0.52 against 0.40: longer grams learn the wording, not the
     matter), and the SVM beat logistic regression (0.44) and SGD (0.46) at a tenth of the
-    training time; a calibrated SVM lost accuracy (0.45)."""
+    training time; a calibrated SVM lost accuracy (0.45). Classes are weighted by their
+    size ("balanced"): 属地 gathers the seven street offices' tickets and otherwise drew
+    district bureaus' matters to it (0.71 → 0.73 on the held-out wordings of the demo set)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
@@ -99,7 +101,7 @@ def build_pipeline(*, normalise: bool = True, place_pattern: str = "") -> Any:
         [
             ("places", places),
             ("features", FeatureUnion([("chars", chars), ("words", word_vec)])),
-            ("clf", LinearSVC(C=0.5)),
+            ("clf", LinearSVC(C=0.5, class_weight="balanced")),
         ]
     )
 
