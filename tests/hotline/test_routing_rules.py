@@ -208,3 +208,28 @@ def test_redispatch_does_not_offer_the_department_that_sent_it_back(
     assert "已退单部门（不再建议）" in body and dept_a.short_name in body
     detail = client.get(f"/api/v1/hotline/tickets/{t.pk}").json()
     assert detail["suggestion"]["department"] not in ("", dept_a.name)
+
+
+class _Broken:
+    classes_ = ["甲"]
+
+    def decision_function(self, texts):
+        raise ValueError("X has 12 features, but LinearSVC is expecting 40")
+
+
+def test_a_broken_model_never_stops_a_call(db, operator, dept_a, monkeypatch, client):
+    monkeypatch.setattr(router, "load", lambda: _Broken())
+    assert router.suggest_for_ticket("超市卖过期食品") is None
+    client.force_login(operator)
+    r = client.post(reverse("hotline:suggest"), {"content": "超市卖过期食品"})
+    assert r.status_code == 200 and "暂无派单建议" in r.content.decode()
+    r = client.post(
+        "/staff/hotline/",
+        {
+            "kind": "complaint",
+            "urgency": "normal",
+            "caller_phone": "13800000000",
+            "content": "超市卖过期食品",
+        },
+    )
+    assert r.status_code == 302 and Ticket.objects.get().suggested_department == ""

@@ -418,14 +418,19 @@ def suggest_for_ticket(
     content: str, address: str = "", region: str = "", *, exclude: Iterable[str] = ()
 ) -> Suggestion | None:
     """suggest() with the current model, the administrator's rules and the district's places;
-    the place of a local matter is looked for in the region, the address, then the text."""
-    return suggest(
-        ticket_text(content, address, region),
-        place=" ".join(p for p in (region, address) if p),
-        found_rules=rules(),
-        known=places(),
-        exclude=exclude,
-    )
+    the place of a local matter is looked for in the region, the address, then the text.
+    A broken model gives no suggestion (logged): it must never stop a call being taken."""
+    try:
+        return suggest(
+            ticket_text(content, address, region),
+            place=" ".join(p for p in (region, address) if p),
+            found_rules=rules(),
+            known=places(),
+            exclude=exclude,
+        )
+    except Exception:  # sklearn/joblib raise many kinds for a model that does not fit
+        log.exception("hotline router failed")
+        return None
 
 
 # --- evaluation --------------------------------------------------------------------------------

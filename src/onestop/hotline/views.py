@@ -107,11 +107,7 @@ def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
 def _suggest(
     content: str, address: str, region: str, *, exclude: set[str] | None = None
 ) -> router.Suggestion | None:
-    try:
-        return router.suggest_for_ticket(content, address, region, exclude=exclude or ())
-    except Exception:  # a broken model must never stop a call being taken
-        router.log.exception("hotline router failed")
-        return None
+    return router.suggest_for_ticket(content, address, region, exclude=exclude or ())
 
 
 @login_required
