@@ -203,23 +203,83 @@ def replied(dispatched, handler) -> Ticket:
     return t
 
 
-def test_unsatisfied_ticket_can_be_reopened(dispatched, handler, operator, dept_a):
+RESOLUTIONS = [c.value for c in Callback.Resolution]
+SATISFACTIONS = [c.value for c in Callback.Satisfaction]
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+@pytest.mark.parametrize("satisfaction", SATISFACTIONS)
+def test_only_a_solved_and_satisfied_callback_closes_the_ticket(
+    dispatched, handler, operator, resolution, satisfaction
+):
+    t = replied(dispatched, handler)
+    actions.record_callback(
+        t, actor=operator, now=NOW, resolution=resolution, satisfaction=satisfaction
+    )
+    t.refresh_from_db()
+    bad = resolution == "unsolved" or satisfaction == "unsatisfied"
+    if bad:
+        assert t.status == S.REGISTERED and t.reopen_count == 1 and t.closed_at is None
+        assert t.replied_at is None and t.due_at is None
+    else:
+        assert t.status == S.CLOSED and t.closed_at == NOW and t.reopen_count == 0
+    event = t.events.get(kind="callback")
+    assert ("转重办" in event.note) is bad
+    assert Callback.objects.get(ticket=t).resolution == resolution
+
+
+def test_an_unsolved_callback_sends_the_ticket_back_for_dispatch(
+    dispatched, handler, operator, dept_a, dept_b, leader
+):
+    t = replied(dispatched, handler)
+    actions.record_callback(t, actor=operator, now=NOW, resolution="unsolved", satisfaction="basic")
+    t.refresh_from_db()
+    assert t in Ticket.objects.filter(status=S.REGISTERED)  # back in the console's queue
+    assert not Escalation.objects.filter(ticket=t).exists()  # a first failure: re-dispatch
+    t = actions.dispatch_ticket(t, actor=operator, now=NOW, lead=dept_b)
+    assert t.status == S.DISPATCHED and t.lead_department == dept_b
+
+
+def test_a_second_bad_callback_goes_to_the_leaders(dispatched, handler, operator, dept_a, leader):
     t = replied(dispatched, handler)
     actions.record_callback(
         t, actor=operator, now=NOW, resolution="unsolved", satisfaction="unsatisfied"
     )
+    actions.dispatch_ticket(Ticket.objects.get(pk=t.pk), actor=operator, now=NOW, lead=dept_a)
+    d = lead_of(t)
+    actions.sign_dispatch(d, actor=handler, now=NOW)
+    actions.reply_dispatch(d, actor=handler, now=NOW, reply="已再次督促商户整改")
+    actions.record_callback(
+        Ticket.objects.get(pk=t.pk),
+        actor=operator,
+        now=NOW,
+        resolution="partly",
+        satisfaction="unsatisfied",
+    )
+    t.refresh_from_db()
+    assert t.status == S.REGISTERED and t.reopen_count == 2
+    esc = Escalation.objects.get(ticket=t)
+    assert esc.status == Escalation.Status.WAITING and "2 次" in esc.reason
+    assert Message.objects.filter(recipient=leader, template="hotline_escalated").exists()
+
+
+def test_a_closed_ticket_with_an_old_bad_callback_can_still_be_reopened(
+    dispatched, handler, operator, dept_a
+):
+    """Tickets closed before bad callbacks reopened them keep the manual 重办."""
+    t = replied(dispatched, handler)
+    Callback.objects.create(
+        ticket=t,
+        department=dept_a,
+        resolution="unsolved",
+        satisfaction="unsatisfied",
+        at=NOW,
+        by=operator,
+    )
+    Ticket.objects.filter(pk=t.pk).update(status=S.CLOSED, closed_at=NOW)
     assert actions.can_reopen(Ticket.objects.get(pk=t.pk))
     t = actions.reopen_ticket(t, actor=operator, now=NOW, reason="油烟仍在直排")
     assert t.status == S.REGISTERED and t.reopen_count == 1
-    t = actions.dispatch_ticket(t, actor=operator, now=NOW, lead=dept_a)
-    assert t.status == S.DISPATCHED
-
-
-def test_satisfied_ticket_cannot_be_reopened(dispatched, handler, operator):
-    t = replied(dispatched, handler)
-    actions.record_callback(t, actor=operator, now=NOW, resolution="solved", satisfaction="basic")
-    with pytest.raises(TransitionError):
-        actions.reopen_ticket(t, actor=operator, now=NOW, reason="再看看")
 
 
 def test_callback_needs_valid_answers(dispatched, handler, operator):
@@ -263,13 +323,17 @@ def test_leader_instructs_and_officer_follows_to_the_end(
     esc = Escalation.objects.get(ticket=t)
     with pytest.raises(NotAllowed):
         actions.instruct_escalation(esc, actor=officer, now=NOW, instruction="x", officer=officer)
+    with pytest.raises(TransitionError, match="派单给承办部门后才能批示"):
+        actions.instruct_escalation(esc, actor=leader, now=NOW, instruction="x", officer=officer)
+    assert Escalation.objects.get(pk=esc.pk).status == Escalation.Status.WAITING
+    actions.dispatch_ticket(t, actor=operator, now=NOW, lead=dept_a)
     actions.instruct_escalation(
         esc, actor=leader, now=NOW, instruction="请市场监管局三日内查处", officer=officer
     )
     assert Message.objects.filter(recipient=officer, template="hotline_instructed").exists()
+    assert Message.objects.filter(recipient=handler, template="hotline_instructed").exists()
     with pytest.raises(TransitionError):  # the ticket is still open
         actions.follow_escalation(esc, actor=officer, now=NOW, note="已督促", finish=True)
-    actions.dispatch_ticket(t, actor=operator, now=NOW, lead=dept_a)
     d = lead_of(t)
     actions.sign_dispatch(d, actor=handler, now=NOW)
     actions.reply_dispatch(d, actor=handler, now=NOW, reply="已立案查处")

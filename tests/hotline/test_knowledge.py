@@ -138,3 +138,59 @@ def test_a_department_keeps_its_own_articles_on_the_page(articles, handler, hand
     r = c.post("/staff/hotline/kb/new/", {"department": dept_a.pk, "title": "x", "body": "y"})
     assert r.status_code == 200 and "请选择维护部门" in r.content.decode()
     assert not Article.objects.filter(title="x").exists()
+
+
+@pytest.fixture
+def water(district):
+    from onestop.org.models import Department
+
+    return Department.objects.create(
+        key="slj",
+        name="攀枝花市西区水利局",
+        short_name="区水利局",
+        kind=Department.Kind.DISTRICT,
+        region=district,
+    )
+
+
+@pytest.fixture
+def topic_router(tmp_path, settings, dept_a, dept_b, water):
+    """A router that tells food matters (dept_a) from rivers (water) and welfare (dept_b)."""
+    from onestop.hotline import router
+
+    settings.HOTLINE_ROUTER_PATH = str(tmp_path / "router.joblib")
+    samples = {
+        dept_a.name: ["饭店卖过期食品", "吃了餐馆的饭拉肚子", "超市牛奶过期", "饭店后厨卫生差"],
+        water.name: ["河道里有人采砂", "往河里倒建筑垃圾", "河堤年久失修", "河道管理范围内建房"],
+        dept_b.name: ["申请低保", "高龄津贴怎么领", "养老院服务差", "临时救助怎么申请"],
+    }
+    texts = [t for ts in samples.values() for t in ts]
+    labels = [d for d, ts in samples.items() for _ in ts]
+    router.store(router.fit(texts, labels), samples=len(texts), source="test", now=NOW)
+
+
+def test_ticket_hints_follow_the_topic_not_shared_words(articles, water, topic_router, operator):
+    actions.save_article(
+        None,
+        department=water,
+        data=ArticleData(
+            "河道管理范围内建设项目和排污口设置审批",
+            "在河道管理范围内新建、扩建排污口或建设项目，须报区水利局审批，污水排放另需环评。",
+            "河道 排污口 污水 审批",
+        ),
+        actor=None,
+        now=NOW,
+    )
+    make_item("511A0000-RIVER", "河道管理范围内建设项目工程建设方案审批", "slj")
+    content = "河门口一家饭店后厨污水横流，我们在那里吃饭后全家拉肚子，怀疑食品过期"
+    # Shared words alone (污水, 河) bring the river approvals up: that is what the hints avoid.
+    assert "河道管理范围内建设项目和排污口设置审批" in titles(
+        queries.search_knowledge(content, TODAY)
+    )
+    hints = titles(queries.ticket_hints(content, TODAY))
+    assert hints[0] == "购买到过期食品怎么投诉"
+    assert not [t for t in hints if "河道" in t]
+    c = Client()
+    c.force_login(operator)
+    body = c.post("/staff/hotline/suggest/", {"content": content}).content.decode()
+    assert "购买到过期食品怎么投诉" in body and "河道管理范围内" not in body

@@ -156,11 +156,16 @@ def test_public_submit_and_track(client, community):
     assert "13811112222" not in r.content.decode()
 
 
-def test_leader_queue_instruction(register, leader, officer):
+def test_leader_queue_instruction(register, leader, officer, operator, dept_a):
     t = register(kind="report", content="举报违规收费")
     esc = Escalation.objects.get(ticket=t)
     c = login(leader)
     assert t.number in c.get(reverse("hotline:leaders")).content.decode()
+    form = {"escalation": esc.pk, "move": "instruct", "instruction": "请尽快查处"}
+    r = c.post(reverse("hotline:leaders"), {**form, "officer": officer.pk}, follow=True)
+    assert "派单给承办部门后才能批示" in r.content.decode()  # not dispatched yet
+    assert Escalation.objects.get(pk=esc.pk).status == "waiting"
+    actions.dispatch_ticket(t, actor=operator, now=NOW, lead=dept_a)
     c.post(
         reverse("hotline:leaders"),
         {

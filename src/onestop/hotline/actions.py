@@ -681,6 +681,11 @@ def decide_extension(
 # --- callback, reopen --------------------------------------------------------------------------
 
 
+# A ticket whose callback is bad this many times (reopened again and again) also goes to the
+# leaders' queue: the department has not solved it twice, a leader should look.
+REOPENS_BEFORE_LEADERS = 2
+
+
 @transaction.atomic
 def record_callback(
     ticket: Ticket,
@@ -692,8 +697,9 @@ def record_callback(
     note: str = "",
     key: str = "",
 ) -> Callback:
-    """回访: the citizen's answer on the reply is recorded, then the ticket is closed. An
-    unsolved or unsatisfied one can be reopened (reopen_ticket)."""
+    """回访: the citizen's answer on the reply is recorded. A solved and satisfied ticket is
+    closed; an unsolved or unsatisfied one is not: it goes back for dispatch (重办), and from its
+    second bad callback on also to the leaders' queue (督办)."""
     ticket = _lock(ticket)
     if _done(ticket, key):
         return ticket.callbacks.latest("at")
@@ -713,11 +719,18 @@ def record_callback(
         at=now,
         by=actor,
     )
-    ticket.status = S.CLOSED
-    ticket.closed_at = now
-    ticket.save(update_fields=["status", "closed_at"])
     with translation.override("zh-hans"):
         summary = f"{callback.get_resolution_display()}，{callback.get_satisfaction_display()}"
+    if callback.bad:
+        ticket.status = S.REGISTERED
+        ticket.reopen_count += 1
+        ticket.replied_at = ticket.sign_due_at = ticket.due_at = None
+        ticket.save(update_fields=["status", "reopen_count", "replied_at", "sign_due_at", "due_at"])
+        summary += f"；转重办（第 {ticket.reopen_count} 次），请重新派单"
+    else:
+        ticket.status = S.CLOSED
+        ticket.closed_at = now
+        ticket.save(update_fields=["status", "closed_at"])
     _event(
         ticket,
         "callback",
@@ -727,6 +740,17 @@ def record_callback(
         note=summary + (f"：{callback.note}" if callback.note else ""),
         key=key,
     )
+    if (
+        callback.bad
+        and ticket.reopen_count >= REOPENS_BEFORE_LEADERS
+        and not Escalation.objects.filter(ticket=ticket).exists()
+    ):
+        _escalate(
+            ticket,
+            reason=f"回访 {ticket.reopen_count} 次未解决或不满意",
+            actor=None,
+            now=now,
+        )
     return callback
 
 
@@ -802,6 +826,11 @@ def instruct_escalation(
         raise NotAllowed("只有督办领导可以批示")
     if esc.status != Escalation.Status.WAITING:
         raise TransitionError("该督办件已批示")
+    # The instruction goes to the department that handles the ticket: there must be one.
+    if esc.ticket.status not in (S.DISPATCHED, S.IN_PROGRESS):
+        raise TransitionError(
+            f"工单当前为“{esc.ticket.get_status_display()}”，派单给承办部门后才能批示"
+        )
     if not has_role(officer, Role.SUPERVISOR):
         raise CaseError("督办人应为效能监察员", field="officer")
     esc.instruction = _text(instruction, "instruction", "批示内容")

@@ -1,5 +1,6 @@
-"""The hotline in the admin: the deadline table, leaders and the knowledge base are kept here;
-tickets are read-only records (they change only through the actions)."""
+"""The hotline in the admin: the deadline table, leaders, the knowledge base and the routing
+keyword rules are kept here; tickets are read-only records (they change only through the
+actions)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from onestop.hotline.actions import refresh_search_words
-from onestop.hotline.models import Article, DeadlineRule, Leader, RouterModel, Ticket
+from onestop.hotline.models import (
+    Article,
+    DeadlineRule,
+    Leader,
+    RouterModel,
+    RoutingRule,
+    Ticket,
+)
 
 
 @admin.register(DeadlineRule)
@@ -36,6 +44,16 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
         refresh_search_words(obj)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Keyword rules are edited in place: the list is the table an administrator keeps."""
+
+    list_display = ("keywords", "department", "active", "note", "updated_at")
+    list_editable = ("department", "active")
+    list_filter = ("active", "department")
+    search_fields = ("keywords", "note")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -54,6 +54,7 @@ class SuggestionOut(Schema):
     department: str
     department_id: int | None
     confidence: float = Field(description="0–1")
+    reason: str = Field("", description="为何建议该部门：关键词规则、属地事项等")
 
 
 class DispatchOut(Schema):
@@ -214,12 +215,27 @@ def _fields(
 def detail_out(t: Ticket, user: User) -> TicketDetailOut:
     now, cal = timezone.now(), workdays.calendar()
     suggestion = None
-    if t.suggested_department:
+    refused = {d.name for d in queries.refused_departments(t)}
+    if t.status == Ticket.Status.SENT_BACK and refused:
+        # 改派: a fresh suggestion that leaves out the departments that sent it back.
+        found = routing.suggest_for_ticket(
+            t.content, t.address, t.region.name if t.region else "", exclude=refused
+        )
+        if found is not None:
+            dept = routing.department_for_label(found.department)
+            suggestion = SuggestionOut(
+                department=found.department,
+                department_id=dept.pk if dept else None,
+                confidence=found.confidence,
+                reason=found.reason,
+            )
+    elif t.suggested_department:
         dept = routing.department_for_label(t.suggested_department)
         suggestion = SuggestionOut(
             department=t.suggested_department,
             department_id=dept.pk if dept else None,
             confidence=t.suggested_confidence or 0.0,
+            reason="",
         )
     centre = queries.sees_all(user)
     similar = (
@@ -306,9 +322,7 @@ def register(request: HttpRequest, body: TicketIn, idempotency_key: IdempotencyK
         address=body.address,
         region=region,
     )
-    found = routing.suggest(
-        routing.ticket_text(data.content, data.address, region.name if region else "")
-    )
+    found = routing.suggest_for_ticket(data.content, data.address, region.name if region else "")
     ticket = actions.register_ticket(
         data,
         actor=user,
@@ -469,7 +483,7 @@ def caller_history(request: HttpRequest, phone: str) -> Any:
 @domain_errors
 def suggest(request: HttpRequest, text: str, address: str = "") -> Any:
     _operator(request)
-    found = routing.suggest(routing.ticket_text(text[:4000], address[:200]))
+    found = routing.suggest_for_ticket(text[:4000], address[:200])
     if found is None:
         return None
     dept = routing.department_for_label(found.department)
@@ -477,6 +491,7 @@ def suggest(request: HttpRequest, text: str, address: str = "") -> Any:
         department=found.department,
         department_id=dept.pk if dept else None,
         confidence=found.confidence,
+        reason=found.reason,
     )
 
 

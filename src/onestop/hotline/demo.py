@@ -1,5 +1,6 @@
-"""Demo hotline data (demo/data/hotline.json): a district leader, knowledge-base articles and
-tickets in every state, each built through the real actions at times before `now`.
+"""Demo hotline data (demo/data/hotline.json): a district leader, knowledge-base articles, the
+routing keyword rules and tickets in every state, each built through the real actions at
+times before `now`.
 
 Every ticket is registered with a request key ("demo-hotline-<n>"), articles are matched on
 department and title: loading the demo again changes nothing.
@@ -16,7 +17,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from onestop.hotline import actions
-from onestop.hotline.models import Article, Escalation, Leader, Ticket, TicketEvent
+from onestop.hotline.models import (
+    Article,
+    Escalation,
+    Leader,
+    RoutingRule,
+    Ticket,
+    TicketEvent,
+)
 from onestop.org.models import Department, Region, Role, StaffRole
 from onestop.workdays.calendar import centre_zone, local_date
 
@@ -73,6 +81,18 @@ def _articles(rows: list[dict[str, Any]], now: datetime) -> int:
             now=now,
         )
         created += 1
+    return created
+
+
+def load_routing_rules(rows: list[dict[str, Any]]) -> int:
+    """The administrator's keyword rules of the demo (matched on their keywords)."""
+    created = 0
+    for row in rows:
+        dept = Department.objects.get(key=row["department"]) if row["department"] else None
+        _, made = RoutingRule.objects.get_or_create(
+            keywords=row["keywords"], defaults={"department": dept, "note": row.get("note", "")}
+        )
+        created += made
     return created
 
 
@@ -142,7 +162,7 @@ def _ticket(n: int, row: dict[str, Any], now: datetime, people: dict[str, User])
     if state == "signed":
         return True
     actions.reply_dispatch(dispatch, actor=handler, now=t0 + 2 * D, reply=row["reply"])
-    if state == "closed":
+    if state in ("closed", "reopened"):  # a bad callback reopens the ticket
         resolution, satisfaction = row["callback"]
         actions.record_callback(
             Ticket.objects.get(pk=ticket.pk),
@@ -161,7 +181,10 @@ def load_hotline_demo(*, now: datetime, path: Path = DATA) -> dict[str, int]:
         u.username: u
         for u in User.objects.filter(username__in=["operator", "leader", "supervisor"])
     }
-    counts = {"知识库条目": _articles(data["articles"], now)}
+    counts = {
+        "知识库条目": _articles(data["articles"], now),
+        "派单关键词规则": load_routing_rules(data.get("routing_rules", [])),
+    }
     if {"operator", "leader", "supervisor"} <= set(people):
         counts["热线工单"] = sum(
             _ticket(n, row, now, people) for n, row in enumerate(data["tickets"])

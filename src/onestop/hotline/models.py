@@ -8,10 +8,12 @@ in actions.py; MOVES below says which state each move starts from.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onestop.hotline.text import parse_keywords
 from onestop.lib.identity import mask_phone
 from onestop.org.models import Department, Region
 
@@ -506,3 +508,46 @@ class RouterModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trained_at:%Y-%m-%d %H:%M} ({self.samples})"
+
+
+class RoutingRule(models.Model):
+    """A keyword rule an administrator keeps: a ticket whose text holds the keywords is
+    suggested to the department (or, with none, to the street or town of its place) ahead of
+    the model. The most specific matching rule wins (more parts, then more characters)."""
+
+    keywords = models.CharField(
+        _("关键词"),
+        max_length=200,
+        help_text=_(
+            "多个关键词用“、”或空格分隔，任一出现即适用；用“+”连接的须同时出现，"
+            "如：食物中毒、饭店+拉肚子"
+        ),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("承办部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空表示交诉求地点所在的街道办事处或镇政府"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("派单关键词规则")
+        verbose_name_plural = _("派单关键词规则")
+        ordering = ["department_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.keywords} → {self.department or '属地街道/镇'}"
+
+    def clean(self) -> None:
+        alternatives = parse_keywords(self.keywords)
+        if not alternatives:
+            raise ValidationError({"keywords": "请填写至少一个关键词"})
+        short = [p for alt in alternatives for p in alt if len(p) < 2]
+        if short:
+            raise ValidationError({"keywords": f"关键词至少两个字，以免误配：{'、'.join(short)}"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,7 +24,7 @@ from django.http import Http404
 
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
-from onestop.hotline import rules
+from onestop.hotline import router, rules
 from onestop.hotline.actions import handler_departments, is_leader, is_operator
 from onestop.hotline.models import Article, Callback, Dispatch, Escalation, Kind, Ticket
 from onestop.hotline.text import search_terms
@@ -89,6 +91,14 @@ def get_dispatch_for_user(user: User, pk: int) -> Dispatch:
     if dispatch is None:
         raise Http404("派单不存在")
     return dispatch
+
+
+def refused_departments(ticket: Ticket) -> list[Department]:
+    """Departments that have sent the ticket back as its lead (改派 does not offer them)."""
+    ids = Dispatch.objects.filter(
+        ticket=ticket, lead=True, status=Dispatch.Status.SENT_BACK
+    ).values("department_id")
+    return list(Department.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def caller_history(phone: str, *, exclude: Ticket | None = None, limit: int = 10) -> list[Ticket]:
@@ -175,13 +185,27 @@ def _score(terms: list[str], fields: dict[str, int]) -> ExpressionWrapper:
     return ExpressionWrapper(total, output_field=IntegerField())
 
 
-def search_articles(query: str, today: date, *, limit: int = 10) -> list[Hit]:
+def _of(departments: Sequence[str] | None) -> Q:
+    """Rows of the named departments (full or short names); every row when None."""
+    if departments is None:
+        return Q()
+    return Q(department__name__in=departments) | Q(department__short_name__in=departments)
+
+
+def search_articles(
+    query: str | list[str],
+    today: date,
+    *,
+    limit: int = 10,
+    departments: Sequence[str] | None = None,
+) -> list[Hit]:
     """Articles in force (not expired) ranked by matched words: title hits weigh most."""
-    terms = search_terms(query)
+    terms = search_terms(query) if isinstance(query, str) else query
     if not terms:
         return []
     articles = (
         Article.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .filter(_of(departments))
         .select_related("department")
         .annotate(
             score=_score(
@@ -206,13 +230,16 @@ def search_articles(query: str, today: date, *, limit: int = 10) -> list[Hit]:
     ]
 
 
-def search_guide(query: str, *, limit: int = 5) -> list[Hit]:
+def search_guide(
+    query: str | list[str], *, limit: int = 5, departments: Sequence[str] | None = None
+) -> list[Hit]:
     """The catalog's service guide: items whose name or search text holds the query's words."""
-    terms = search_terms(query)
+    terms = search_terms(query) if isinstance(query, str) else query
     if not terms:
         return []
     items: QuerySet[ServiceItem] = (
         live_items()
+        .filter(_of(departments))
         .select_related("department")
         .annotate(score=_score(terms, {"name__icontains": 3, "search_text__contains": 1}))
         .filter(score__gt=1)
@@ -231,9 +258,38 @@ def search_guide(query: str, *, limit: int = 5) -> list[Hit]:
     ]
 
 
-def search_knowledge(query: str, today: date) -> list[Hit]:
-    hits = search_articles(query, today) + search_guide(query)
+def search_knowledge(
+    query: str | list[str], today: date, *, departments: Sequence[str] | None = None
+) -> list[Hit]:
+    hits = search_articles(query, today, departments=departments) + search_guide(
+        query, departments=departments
+    )
     return sorted(hits, key=lambda h: (-h.score, h.kind, h.title))
+
+
+def ticket_hints(
+    content: str,
+    today: date,
+    *,
+    address: str = "",
+    region: str = "",
+    lead: str = "",
+    limit: int = 5,
+) -> list[Hit]:
+    """Knowledge-base answers for a ticket by its topic, not by shared words: articles and
+    guide items of the departments the router suggests for it (its lead, when it has one, the
+    first suggestion and runners-up at least half as likely), matched on the ticket's words
+    without its place names. With no suggestion at all,
+    the plain search of the words."""
+    found = router.suggest_for_ticket(content, address, region)
+    topic = [lead] if lead else []
+    if found is not None:  # the first department, and runners-up nearly as likely
+        topic.append(found.department)
+        topic += [d for d, p in found.alternatives if p >= found.confidence / 2]
+    # A ticket is longer than a search: all its words of two characters or more count.
+    plain = router.mask_places([content], router.places().pattern)[0]
+    terms = search_terms(plain, limit=40, min_len=2)
+    return search_knowledge(terms, today, departments=topic or None)[:limit]
 
 
 # --- public follow-up --------------------------------------------------------------------------
@@ -280,30 +336,79 @@ def leader_queue() -> QuerySet[Escalation]:
     return Escalation.objects.select_related("ticket", "ticket__lead_department", "officer")
 
 
+# {answer} is a whole sentence with its own end mark (see _sentence): no "。" after it.
 CALLBACK_SCRIPTS = {
-    Kind.CONSULT: "您好，这里是西区12345热线。您于{date}咨询的“{title}”，{dept}已答复：{answer}。"
+    Kind.CONSULT: "您好，这里是西区12345热线。您于{date}咨询的“{title}”，{dept}已答复：{answer}"
     "请问您的问题是否已经清楚？您对答复满意吗？",
-    Kind.HELP: "您好，这里是西区12345热线。您于{date}求助的“{title}”，{dept}答复：{answer}。"
+    Kind.HELP: "您好，这里是西区12345热线。您于{date}求助的“{title}”，{dept}答复：{answer}"
     "请问问题是否已经解决？您对办理结果满意吗？",
-    Kind.COMPLAINT: "您好，这里是西区12345热线。您于{date}投诉的“{title}”，{dept}反馈：{answer}。"
+    Kind.COMPLAINT: "您好，这里是西区12345热线。您于{date}投诉的“{title}”，{dept}反馈：{answer}"
     "请问情况属实吗？问题是否已解决？您对处理结果满意吗？",
     Kind.SUGGESTION: "您好，这里是西区12345热线。感谢您于{date}提出的建议“{title}”，"
-    "{dept}答复：{answer}。请问您对答复满意吗？",
+    "{dept}答复：{answer}请问您对答复满意吗？",
     Kind.REPORT: "您好，这里是西区12345热线。您于{date}举报的“{title}”，"
-    "{dept}已核查处理：{answer}。请问您对处理结果满意吗？",
-    Kind.PRAISE: "您好，这里是西区12345热线。您于{date}表扬的“{title}”已转达{dept}：{answer}。"
-    "感谢您的支持，请问还有其他需要吗？",
+    "{dept}已核查处理：{answer}请问您对处理结果满意吗？",
+    Kind.PRAISE: "您好，这里是西区12345热线。您于{date}表扬的“{title}”已转达{dept}，"
+    "答复：{answer}感谢您的支持，请问还有其他需要吗？",
 }
+ANSWER_LIMIT = 120
+# Marks that may not end a clause that the script continues after.
+_TRAILING = " \u3000，,、；;：:。.…"
+_CLOSING = "？！?!"
+
+
+_MARK_RUN = re.compile(r"[，。、；：,.;:？！?!…]{2,}")
+_STRENGTH = "？?！!。.；;，,、：:"
+
+
+def _one_mark(run: re.Match[str]) -> str:
+    """A run of marks typed by hand ("。。", "，。", "...") as the one mark it means."""
+    marks = run.group()
+    if "…" in marks or marks.startswith(".."):
+        return "……"
+    strongest = min(marks, key=lambda m: _STRENGTH.index(m) if m in _STRENGTH else 99)
+    return {"?": "？", "!": "！", ".": "。", ";": "；", ",": "，", ":": "："}.get(
+        strongest, strongest
+    )
+
+
+def _clean(text: str) -> str:
+    return _MARK_RUN.sub(_one_mark, " ".join(text.split()))
+
+
+def _quoted(title: str) -> str:
+    """A title to put between “”: one line, no end mark of its own; a cut one ends in ……."""
+    title = _clean(title).replace("“", "‘").replace("”", "’")
+    cut = title.endswith(("…", "..."))
+    title = title.strip(_TRAILING + _CLOSING)
+    return title + "……" if cut and title else title
+
+
+def _sentence(text: str, limit: int = ANSWER_LIMIT) -> str:
+    """The department's answer as one sentence of the script, ending in exactly one mark:
+    its own ？ or ！, …… when it is cut short, else 。."""
+    text = _clean(text).lstrip(_TRAILING + _CLOSING)
+    cut = len(text) > limit
+    text = text[:limit].rstrip(_TRAILING)
+    core = text.rstrip(_TRAILING + _CLOSING)
+    if not core:
+        return "（无答复内容）。"
+    if cut:
+        return core + "……"
+    if text[-1] in _CLOSING:
+        return core + ("？" if text[-1] in "?？" else "！")
+    return core + "。"
 
 
 def callback_script(ticket: Ticket) -> str:
     from onestop.workdays.calendar import local_date
 
+    day = local_date(ticket.registered_at)
     return CALLBACK_SCRIPTS[Kind(ticket.kind)].format(
-        date=f"{local_date(ticket.registered_at):%m月%d日}",
-        title=ticket.title,
+        date=f"{day.month}月{day.day}日",
+        title=_quoted(ticket.title) or "您反映的问题",
         dept=ticket.lead_department.short_name if ticket.lead_department else "承办部门",
-        answer=ticket.answer[:120],
+        answer=_sentence(ticket.answer),
     )
 
 

@@ -54,12 +54,13 @@ def raw_words(text: str) -> list[str]:
     return [w for w in jieba.lcut(text.lower()) if _TERM.fullmatch(w)]  # type: ignore[attr-defined]
 
 
-def search_terms(query: str, limit: int = 12) -> list[str]:
-    """The words of a search query worth matching: search-mode jieba words, no stopwords."""
+def search_terms(query: str, limit: int = 12, *, min_len: int = 1) -> list[str]:
+    """The words of a search query worth matching: search-mode jieba words, no stopwords
+    (and none shorter than min_len)."""
     jieba = _jieba()
     seen: dict[str, None] = {}
     for w in jieba.cut_for_search(simplified(query).lower()):  # type: ignore[attr-defined]
-        if _TERM.fullmatch(w) and w not in STOPWORDS:
+        if _TERM.fullmatch(w) and w not in STOPWORDS and len(w) >= min_len:
             seen.setdefault(w, None)
     return list(seen)[:limit]
 
@@ -73,3 +74,14 @@ def index_words(*parts: str) -> str:
             if _TERM.fullmatch(w):
                 found.setdefault(w, None)
     return " " + " ".join(found) + " "
+
+
+def parse_keywords(value: str) -> tuple[tuple[str, ...], ...]:
+    """ "食物中毒、学校+拉肚子" → (("食物中毒",), ("学校", "拉肚子")): alternatives are
+    separated by 、，, ; or spaces, the parts of one by +."""
+    out = []
+    for alt in re.split(r"[、，,;；\s]+", simplified(value).lower()):
+        parts = tuple(p.strip() for p in alt.split("+") if p.strip())
+        if parts:
+            out.append(parts)
+    return tuple(out)

@@ -32,7 +32,15 @@ from onestop.hotline.forms import (
     PublicTicketForm,
     TicketForm,
 )
-from onestop.hotline.models import Article, Attachment, Dispatch, Escalation, Extension, Ticket
+from onestop.hotline.models import (
+    Article,
+    Attachment,
+    Callback,
+    Dispatch,
+    Escalation,
+    Extension,
+    Ticket,
+)
 from onestop.lib import ratelimit
 from onestop.org.models import Department, Role, StaffRole
 from onestop.workdays import queries as workdays
@@ -65,6 +73,25 @@ def _run(request: HttpRequest, move: Callable[[], object], ok: str) -> bool:
 
 
 def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
+    """The department to offer on the ticket page: the one suggested at registration, or,
+    once a department has sent the ticket back, a fresh suggestion without the departments
+    that refused it (改派 must not offer them again)."""
+    refused = queries.refused_departments(ticket)
+    if ticket.status == Ticket.Status.SENT_BACK and refused:
+        names = {d.name for d in refused}
+        found = _suggest(
+            ticket.content,
+            ticket.address,
+            ticket.region.name if ticket.region else "",
+            exclude=names,
+        )
+        return {
+            "name": found.department if found else "",
+            "confidence": round(found.confidence * 100) if found else 0,
+            "department": router.department_for_label(found.department) if found else None,
+            "reason": found.reason if found else "",
+            "refused": refused,
+        }
     if not ticket.suggested_department:
         return None
     return {
@@ -77,12 +104,10 @@ def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
 # --- operator console --------------------------------------------------------------------------
 
 
-def _suggest(content: str, address: str, region: str) -> router.Suggestion | None:
-    try:
-        return router.suggest(router.ticket_text(content, address, region))
-    except Exception:  # a broken model must never stop a call being taken
-        router.log.exception("hotline router failed")
-        return None
+def _suggest(
+    content: str, address: str, region: str, *, exclude: set[str] | None = None
+) -> router.Suggestion | None:
+    return router.suggest_for_ticket(content, address, region, exclude=exclude or ())
 
 
 @login_required
@@ -157,7 +182,17 @@ def suggest(request: HttpRequest) -> HttpResponse:
         region = Region.objects.filter(pk=int(request.POST["region"])).first()
     found = _suggest(content, address, region.name if region else "") if content.strip() else None
     similar = queries.similar_open_tickets(content, address, region) if content.strip() else []
-    hits = queries.search_knowledge(content, local_date(timezone.now()))[:3] if content else []
+    hits = (
+        queries.ticket_hints(
+            content,
+            local_date(timezone.now()),
+            address=address,
+            region=region.name if region else "",
+            limit=3,
+        )
+        if content.strip()
+        else []
+    )
     return render(
         request,
         "hotline/_suggest.html",
@@ -231,7 +266,13 @@ def _operator_context(ticket: Ticket) -> dict[str, Any]:
         "pending_extensions": Extension.objects.filter(
             dispatch__ticket=ticket, status=Extension.Status.PENDING
         ).select_related("dispatch__department"),
-        "hits": queries.search_knowledge(ticket.content, local_date(timezone.now()))[:5]
+        "hits": queries.ticket_hints(
+            ticket.content,
+            local_date(timezone.now()),
+            address=ticket.address,
+            region=ticket.region.name if ticket.region else "",
+            lead=ticket.lead_department.name if ticket.lead_department else "",
+        )
         if ticket.status == Ticket.Status.REGISTERED
         else [],
     }
@@ -324,7 +365,9 @@ def ticket_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
             lambda: actions.record_callback(
                 ticket, actor=user, now=now, key=key, **cform.cleaned_data
             ),
-            "回访已记录，工单办结",
+            "回访已记录，工单转重办，请重新派单"
+            if Callback(**cform.cleaned_data).bad
+            else "回访已记录，工单办结",
         )
     elif move == "reopen":
         _run(
