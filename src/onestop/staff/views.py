@@ -6,18 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from onestop.cases.models import Task
+from onestop.cases.permissions import Act, Obj, Reach, may, staff_reaches
 from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.hotline.models import Leader
 from onestop.org.actions import read_full_identity
-from onestop.org.models import Region, Role
+from onestop.org.models import PersonalDataRead, Region, Role
 from onestop.org.queries import (
     applicants_for_user,
     get_applicant_for_user,
@@ -93,6 +94,8 @@ def applicants(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one applicant's full number; the read is recorded with its purpose."""
+    if not may(request.user, Obj.IDENTITY, Act.REVEAL):
+        raise Http404("申请人不存在")
     applicant = get_applicant_for_user(request.user, pk)
     purpose = request.POST.get("purpose", "").strip()
     if not purpose:
@@ -103,3 +106,36 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "staff/identity_revealed.html", {"applicant": applicant, "number": number}
     )
+
+
+def identity_reads_for_user(user: User) -> QuerySet[PersonalDataRead]:
+    """Reads of full ID numbers by staff of the supervisor's region subtrees."""
+    q = Q(pk__in=[])
+    for how_far, role in staff_reaches(user, Obj.IDENTITY, Act.AUDIT):
+        if how_far == Reach.REGION:
+            q |= Q(actor__staff_roles__region__path__startswith=role.region.path)
+    if user.is_superuser:
+        q = Q()
+    return PersonalDataRead.objects.filter(
+        pk__in=PersonalDataRead.objects.filter(q).values("pk")
+    ).select_related("actor", "applicant")
+
+
+@login_required
+@require_GET
+def identity_reads(request: HttpRequest) -> HttpResponse:
+    """个人信息查阅记录: who read which full ID number, when and why (supervisors)."""
+    user = cast(User, request.user)
+    if not may(user, Obj.IDENTITY, Act.AUDIT):
+        raise Http404("页面不存在")
+    rows = identity_reads_for_user(user).order_by("-at", "-pk")
+    q = request.GET.get("q", "").strip()[:40]
+    if q:
+        rows = rows.filter(
+            Q(actor__username=q)
+            | Q(actor__first_name__icontains=q)
+            | Q(applicant__name__icontains=q)
+            | Q(purpose__icontains=q)
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/identity_reads.html", {"page": page, "q": q})
