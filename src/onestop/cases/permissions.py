@@ -191,8 +191,8 @@ def may(user: AbstractBaseUser | AnonymousUser, obj: Obj, act: Act) -> bool:
 DEVICE_SESSION_KEY = "onestop_device"
 # The URL names (or namespaces, ending in ':') a device's one job uses.
 DEVICE_ROUTES: dict[str, tuple[str, ...]] = {
-    KIOSK: ("hall:kiosk", "hall:ticket", "hallpub:", "portal:item", "logout"),
-    PAD: ("evaluation:pad", "logout"),
+    KIOSK: ("hall:kiosk", "hall:ticket", "hallpub:", "portal:item", "org:logout", "set_language"),
+    PAD: ("evaluation:pad", "org:logout", "set_language"),
 }
 
 

@@ -77,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 role_values & {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_HEAD}
             ),
             "is_hotline_leader": Leader.objects.filter(user_id=request.user.pk or 0).exists(),
+            "can_audit_reads": may(request.user, Obj.IDENTITY, Act.AUDIT),
         },
     )
 
