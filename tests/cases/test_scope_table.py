@@ -322,11 +322,32 @@ def test_the_api_masks_id_numbers_unless_a_read_is_asked_for_with_a_reason(
         "field": "reason",
     }
     assert not PersonalDataRead.objects.exists()
-    response = client.post(url, {"reason": "certificate"}, content_type="application/json")
-    assert response.status_code == 200
-    assert {r["value"] for r in response.json()["rows"]} == {"11010519491231002X"}
+    for _twice in range(2):  # a repeated request with its key is one read
+        response = client.post(
+            url,
+            {"reason": "certificate"},
+            content_type="application/json",
+            headers={"Idempotency-Key": "read-1"},
+        )
+        assert response.status_code == 200
+        assert {r["value"] for r in response.json()["rows"]} == {"11010519491231002X"}
     assert PersonalDataRead.objects.get().purpose.startswith("制证、送达需要完整号码")
+    assert CaseEvent.objects.filter(case=id_case, kind="identity_revealed").count() == 1
     client.force_login(operator)
     response = client.post(url, {"reason": "verify"}, content_type="application/json")
     assert response.status_code == 404
+    assert PersonalDataRead.objects.count() == 1
+
+
+def test_another_persons_key_does_not_replay_a_read(client, id_case, clerk, reviewer):
+    url = f"/api/v1/cases/{id_case.pk}/identity"
+    headers = {"Idempotency-Key": "read-1"}
+    client.force_login(clerk)
+    client.post(url, {"reason": "verify"}, content_type="application/json", headers=headers)
+    client.force_login(reviewer)
+    response = client.post(
+        url, {"reason": "verify"}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422
+    assert "11010519491231002X" not in response.content.decode()
     assert PersonalDataRead.objects.count() == 1

@@ -429,11 +429,13 @@ class IdentityOut(Schema):
     summary="查看完整证件号码（其他接口只返回脱敏值；须说明原因，每次查看都被记录）",
 )
 @domain_errors
-def identity(request: HttpRequest, case_id: int, body: IdentityIn) -> Any:
+def identity(
+    request: HttpRequest, case_id: int, body: IdentityIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     user = api_user(request)
     case = get_case_for_user(user, case_id)
     rows = identity_reads.reveal_case_identity(
-        case, actor=user, now=timezone.now(), reason=body.reason
+        case, actor=user, now=timezone.now(), reason=body.reason, key=idempotency_key or ""
     )
     return IdentityOut(
         case_number=case.number, rows=[IdentityRowOut(label=r.label, value=r.value) for r in rows]

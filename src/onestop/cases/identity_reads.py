@@ -18,10 +18,11 @@ from django.db import transaction
 from onestop.cases import actions
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed
-from onestop.cases.models import Case
+from onestop.cases.models import Case, CaseEvent
 from onestop.cases.permissions import Act, Obj, may
 from onestop.lib.identity import mask_credit_code, mask_id_number
 from onestop.org.actions import read_full_identity
+from onestop.org.models import Applicant
 
 # Why a full number is needed: the short list the staff member picks from.
 REASONS = {
@@ -68,23 +69,31 @@ def may_reveal(actor: User) -> bool:
 
 @transaction.atomic
 def reveal_case_identity(
-    case: Case, *, actor: User, now: datetime, reason: str
+    case: Case, *, actor: User, now: datetime, reason: str, key: str = ""
 ) -> list[IdentityRow]:
-    """The full numbers of the case (applicant and form), with the read recorded."""
+    """The full numbers of the case (applicant and form), with the read recorded; a repeated
+    request with the same key by the same person is the same read, recorded once."""
     if reason not in REASONS:
         raise CaseError("请选择查看完整证件号码的原因", field="reason")
     if not may_reveal(actor):
         raise NotAllowed("您的岗位不能查看完整证件号码")
     case = actions._lock(case)
-    purpose = f"{REASONS[reason]}（办件 {case.number}）"
-    number = read_full_identity(case.applicant, actor=actor, purpose=purpose)
-    record_event(
-        case,
-        "identity_revealed",
-        actor=actor,
-        now=now,
-        data={"reason": REASONS[reason], "applicant": case.applicant.name},
-    )
+    earlier = CaseEvent.objects.filter(case=case, key=key).first() if key else None
+    if earlier is not None and (earlier.kind, earlier.actor_id) != ("identity_revealed", actor.pk):
+        raise CaseError("该幂等键已用于其他请求", field="Idempotency-Key")
+    if earlier is None:
+        purpose = f"{REASONS[reason]}（办件 {case.number}）"
+        read_full_identity(case.applicant, actor=actor, purpose=purpose)
+        record_event(
+            case,
+            "identity_revealed",
+            actor=actor,
+            now=now,
+            key=key,
+            data={"reason": REASONS[reason], "applicant": case.applicant.name},
+        )
+    a = case.applicant
+    number = a.id_number if a.kind == Applicant.Kind.PERSON else a.credit_code
     rows = [IdentityRow("申请人证件号码", number)]
     rows += [
         IdentityRow(r["label"], str(r["value"])) for r in form_rows(case, full=True) if r["secret"]
