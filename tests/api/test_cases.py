@@ -346,6 +346,7 @@ def test_the_openapi_schema_documents_every_endpoint(client, db):
         ("get", "/api/v1/cases/audit/verify"),
         ("get", "/api/v1/cases/{case_id}"),
         ("get", "/api/v1/cases/{case_id}/events"),
+        ("post", "/api/v1/cases/{case_id}/identity"),
         ("get", "/api/v1/tasks"),
         ("get", "/api/v1/tasks/{task_id}"),
     }

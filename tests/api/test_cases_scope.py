@@ -31,6 +31,7 @@ TASK = "/api/v1/tasks/{task_id}"
 ENDPOINTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("get", CASE, None),
     ("get", CASE + "/events", None),
+    ("post", CASE + "/identity", {"reason": "verify"}),
     ("post", CASE + "/submit", None),
     ("post", CASE + "/request-supplement", {"missing": ["营业执照"], "note": ""}),
     ("post", CASE + "/supply", None),

@@ -308,7 +308,7 @@ def test_files_on_record_are_offered_again_to_the_same_applicant(
         now=NOW,
     ).file
     second = new_case(channel=Case.Channel.ONLINE, actor=applicant.user)
-    offers = materials.reuse_offers(second)
+    offers = materials.reuse_offers(second, applicant.user)
     assert offers[material(second).pk] == [older]
     assert offers[material(second, "食品经营许可申请书").pk] == [newer]
     assert offers[material(second, "经营场所平面图").pk] == []
@@ -323,7 +323,7 @@ def test_files_on_record_are_offered_again_to_the_same_applicant(
         older.sha256,
     )
     # The file already linked is not offered for that material again.
-    assert materials.reuse_offers(second)[material(second).pk] == []
+    assert materials.reuse_offers(second, applicant.user)[material(second).pk] == []
 
     # Another applicant is offered nothing and may not take the file.
     theirs = actions.create_case(
@@ -337,7 +337,7 @@ def test_files_on_record_are_offered_again_to_the_same_applicant(
         actor=other_applicant.user,
         now=NOW,
     )
-    assert all(v == [] for v in materials.reuse_offers(theirs).values())
+    assert all(v == [] for v in materials.reuse_offers(theirs, other_applicant.user).values())
     with pytest.raises(NotAllowed, match="本人"):
         materials.reuse_file(theirs, material(theirs), older, actor=other_applicant.user, now=NOW)
 
@@ -354,7 +354,7 @@ def test_newest_first_and_one_per_content(new_case, applicant, media):
             actor=applicant.user,
             now=NOW + timedelta(minutes=i),
         )
-    offered = materials.files_on_record(applicant, ["营业执照"])["营业执照"]
+    offered = materials.files_on_record(applicant, ["营业执照"], actor=applicant.user)["营业执照"]
     sha = {k: hashlib.sha256(pdf_bytes(k)).hexdigest() for k in "ab"}
     assert [f.sha256 for f in offered] == [sha["a"], sha["b"]]
     assert offered[0].uploaded_at > offered[1].uploaded_at

@@ -205,7 +205,10 @@ def test_the_agent_registers_a_villager_not_yet_on_record(
     assert Case.objects.get().applicant == person
 
 
-def test_a_villager_who_registered_online_may_be_served(client, agent, community_item, media):
+def test_knowing_the_id_number_of_someone_registered_online_is_not_enough(
+    client, agent, community_item, media
+):
+    """Registered online, no community recorded: no agent may serve them (or reach their files)."""
     online = register_applicant(
         kind="person",
         name="张敏",
@@ -215,9 +218,12 @@ def test_a_villager_who_registered_online_may_be_served(client, agent, community
         id_number="11010519491231002X",
     )
     client.force_login(agent)
-    assert pick(client, "11010519491231002X")["Location"] == "/agent/items/"
+    response = pick(client, "11010519491231002X")
+    assert response.status_code == 422
+    assert "该居民未登记所在社区/村，不能代办" in response.content.decode()
+    assert client.get("/agent/items/")["Location"] == "/agent/"
     client.post(f"/agent/apply/{community_item.code}/", apply_data(online))
-    assert Case.objects.get().applicant == online
+    assert not Case.objects.exists()
 
 
 def test_items_not_taken_at_community_points_are_refused(client, agent, villager, district_item):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -189,7 +189,58 @@ def build_world() -> World:  # noqa: PLR0915 - one object of each kind, in order
     # A bundle (企业开办): its acceptance screen needs no project.
     w.objs["track"] = Track.objects.exclude(kind=Track.Kind.STAGE).filter(active=True).first()
     w.objs["applicant"] = w.case.applicant
+    _scope_objects(w, now)
     return w
+
+
+def _scope_objects(w: World, now: datetime) -> None:
+    """The objects the cells of the permissions table are tried on: drafts (online, window,
+    agent) with files, a case the agent filed, a case of another department."""
+    from onestop.cases import actions, consents, materials
+    from onestop.cases.models import Case
+
+    def new(case: Case, channel: str, actor: User, applicant: Any = None) -> Case:
+        return actions.create_case(
+            actions.NewCase(
+                item=case.item,
+                applicant=applicant or case.applicant,
+                channel=channel,
+                centre=case.centre,
+                form_data=case.form_data,
+            ),
+            actor=actor,
+            now=now,
+        )
+
+    owner = w.online_case.applicant.user
+    draft = new(w.online_case, "online", owner)
+    first = draft.materials.order_by("pk").first()
+    materials.attach_file(
+        draft, first, SimpleUploadedFile("身份证.png", png()), actor=owner, now=now
+    )
+    w.objs["draft"] = draft
+    w.objs["draft_material"] = draft.materials.get(pk=first.pk)
+    w.objs["window_draft"] = new(w.case, "window", user("clerk"))
+    agent_case = Case.objects.filter(filed_by__username="agent", channel="agent").first()
+    w.objs["agent_case"] = agent_case
+    agent_draft = new(agent_case, "agent", user("agent"))
+    mat = agent_draft.materials.order_by("pk").first()
+    materials.attach_file(
+        agent_draft, mat, SimpleUploadedFile("户口簿.png", png()), actor=user("agent"), now=now
+    )
+    w.objs["agent_draft"] = agent_draft
+    w.objs["agent_material"] = agent_draft.materials.get(pk=mat.pk)
+    # The agent's case has a material of the same name, for the reuse the owner never allowed.
+    w.objs["agent_case_material"] = agent_case.materials.get(name=mat.name)
+    w.objs["consent"] = consents.give_consent(
+        w.online_case.applicant,
+        material_name=w.material.name,
+        channel="portal",
+        actor=owner,
+        now=now,
+        point=agent_case.centre,
+    )
+    w.objs["mzj_case"] = Case.objects.filter(department__key="mzj").exclude(status="draft").first()
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -446,6 +497,21 @@ PROBES: dict[str, Probe] = {
         )
         for name in ("joint_record", "joint_sign")
     },
+    "staff:applicant_consents": Probe(
+        lambda w: {"pk": w.agent_case.applicant_id},
+        staff("clerk"),
+        outsiders=(ANON, *APPLICANTS, "clerk_qxp", "agent", "supervisor", "operator", "trader"),
+        secret=lambda w: w.agent_case.applicant.name,
+    ),
+    "portal:consent_revoke": Probe(
+        lambda w: {"pk": w.consent.pk},
+        owner_of("online_case"),
+        outsiders=(*OWNER_OUTSIDERS, "agent"),
+        method="POST",
+    ),
+    "cases:reveal_identity": Probe(
+        case_pk, staff("clerk"), method="POST", data={"reason": "verify"}
+    ),
     # --- personal data ---
     # Front-desk staff look up applicants living in their region's subtree, so the outsiders are
     # staff of another street and roles that do not meet applicants.
@@ -502,6 +568,13 @@ HEAD_MOVES = ("suspend", "resume", "request-extension")
 API_PROBES: dict[str, Probe] = {
     "GET /api/v1/cases/{case_id}": _case_api("GET"),
     "GET /api/v1/cases/{case_id}/events": _case_api("GET"),
+    "POST /api/v1/cases/{case_id}/identity": Probe(
+        lambda w: {"case_id": w.case.pk},
+        staff("clerk"),
+        method="POST",
+        outsiders=(*STAFF_OUTSIDERS, "operator", "supervisor", "agent"),
+        body=lambda w: {"reason": "verify"},
+    ),
     **{
         f"POST /api/v1/cases/{{case_id}}/{move}": _case_api(
             insider="depthead" if move in HEAD_MOVES else "clerk"
@@ -822,6 +895,339 @@ def run_all_probes(w: World) -> list[str]:
     return problems
 
 
+# --- the permissions table, cell by cell ---------------------------------------------------------
+#
+# Every cell of onestop.cases.permissions.TABLE has a probe here: who tries it (a user, or a device
+# session signed in on a user), an object inside the cell's reach (which must be reached) and one
+# beyond it (which must be refused); a NONE cell has only the one beyond. A cell without a probe
+# fails the test, as a route without a probe does above.
+
+
+@dataclass(frozen=True)
+class Try:
+    url: Callable[[World], str]
+    method: str = "GET"
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    # A POST that a view refuses with a message (302): whether it happened, asked afterwards.
+    took: Callable[[World], bool] | None = None
+    # Text a refused (or summary) answer must not show.
+    secret: Callable[[World], str] | None = None
+    # What must hold before the request (a consent given), undone with it.
+    setup: Callable[[World], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    who: str
+    beyond: Try | None = None
+    inside: Try | None = None
+    device: str | None = None
+
+
+def url(name: str, **kwargs: Callable[[World], Any]) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={k: f(w) for k, f in kwargs.items()})
+
+
+def pk(attr: str) -> Callable[[World], Any]:
+    return lambda w: getattr(w, attr).pk
+
+
+def get(name: str, **kwargs: Callable[[World], Any]) -> Try:
+    return Try(url(name, **kwargs))
+
+
+def post(name: str, data: dict[str, str] | None = None, **kwargs: Callable[[World], Any]) -> Try:
+    return Try(url(name, **kwargs), "POST", lambda w: dict(data or {}))
+
+
+def reuse(case: str, material: str, stored: Callable[[World], Any]) -> Try:
+    """Link a file on record to a case's material through the portal."""
+    return Try(
+        url("portal:case_material", pk=pk(case), material_pk=pk(material)),
+        "POST",
+        lambda w: {"reuse": str(stored(w).pk)},
+        took=lambda w: (
+            getattr(w, material).__class__.objects.get(pk=getattr(w, material).pk).file_id
+            == stored(w).pk
+        ),
+    )
+
+
+def villager_consents(w: World) -> None:
+    """The villager allows the agent's point to reuse her material, on the portal."""
+    from onestop.cases import consents
+
+    owner = w.agent_case.applicant
+    consents.give_consent(
+        owner,
+        material_name=w.agent_material.name,
+        channel="portal",
+        actor=owner.user,
+        now=timezone.now(),
+        point=w.agent_case.centre,
+    )
+
+
+def summary(w: World) -> str:
+    return reverse("cases:list") + f"?q={w.case.number}"
+
+
+CASE_PAGE = get("cases:detail", pk=pk("case"))
+STAFF_LIST = get("cases:list")
+RATE = post("evaluation:rate", {"score": "5"}, pk=pk("rated_case"))
+REVEAL_ON_CASE = post("cases:reveal_identity", {"reason": "verify"}, pk=pk("case"))
+OWNER = "owner"  # the online applicant (zhangmin in the demo), resolved from the world
+
+CELLS: dict[tuple[str, str, str], Cell] = {
+    # the applicant
+    ("applicant", "case", "read"): Cell(
+        OWNER,
+        inside=get("portal:case_detail", pk=pk("online_case")),
+        beyond=get("portal:case_detail", pk=pk("case")),
+    ),
+    ("applicant", "case", "act"): Cell(
+        OWNER,
+        inside=post("portal:case_withdraw", {"reason": "不办了"}, pk=pk("online_case")),
+        beyond=post("portal:case_withdraw", {"reason": "不办了"}, pk=pk("agent_case")),
+    ),
+    ("applicant", "draft", "read"): Cell(
+        OWNER,
+        inside=get("portal:case_detail", pk=pk("draft")),
+        beyond=get("portal:case_detail", pk=pk("agent_draft")),
+    ),
+    ("applicant", "material", "download"): Cell(
+        OWNER,
+        inside=get("files:material", pk=pk("material")),
+        beyond=get("files:material", pk=pk("agent_material")),
+    ),
+    ("applicant", "material", "reuse"): Cell(
+        OWNER,
+        inside=reuse("draft", "draft_material", lambda w: w.stored_file),
+        beyond=reuse("draft", "draft_material", lambda w: w.agent_material.file),
+    ),
+    ("applicant", "notice", "read"): Cell(
+        "owner:case",
+        inside=get("documents:notice", pk=pk("case"), kind=lambda w: "acceptance"),
+        beyond=get("documents:notice", pk=pk("mzj_case"), kind=lambda w: "acceptance"),
+    ),
+    ("applicant", "certificate", "read"): Cell(
+        "owner:certificate",
+        inside=get("documents:certificate_pdf", pk=lambda w: w.certificate.case_id),
+        beyond=get("documents:certificate_pdf", pk=pk("mzj_case")),
+    ),
+    ("applicant", "rating", "create"): Cell(
+        "owner:rated_case", inside=RATE, beyond=post("evaluation:rate", pk=pk("case"))
+    ),
+    ("applicant", "hotline_ticket", "read"): Cell(
+        OWNER, beyond=get("hotline:ticket", pk=pk("hotline_ticket"))
+    ),
+    ("applicant", "staff_page", "read"): Cell(OWNER, beyond=STAFF_LIST),
+    # the community agent
+    ("community_agent", "case", "read"): Cell(
+        "agent",
+        inside=get("portal:case_detail", pk=pk("agent_case")),
+        beyond=get("portal:case_detail", pk=pk("online_case")),
+    ),
+    ("community_agent", "draft", "read"): Cell(
+        "agent",
+        inside=get("portal:case_detail", pk=pk("agent_draft")),
+        beyond=get("portal:case_detail", pk=pk("draft")),
+    ),
+    ("community_agent", "material", "download"): Cell(
+        "agent",
+        inside=get("files:material", pk=pk("agent_material")),
+        beyond=get("files:download", pk=pk("stored_file")),
+    ),
+    # The villager never consented: the agent may not link the file they once uploaded for her.
+    ("community_agent", "material", "reuse"): Cell(
+        "agent",
+        inside=replace(
+            reuse("agent_case", "agent_case_material", lambda w: w.agent_material.file),
+            setup=villager_consents,
+        ),
+        beyond=reuse("agent_case", "agent_case_material", lambda w: w.agent_material.file),
+    ),
+    ("community_agent", "identity", "reveal"): Cell(
+        "agent",
+        beyond=post(
+            "staff:reveal_identity", {"purpose": "核验身份"}, pk=lambda w: w.agent_case.applicant_id
+        ),
+    ),
+    ("community_agent", "rating", "create"): Cell("agent", beyond=RATE),
+    # a department's staff (the clerk of 市场监管局 stands for the five roles)
+    ("department", "case", "read"): Cell(
+        "clerk", inside=CASE_PAGE, beyond=get("cases:detail", pk=pk("mzj_case"))
+    ),
+    ("department", "case", "act"): Cell(
+        "clerk",
+        inside=post("cases:move", pk=pk("case"), move=lambda w: "withdraw"),
+        beyond=post("cases:move", pk=pk("mzj_case"), move=lambda w: "withdraw"),
+    ),
+    ("department", "draft", "read"): Cell(
+        "clerk",
+        inside=get("cases:detail", pk=pk("window_draft")),
+        beyond=get("cases:detail", pk=pk("draft")),
+    ),
+    ("department", "material", "download"): Cell(
+        "clerk",
+        inside=get("files:material", pk=pk("material")),
+        beyond=get("files:material", pk=pk("draft_material")),
+    ),
+    ("department", "material", "reuse"): Cell(
+        "clerk", beyond=reuse("draft", "draft_material", lambda w: w.stored_file)
+    ),
+    ("department", "identity", "reveal"): Cell(
+        "clerk",
+        inside=REVEAL_ON_CASE,
+        beyond=post("cases:reveal_identity", {"reason": "verify"}, pk=pk("mzj_case")),
+    ),
+    ("department", "notice", "read"): Cell(
+        "clerk",
+        inside=get("documents:notice", pk=pk("case"), kind=lambda w: "acceptance"),
+        beyond=get("documents:notice", pk=pk("mzj_case"), kind=lambda w: "acceptance"),
+    ),
+    ("department", "certificate", "read"): Cell(
+        "clerk",
+        inside=get("documents:certificate_pdf", pk=lambda w: w.certificate.case_id),
+        beyond=get("documents:certificate_pdf", pk=pk("mzj_case")),
+    ),
+    ("department", "hotline_ticket", "read"): Cell(
+        "clerk",
+        inside=get("hotline:ticket", pk=pk("hotline_ticket")),
+        beyond=get("hotline:ticket", pk=pk("attachment_ticket")),
+    ),
+    # A clerk must not rate: the rating is the applicant's.
+    ("department", "rating", "create"): Cell("clerk", beyond=RATE),
+    ("department", "bid", "read"): Cell(
+        "clerk", beyond=get("trading:receipt", receipt=lambda w: w.bid.receipt)
+    ),
+    # the supervisor
+    ("supervisor", "case", "read"): Cell("supervisor", inside=CASE_PAGE),
+    ("supervisor", "draft", "read"): Cell("supervisor", beyond=get("cases:detail", pk=pk("draft"))),
+    ("supervisor", "material", "download"): Cell(
+        "supervisor",
+        inside=get("files:material", pk=pk("material")),
+        beyond=get("files:material", pk=pk("draft_material")),
+    ),
+    ("supervisor", "identity", "reveal"): Cell("supervisor", beyond=REVEAL_ON_CASE),
+    ("supervisor", "identity", "audit"): Cell(
+        "supervisor", inside=Try(lambda w: reverse("staff:identity_reads"))
+    ),
+    ("supervisor", "rating", "create"): Cell("supervisor", beyond=RATE),
+    # the centre administrator keeps the catalog: no files, no full numbers
+    ("centre_admin", "case", "read"): Cell("admin", inside=CASE_PAGE),
+    ("centre_admin", "draft", "read"): Cell("admin", beyond=get("cases:detail", pk=pk("draft"))),
+    ("centre_admin", "material", "download"): Cell(
+        "admin", beyond=get("files:material", pk=pk("material"))
+    ),
+    ("centre_admin", "identity", "reveal"): Cell("admin", beyond=REVEAL_ON_CASE),
+    # the hotline operator: number, item, status and due date, nothing more
+    ("hotline_operator", "case", "summary"): Cell(
+        "operator",
+        inside=Try(summary, secret=lambda w: w.case.applicant.name),
+    ),
+    ("hotline_operator", "case", "read"): Cell("operator", beyond=CASE_PAGE),
+    ("hotline_operator", "material", "download"): Cell(
+        "operator", beyond=get("files:material", pk=pk("material"))
+    ),
+    ("hotline_operator", "identity", "reveal"): Cell(
+        "operator",
+        beyond=post("staff:reveal_identity", {"purpose": "核验身份"}, pk=lambda w: w.applicant.pk),
+    ),
+    ("hotline_operator", "hotline_ticket", "read"): Cell(
+        "operator", inside=get("hotline:ticket", pk=pk("hotline_ticket"))
+    ),
+    ("hotline_operator", "hotline_ticket", "act"): Cell(
+        "operator",
+        inside=post("hotline:ticket_move", pk=pk("hotline_ticket"), move=lambda w: "callback"),
+    ),
+    # the trading officer
+    ("trading_officer", "case", "read"): Cell("trader", beyond=CASE_PAGE),
+    ("trading_officer", "bid", "read"): Cell(
+        "trader", beyond=get("trading:receipt", receipt=lambda w: w.bid.receipt)
+    ),
+    # devices: a kiosk or a pad session reaches only its one job, whoever signed it in
+    ("device:kiosk", "staff_page", "read"): Cell("guide", beyond=STAFF_LIST, device="device:kiosk"),
+    ("device:kiosk", "case", "read"): Cell("clerk", beyond=CASE_PAGE, device="device:kiosk"),
+    ("device:pad", "staff_page", "read"): Cell("clerk", beyond=STAFF_LIST, device="device:pad"),
+    ("device:pad", "rating", "create"): Cell(
+        "clerk", inside=get("evaluation:pad"), device="device:pad"
+    ),
+}
+
+
+def _cell_client(cell: Cell, w: World, address: str) -> Client:
+    from onestop.cases.permissions import DEVICE_SESSION_KEY
+
+    name = cell.who
+    if cell.who == OWNER:
+        name = w.online_case.applicant.user.username
+    elif cell.who.startswith("owner:"):
+        obj = getattr(w, cell.who.split(":", 1)[1])
+        name = getattr(obj, "case", obj).applicant.user.username
+    c = _client(name, address)
+    if cell.device:
+        session = c.session
+        session[DEVICE_SESSION_KEY] = cell.device
+        session.save()
+    return c
+
+
+def _try(c: Client, t: Try, w: World, *, allowed: bool) -> str | None:
+    """None if the answer is what the cell says, else what went wrong. Undone either way."""
+    with transaction.atomic():
+        if t.setup is not None:
+            t.setup(w)
+        target = t.url(w)
+        r = c.get(target) if t.method == "GET" else c.post(target, t.data(w))
+        took = t.took(w) if t.took else None
+        transaction.set_rollback(True)
+    shown = (
+        r.content.decode(errors="replace") if r.get("Content-Type", "").startswith("text") else ""
+    )
+    secret = t.secret(w) if t.secret else ""
+    if allowed:
+        if t.method == "GET" and r.status_code != 200:
+            return f"{t.method} {target} answered {r.status_code}, not 200"
+        if t.method == "POST" and r.status_code in OK_STATUSES:
+            return f"{t.method} {target} answered {r.status_code}"
+        if took is False:
+            return f"{t.method} {target} did not happen"
+        if secret and secret in shown:
+            return f"{t.method} {target} shows {secret!r}"
+        return None
+    if took:
+        return f"{t.method} {target} happened"
+    if took is None and r.status_code not in OK_STATUSES:
+        return f"{t.method} {target} answered {r.status_code}"
+    return None
+
+
+def run_cells(w: World) -> list[str]:
+    from onestop.cases.permissions import Reach, cells
+
+    problems = []
+    for i, (principal, obj, act, how_far) in enumerate(cells()):
+        key = (principal, obj.value, act.value)
+        cell = CELLS.get(key)
+        if cell is None:
+            problems.append(f"{key}: a cell of the table without a probe")
+            continue
+        c = _cell_client(cell, w, f"10.3.{i}.1")
+        if how_far == Reach.NONE and (cell.inside is not None or cell.beyond is None):
+            problems.append(f"{key}: a NONE cell is tried beyond only")
+        if how_far != Reach.NONE and cell.inside is None:
+            problems.append(f"{key}: reach {how_far} but nothing inside it is tried")
+        for t, allowed in ((cell.inside, True), (cell.beyond, False)):
+            if t is not None:
+                why = _try(c, t, w, allowed=allowed)
+                if why:
+                    problems.append(f"{key} ({how_far}, {cell.who}): {why}")
+    stale = [k for k in CELLS if k not in {(p, o.value, a.value) for p, o, a, _r in cells()}]
+    problems += [f"{k}: a probe for a cell the table no longer has" for k in stale]
+    return problems
+
+
 @pytest.mark.slow
 def test_outsiders_never_get_data(db, settings, tmp_path):
     """The demo district, every probe, every outsider: one list of everything that leaks."""
@@ -837,4 +1243,5 @@ def test_outsiders_never_get_data(db, settings, tmp_path):
         missing = [k for k, v in w.objs.items() if v is None]
         assert not missing, f"the demo lacks objects for: {missing}"
         problems = run_all_probes(w)
+        problems += run_cells(w)
     assert not problems, "\n".join(problems)

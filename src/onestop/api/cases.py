@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from onestop.api.auth import API_AUTH, api_user
 from onestop.api.case_schemas import (
@@ -57,7 +57,7 @@ from onestop.api.case_schemas import (
     material_out,
     progress_out,
 )
-from onestop.cases import actions, queries, workflow
+from onestop.cases import actions, identity_reads, queries, workflow
 from onestop.cases.audit import verify_case, verify_cases
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
@@ -405,6 +405,40 @@ def events(request: HttpRequest, case_id: int) -> Any:
         intact=not breaks,
         breaks=[BreakOut(case_number=b.case_number, seq=b.seq, reason=b.reason) for b in breaks],
         events=[event_out(e) for e in rows],
+    )
+
+
+class IdentityIn(Schema):
+    reason: str = Field(description="查看原因：" + "、".join(identity_reads.REASONS))
+
+
+class IdentityRowOut(Schema):
+    label: str
+    value: str
+
+
+class IdentityOut(Schema):
+    case_number: str
+    rows: list[IdentityRowOut] = Field(description="申请人及申请表中的完整证件号码")
+
+
+@router.post(
+    "/{int:case_id}/identity",
+    response={200: IdentityOut, **ERRORS},
+    url_name="cases_identity",
+    summary="查看完整证件号码（其他接口只返回脱敏值；须说明原因，每次查看都被记录）",
+)
+@domain_errors
+def identity(
+    request: HttpRequest, case_id: int, body: IdentityIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    user = api_user(request)
+    case = get_case_for_user(user, case_id)
+    rows = identity_reads.reveal_case_identity(
+        case, actor=user, now=timezone.now(), reason=body.reason, key=idempotency_key or ""
+    )
+    return IdentityOut(
+        case_number=case.number, rows=[IdentityRowOut(label=r.label, value=r.value) for r in rows]
     )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from onestop.cases.materials import download_name
 from onestop.cases.models import CaseMaterial, StoredFile
-from onestop.cases.queries import cases_for_user, get_case_for_user
+from onestop.cases.queries import file_cases_for_user
 
 
 def _respond(stored: StoredFile) -> FileResponse:
@@ -32,13 +32,14 @@ def _respond(stored: StoredFile) -> FileResponse:
 
 
 def stored_file_for_user(user: User, pk: int) -> StoredFile:
-    """The file, if it is the user's own or belongs to a case they may see; else 404."""
+    """The file, if it is the user's own or a material of a case whose files they may download
+    (permissions.TABLE: material × download); else 404."""
     stored = StoredFile.objects.select_related("applicant").filter(pk=pk).first()
     if stored is None:
         raise Http404("文件不存在")
     if stored.applicant.user_id == user.pk:
         return stored
-    if cases_for_user(user).filter(materials__file=stored).exists():
+    if file_cases_for_user(user).filter(materials__file=stored).exists():
         return stored
     raise Http404("文件不存在")
 
@@ -52,9 +53,10 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def material(request: HttpRequest, pk: int) -> FileResponse:
-    """The file a case material links to, for whoever may see the case."""
+    """The file a case material links to, for whoever may download the case's files."""
     found = CaseMaterial.objects.filter(pk=pk).values_list("case_id", "file_id").first()
     if found is None or found[1] is None:
         raise Http404("文件不存在")
-    get_case_for_user(request.user, found[0])
+    if not file_cases_for_user(request.user).filter(pk=found[0]).exists():
+        raise Http404("文件不存在")
     return _respond(StoredFile.objects.get(pk=found[1]))

@@ -31,7 +31,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from onestop.cases import actions, workflow
+from onestop.cases import actions, consents, workflow
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseMaterial, StoredFile
@@ -346,13 +346,16 @@ def reuse_file(
     now: datetime,
     key: str = "",
 ) -> CaseMaterial:
-    """Link a file the same applicant already has on record (一次提交、多次使用)."""
+    """Link a file the same applicant already has on record (一次提交、多次使用): by its owner,
+    or by an agent with the owner's recorded consent for that material (permissions.TABLE)."""
     case, material = _locked(case, material)
     if actions._already_done(case, key):
         return material
     check_may_attach(case, material, actor)
     if stored.applicant_id != case.applicant_id:
         raise NotAllowed("只能使用申请人本人已存档的材料")
+    if not consents.may_reuse(actor, stored):
+        raise NotAllowed(f"申请人未授权您使用其存档的“{stored.material_name}”，请上传新文件")
     if material.file_id == stored.pk:
         return material
     return _link(case, material, stored, actor=actor, now=now, key=key, reused=True)
@@ -391,11 +394,18 @@ def remove_file(
 
 
 def files_on_record(
-    applicant: Applicant, names: Iterable[str], *, limit: int = REUSE_OFFERS_PER_MATERIAL
+    applicant: Applicant,
+    names: Iterable[str],
+    *,
+    actor: User,
+    limit: int = REUSE_OFFERS_PER_MATERIAL,
 ) -> dict[str, list[StoredFile]]:
-    """The applicant's stored files by material name, newest first, one per distinct content."""
-    wanted = set(names)
-    out: dict[str, list[StoredFile]] = {n: [] for n in wanted}
+    """The applicant's stored files by material name, newest first, one per distinct content:
+    all of them to their owner, only the consented materials to an agent, none to anyone else."""
+    out: dict[str, list[StoredFile]] = {n: [] for n in names}
+    wanted = set(out)
+    if applicant.user_id != actor.pk:
+        wanted &= consents.consented_materials(applicant, actor)
     seen: set[tuple[str, str]] = set()
     rows = StoredFile.objects.filter(applicant=applicant, material_name__in=wanted).order_by(
         "-uploaded_at", "-pk"
@@ -408,9 +418,9 @@ def files_on_record(
     return out
 
 
-def reuse_offers(case: Case) -> dict[int, list[StoredFile]]:
+def reuse_offers(case: Case, actor: User) -> dict[int, list[StoredFile]]:
     """For each material of the case, the applicant's files on record under the same name
-    (newest first), other than the one already linked."""
+    (newest first) that `actor` may reuse, other than the one already linked."""
     materials = list(case.materials.all())
-    on_record = files_on_record(case.applicant, [m.name for m in materials])
+    on_record = files_on_record(case.applicant, [m.name for m in materials], actor=actor)
     return {m.pk: [f for f in on_record.get(m.name, []) if f.pk != m.file_id] for m in materials}

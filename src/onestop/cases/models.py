@@ -167,6 +167,67 @@ class StoredFile(models.Model):
         return f"{self.material_name}（{self.original_name}）"
 
 
+class ReuseConsent(models.Model):
+    """The owner's recorded consent that an agent (or every agent of a 代办点) may reuse one of
+    their materials on record (一次提交、多次使用 through an agent). Revocable; a revoked
+    consent stays as the record of what was allowed when."""
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("申请人网上授权")
+        PAPER = "paper", _("纸质授权书（窗口登记）")
+
+    owner = models.ForeignKey(
+        Applicant, verbose_name=_("材料所有人"), on_delete=models.PROTECT, related_name="consents"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代办员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    point = models.ForeignKey(
+        Centre,
+        verbose_name=_("代办点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    material_name = models.CharField(_("材料名称"), max_length=200)
+    channel = models.CharField(_("授权方式"), max_length=12, choices=Channel.choices)
+    given_at = models.DateTimeField(_("授权时间"))
+    # The owner on the portal, or the clerk who saw the signed paper consent.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paper_ref = models.CharField(_("授权书编号"), max_length=60, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("材料复用授权")
+        verbose_name_plural = _("材料复用授权")
+        ordering = ["-given_at", "-pk"]
+        indexes = [
+            # Reuse check: WHERE owner_id = … AND material_name = … AND revoked_at IS NULL
+            models.Index(fields=["owner", "material_name"], name="consent_owner_material_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agent__isnull=False, point__isnull=True)
+                | Q(agent__isnull=True, point__isnull=False),
+                name="consent_agent_or_point",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} → {self.agent or self.point}：{self.material_name}"
+
+
 class Task(models.Model):
     """A step of a case owned by a department and role, with its own due time."""
 

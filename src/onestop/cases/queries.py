@@ -9,49 +9,88 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from onestop.cases.models import Case, Task
+from onestop.cases.permissions import Act, Obj, Reach, reach
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
-from onestop.org.models import Role
+from onestop.org.models import Applicant, Region, Role, StaffRole
 from onestop.org.queries import staff_roles_of
 
-# Roles that work on the cases of their own department.
-DEPARTMENT_ROLES = (
-    Role.CLERK,
-    Role.REVIEWER,
-    Role.APPROVER,
-    Role.DEPARTMENT_HEAD,
-    Role.ACCOUNT_MANAGER,
-)
-# Roles that read every case of their region subtree.
-OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.HOTLINE_OPERATOR)
+S = Case.Status
 
 
-def case_scope(user: AbstractBaseUser | AnonymousUser) -> Q | None:
-    """The filter of cases a user may see, or None for none at all."""
+def _reach_q(how_far: Reach, role: StaffRole, user: User) -> Q:
+    """The cases one role's reach covers (the cell's reach read from the table)."""
+    region = role.region.subtree_q("region")
+    if how_far == Reach.REGION:
+        return region
+    if how_far == Reach.FILED:
+        return Q(filed_by=user, channel=Case.Channel.AGENT)
+    if how_far in (Reach.DEPARTMENT, Reach.WINDOW) and role.department_id:
+        # A department sees its own cases and those it gives an opinion on (会签).
+        q = region & (
+            Q(department_id=role.department_id) | Q(tasks__department_id=role.department_id)
+        )
+        return q & Q(channel=Case.Channel.WINDOW) if how_far == Reach.WINDOW else q
+    return Q(pk__in=[])
+
+
+def case_scope(
+    user: AbstractBaseUser | AnonymousUser, obj: Obj = Obj.CASE, act: Act = Act.READ
+) -> Q | None:
+    """The filter of cases on which the user may `act` on `obj` (permissions.TABLE), or None.
+
+    The applicant reaches their own. A draft also needs the role's draft cell: an applicant's
+    unsubmitted draft is theirs and the filing agent's, not the department's."""
     if not isinstance(user, User) or not user.is_authenticated:
         return None
     if user.is_superuser:
         return Q()
     q = Q(applicant__user=user)
     for role in staff_roles_of(user):
-        region = role.region.subtree_q("region")
-        if role.role in OVERSIGHT_ROLES:
-            q |= region
-        elif role.role == Role.COMMUNITY_AGENT:
-            q |= Q(filed_by=user)
-        elif role.role in DEPARTMENT_ROLES and role.department_id:
-            # A department sees its own cases and those it gives an opinion on (会签).
-            q |= region & (
-                Q(department_id=role.department_id) | Q(tasks__department_id=role.department_id)
-            )
+        how_far = reach(role.role, obj, act)
+        if how_far == Reach.NONE:
+            continue
+        q |= _reach_q(how_far, role, user) & ~Q(status=S.DRAFT)
+        draft_reach = reach(role.role, Obj.DRAFT, Act.READ)
+        if draft_reach != Reach.NONE:
+            q |= _reach_q(draft_reach, role, user) & Q(status=S.DRAFT)
     return q
 
 
-def cases_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
-    scope = case_scope(user)
+def cases_for_user(
+    user: AbstractBaseUser | AnonymousUser, obj: Obj = Obj.CASE, act: Act = Act.READ
+) -> QuerySet[Case]:
+    scope = case_scope(user, obj, act)
     if scope is None:
         return Case.objects.none()
     return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
+
+
+def case_summaries_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
+    """Cases of which the user may learn the number, item, status and due date (a hotline
+    operator answering a caller), besides those they may read in full."""
+    return cases_for_user(user, Obj.CASE, Act.SUMMARY) | cases_for_user(user)
+
+
+def file_cases_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
+    """Cases whose material files the user may download."""
+    return cases_for_user(user, Obj.MATERIAL, Act.DOWNLOAD)
+
+
+def agent_serves(agent: User, region: Region, applicant: Applicant) -> bool:
+    """Whether a community agent of `region` may serve (and file for) the applicant: one
+    registered in that community, or one the agent has filed for there; never an applicant
+    with no community recorded, whom anyone knowing the ID number could otherwise reach."""
+    if applicant.region_id is None or applicant.region is None:
+        return False
+    if region.contains(applicant.region):
+        return True
+    return Case.objects.filter(
+        region.subtree_q("region"),
+        applicant=applicant,
+        filed_by=agent,
+        channel=Case.Channel.AGENT,
+    ).exists()
 
 
 def get_case_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Case:

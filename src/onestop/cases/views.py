@@ -20,13 +20,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases import actions, workflow
+from onestop.cases import actions, identity_reads, workflow
 from onestop.cases.errors import CaseError
 from onestop.cases.lights import LABELS, light
 from onestop.cases.models import Case, CaseEvent, ClockStop, Task
+from onestop.cases.permissions import Act, Obj, may
 from onestop.cases.queries import (
     allowed_moves,
+    case_summaries_for_user,
     cases_for_user,
+    file_cases_for_user,
     get_case_for_user,
     get_task_for_user,
     tasks_for_user,
@@ -36,7 +39,7 @@ from onestop.catalog.queries import live_items, search_items
 from onestop.documents.actions import REVOKERS
 from onestop.documents.queries import certificate_of
 from onestop.documents.render import available_notices
-from onestop.lib.identity import check_id_number, mask_id_number
+from onestop.lib.identity import check_id_number
 from onestop.org.models import Applicant, Centre, Role, StaffRole
 from onestop.org.queries import clerk_centre, is_staff_member, staff_roles_of
 from onestop.workdays import queries as workdays
@@ -101,8 +104,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     now = timezone.now()
+    # A hotline operator learns number, item, status and due date only (permissions.TABLE).
+    summary_only = not may(user, Obj.CASE, Act.READ)
     qs = (
-        cases_for_user(user)
+        (case_summaries_for_user(user) if summary_only else cases_for_user(user))
         .select_related("item", "applicant", "department", "centre")
         .order_by("-created_at")
     )
@@ -110,7 +115,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if status in Case.Status.values:
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()[:40]
-    if q:
+    if q and summary_only:
+        qs = qs.filter(Q(number__icontains=q) | Q(item__name__icontains=q))
+    elif q:
         qs = qs.filter(
             Q(number__icontains=q) | Q(applicant__name__icontains=q) | Q(item__name__icontains=q)
         )
@@ -130,6 +137,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "querystring": params.urlencode(),
+            "summary_only": summary_only,
         },
     )
 
@@ -195,8 +203,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "case_light": case_light,
-            "applicant_id": mask_id_number(case.applicant.id_number or case.applicant.credit_code),
+            "applicant_id": identity_reads.masked_applicant(case),
+            "can_reveal": identity_reads.may_reveal(user),
+            "reveal_reasons": identity_reads.REASONS,
             "materials": materials,
+            "can_download": file_cases_for_user(user).filter(pk=case.pk).exists(),
             "task_rows": _task_rows(case, tasks, now),
             "my_tasks": my_tasks,
             "reassign": _reassign_choices(case, user, tasks),
@@ -207,10 +218,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stop_reasons": [c for c in ClockStop.Reason.choices if c[0] != "supplement"],
             "supplement": supplement,
             "tolerable": [m for m in materials if m.tolerance and m.state != "provided"],
-            "form_fields": [
-                {"label": f.get("label", f["name"]), "value": case.form_data.get(f["name"], "")}
-                for f in (case.item.form_schema or [])
-            ],
+            "form_fields": identity_reads.form_rows(case),
             "moves": workflow.MOVES,
             "notices": available_notices(case),
             "certificate": certificate,
@@ -255,7 +263,26 @@ EVENT_LABELS = {
     "completed": "办结",
     "delivered": "送达",
     "withdrawn": "撤回申请",
+    "identity_revealed": "查看完整证件号码",
 }
+
+
+@login_required
+@require_POST
+def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """显示完整证件号: the case's full numbers once a reason is picked; the read is recorded."""
+    user = _staff(request)
+    case = get_case_for_user(user, pk)
+    if not identity_reads.may_reveal(user):
+        raise Http404("页面不存在")
+    try:
+        rows = identity_reads.reveal_case_identity(
+            case, actor=user, now=timezone.now(), reason=request.POST.get("reason", "")
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/identity_revealed.html", {"case": case, "rows": rows})
 
 
 # --- moves -----------------------------------------------------------------------------------

@@ -2,25 +2,31 @@
 
 from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases.models import Task
+from onestop.cases.consents import give_consent
+from onestop.cases.errors import CaseError
+from onestop.cases.models import ReuseConsent, Task
+from onestop.cases.permissions import Act, Obj, Reach, may, staff_reaches
 from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.hotline.models import Leader
 from onestop.org.actions import read_full_identity
-from onestop.org.models import Region, Role
+from onestop.org.models import Centre, PersonalDataRead, Region, Role
 from onestop.org.queries import (
     applicants_for_user,
     get_applicant_for_user,
+    has_role,
     is_staff_member,
     regions_in_scope,
     staff_roles_of,
@@ -71,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 role_values & {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_HEAD}
             ),
             "is_hotline_leader": Leader.objects.filter(user_id=request.user.pk or 0).exists(),
+            "can_audit_reads": may(request.user, Obj.IDENTITY, Act.AUDIT),
         },
     )
 
@@ -93,6 +100,8 @@ def applicants(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one applicant's full number; the read is recorded with its purpose."""
+    if not may(request.user, Obj.IDENTITY, Act.REVEAL):
+        raise Http404("申请人不存在")
     applicant = get_applicant_for_user(request.user, pk)
     purpose = request.POST.get("purpose", "").strip()
     if not purpose:
@@ -102,4 +111,94 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     number = read_full_identity(applicant, actor=actor, purpose=purpose)
     return render(
         request, "staff/identity_revealed.html", {"applicant": applicant, "number": number}
+    )
+
+
+def identity_reads_for_user(user: User) -> QuerySet[PersonalDataRead]:
+    """Reads of full ID numbers by staff of the supervisor's region subtrees."""
+    q = Q(pk__in=[])
+    for how_far, role in staff_reaches(user, Obj.IDENTITY, Act.AUDIT):
+        if how_far == Reach.REGION:
+            q |= Q(actor__staff_roles__region__path__startswith=role.region.path)
+    if user.is_superuser:
+        q = Q()
+    return PersonalDataRead.objects.filter(
+        pk__in=PersonalDataRead.objects.filter(q).values("pk")
+    ).select_related("actor", "applicant")
+
+
+@login_required
+@require_GET
+def identity_reads(request: HttpRequest) -> HttpResponse:
+    """个人信息查阅记录: who read which full ID number, when and why (supervisors)."""
+    user = cast(User, request.user)
+    if not may(user, Obj.IDENTITY, Act.AUDIT):
+        raise Http404("页面不存在")
+    rows = identity_reads_for_user(user).order_by("-at", "-pk")
+    q = request.GET.get("q", "").strip()[:40]
+    if q:
+        rows = rows.filter(
+            Q(actor__username=q)
+            | Q(actor__first_name__icontains=q)
+            | Q(applicant__name__icontains=q)
+            | Q(purpose__icontains=q)
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/identity_reads.html", {"page": page, "q": q})
+
+
+class PaperConsentForm(forms.Form):
+    """A signed paper consent (授权书) the clerk has seen, recorded for the applicant."""
+
+    material_name = forms.CharField(
+        label="材料名称", max_length=200, error_messages={"required": "请填写材料名称"}
+    )
+    point = forms.ModelChoiceField(
+        label="授权代办点",
+        queryset=Centre.objects.filter(level=Centre.Level.COMMUNITY).order_by("name"),
+        empty_label="请选择代办点",
+        error_messages={"required": "请选择代办点", "invalid_choice": "请选择代办点"},
+    )
+    paper_ref = forms.CharField(
+        label="授权书编号", max_length=60, error_messages={"required": "请填写纸质授权书编号"}
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, f in self.fields.items():
+            css = "form-select" if name == "point" else "form-control"
+            f.widget.attrs["class"] = css + (" is-invalid" if name in self.errors else "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def applicant_consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """An applicant's consents to reuse materials; a clerk records a signed paper one."""
+    applicant = get_applicant_for_user(request.user, pk)
+    actor = cast(User, request.user)
+    if not has_role(actor, Role.CLERK):
+        raise Http404("申请人不存在")
+    form = PaperConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            give_consent(
+                applicant,
+                material_name=form.cleaned_data["material_name"].strip(),
+                channel=ReuseConsent.Channel.PAPER,
+                actor=actor,
+                now=timezone.now(),
+                point=form.cleaned_data["point"],
+                paper_ref=form.cleaned_data["paper_ref"],
+            )
+        except CaseError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已登记纸质授权")
+            return redirect("staff:applicant_consents", pk=applicant.pk)
+    rows = ReuseConsent.objects.filter(owner=applicant).select_related("agent", "point")
+    return render(
+        request,
+        "staff/applicant_consents.html",
+        {"applicant": applicant, "form": form, "rows": rows},
+        status=422 if form.errors else 200,
     )

@@ -7,6 +7,7 @@ onestop.cases.actions and onestop.cases.materials, and show a domain error's Chi
 
 from onestop.portal.cases_views.agents import agent_apply, agent_home, agent_items
 from onestop.portal.cases_views.applying import apply
+from onestop.portal.cases_views.consents import consent_list, consent_revoke
 from onestop.portal.cases_views.following import (
     case_detail,
     case_material,
@@ -27,6 +28,8 @@ __all__ = [
     "case_submit",
     "case_supply",
     "case_withdraw",
+    "consent_list",
+    "consent_revoke",
     "my_cases",
     "progress",
 ]

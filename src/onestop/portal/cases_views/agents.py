@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.cases.models import Case
+from onestop.cases.queries import agent_serves
 from onestop.catalog.queries import live_items, search_items
 from onestop.lib.identity import (
     check_mobile,
@@ -48,16 +49,17 @@ def _agent_or_404(request: HttpRequest) -> tuple[User, Region, Centre]:
     return user, point[0], point[1]
 
 
-def _villager_in_scope(region: Region, applicant: Applicant) -> bool:
-    """An agent serves people of their community; someone with no community recorded (e.g.
-    registered online) may be served by whoever holds their ID card in hand."""
-    return applicant.region is None or region.contains(applicant.region)
+def _villager_in_scope(user: User, region: Region, applicant: Applicant) -> bool:
+    """An agent serves people registered in their community, or those they filed for there;
+    never someone with no community recorded (e.g. registered online): knowing a person's ID
+    number is not a mandate (permissions.TABLE, community agent)."""
+    return agent_serves(user, region, applicant)
 
 
 def _current_villager(request: HttpRequest, region: Region) -> Applicant | None:
     pk = request.session.get(SESSION_VILLAGER)
     applicant = Applicant.objects.filter(pk=pk).first() if pk else None
-    if applicant is None or not _villager_in_scope(region, applicant):
+    if applicant is None or not _villager_in_scope(user_of(request), region, applicant):
         return None
     return applicant
 
@@ -84,7 +86,9 @@ def _pick_villager(request: HttpRequest, form: VillagerForm, region: Region) -> 
     number = form.cleaned_data["id_number"]
     found = Applicant.objects.filter(id_number=number).first()
     if found is not None:
-        if not _villager_in_scope(region, found):
+        if not _villager_in_scope(user_of(request), region, found):
+            if found.region is None:
+                return "该居民未登记所在社区/村，不能代办；请本人网上申请或到窗口办理"
             return "该居民登记在其他社区/村，请到其所在地代办点办理或网上申请"
         request.session[SESSION_VILLAGER] = found.pk
         return ""

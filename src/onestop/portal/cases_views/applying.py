@@ -70,9 +70,9 @@ class MaterialChoices:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _material_rows(item: ServiceItem, applicant: Applicant) -> list[MaterialRow]:
+def _material_rows(item: ServiceItem, applicant: Applicant, actor: User) -> list[MaterialRow]:
     items = list(item.materials.all())
-    on_record = materials.files_on_record(applicant, [m.name for m in items])
+    on_record = materials.files_on_record(applicant, [m.name for m in items], actor=actor)
     rows = []
     for i, m in enumerate(items):
         offers = on_record.get(m.name, [])
@@ -90,9 +90,7 @@ def _material_rows(item: ServiceItem, applicant: Applicant) -> list[MaterialRow]
     return rows
 
 
-def _read_choices(
-    request: HttpRequest, rows: list[MaterialRow], applicant: Applicant
-) -> MaterialChoices:
+def _read_choices(request: HttpRequest, rows: list[MaterialRow]) -> MaterialChoices:
     """The files chosen per material: a new upload (checked now) or a file on record."""
     chosen = MaterialChoices()
     for row in rows:
@@ -107,7 +105,8 @@ def _read_choices(
                 continue
             chosen.uploads[row.name] = (upload, checked.sha256)
         elif reuse.isdigit():
-            stored = StoredFile.objects.filter(pk=int(reuse), applicant=applicant).first()
+            # Only a file offered to this user (their own, or consented to an agent).
+            stored = next((f for f in row.offers if f.pk == int(reuse)), None)
             if stored is None:
                 chosen.errors[row.name] = "所选的存档材料不存在，请重新选择"
             else:
@@ -206,12 +205,12 @@ def _apply_page(
 def handle_application(request: HttpRequest, app: Application) -> HttpResponse:
     """Show the form, or create the case with its files (and submit it) in one transaction."""
     schema = app.item.form_schema or []
-    rows = _material_rows(app.item, app.applicant)
+    rows = _material_rows(app.item, app.applicant, user_of(request))
     if request.method != "POST":
         form = application_form(schema, initial=prefill(schema, app.applicant))
         return _apply_page(request, app, form=form, rows=rows)
     form = application_form(schema, data=request.POST)
-    chosen = _read_choices(request, rows, app.applicant)
+    chosen = _read_choices(request, rows)
     submit = request.POST.get("action") == "submit"
     valid = form.is_valid()
     if submit:

@@ -179,7 +179,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _party_case(request, pk)
     user = user_of(request)
     mats = list(case.materials.select_related("file"))
-    offers = materials.reuse_offers(case)
+    offers = materials.reuse_offers(case, user)
     rows = [
         {"m": m, "editable": _can_attach(case, m, user), "offers": offers.get(m.pk, [])}
         for m in mats
