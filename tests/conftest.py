@@ -7,7 +7,12 @@ from django.contrib.auth import get_user_model
 
 from onestop.org.models import Centre, Department, Region, Role, StaffRole, Window, Zone
 
-pytest_plugins = ["tests.browser_fixtures", "tests.case_fixtures", "tests.celery_workers"]
+pytest_plugins = [
+    "tests.browser_fixtures",
+    "tests.case_fixtures",
+    "tests.celery_workers",
+    "tests.device_fixtures",
+]
 
 PASSWORD = "Xiqu-2026-passwd"
 
