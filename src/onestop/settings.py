@@ -129,6 +129,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses every sign-in from an address that sprayed one password across usernames.
+    "onestop.lib.lockout.SprayGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -147,7 +149,10 @@ LOGIN_REDIRECT_URL = "org:after_login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
-# address, further attempts are refused for AXES_COOLOFF_MINUTES.
+# address, further attempts are refused for AXES_COOLOFF_MINUTES. Axes cannot see passwords:
+# onestop.lib.lockout also locks an address out once one password has failed
+# AXES_FAILURE_LIMIT times from it, whatever the usernames (password spraying), for sign-in
+# pages, the admin and API tokens alike.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
