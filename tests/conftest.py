@@ -17,6 +17,18 @@ pytest_plugins = [
 PASSWORD = "Xiqu-2026-passwd"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache() -> None:
+    """Each test starts with an empty local-memory cache: rate-limit and lockout counts (per
+    address, and every test client is 127.0.0.1) must not leak from one test into the next.
+    A shared cache (REDIS_URL) is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def district(db: None) -> Region:
     return Region.objects.create(code="510403000000", name="西区", level=Region.Level.DISTRICT)

@@ -643,6 +643,9 @@ PUBLIC: dict[str, str] = {
     "fees:gateway_callback": "the payment gateway's signed callback, checked by signature",
     "hallpub:display": "the hall's public queue display, by centre key",
     "hallpub:board": "the hall's public queue display, by centre key",
+    # Not public: only the kiosk device session that printed the ticket reads it (no user
+    # session does); its outsiders are in tests/security/test_devices.py.
+    "hallpub:kiosk_ticket": "a kiosk device's own printed ticket (tests/security/test_devices.py)",
     "hallpub:book": "booking form of a public catalog item",
     "open311:services": "Open311 service list (public by the standard)",
     "open311:service": "Open311 service definition (public catalog)",
