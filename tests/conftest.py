@@ -8,7 +8,12 @@ from hypothesis import HealthCheck, settings
 
 from onestop.org.models import Centre, Department, Region, Role, StaffRole, Window, Zone
 
-pytest_plugins = ["tests.browser_fixtures", "tests.case_fixtures", "tests.celery_workers"]
+pytest_plugins = [
+    "tests.browser_fixtures",
+    "tests.case_fixtures",
+    "tests.celery_workers",
+    "tests.device_fixtures",
+]
 
 # Property tests judge the rules, not the machine's speed: the suite runs beside browsers,
 # workers and a database on two cores, where a generation or an example may take long.
@@ -16,6 +21,18 @@ settings.register_profile("onestop", deadline=None, suppress_health_check=[Healt
 settings.load_profile("onestop")
 
 PASSWORD = "Xiqu-2026-passwd"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache() -> None:
+    """Each test starts with an empty local-memory cache: rate-limit and lockout counts (per
+    address, and every test client is 127.0.0.1) must not leak from one test into the next.
+    A shared cache (REDIS_URL) is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture

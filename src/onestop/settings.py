@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A kiosk or rating-pad session reaches only the routes of its one job.
-    "onestop.cases.permissions.DeviceSessionMiddleware",
+    # A kiosk's or a rating pad's session reaches only its own pages (after authentication).
+    "onestop.hall.devices.DeviceSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authentication result of every other middleware.
@@ -139,6 +139,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses every sign-in from an address that sprayed one password across usernames.
+    "onestop.lib.lockout.SprayGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -157,7 +159,10 @@ LOGIN_REDIRECT_URL = "org:after_login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
-# address, further attempts are refused for AXES_COOLOFF_MINUTES.
+# address, further attempts are refused for AXES_COOLOFF_MINUTES. Axes cannot see passwords:
+# onestop.lib.lockout also locks an address out once one password has failed
+# AXES_FAILURE_LIMIT times from it, whatever the usernames (password spraying), for sign-in
+# pages, the admin and API tokens alike.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

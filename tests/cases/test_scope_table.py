@@ -13,8 +13,6 @@ from onestop.cases import consents, materials
 from onestop.cases.errors import NotAllowed
 from onestop.cases.models import Case, CaseEvent, ReuseConsent, StoredFile
 from onestop.cases.permissions import (
-    DEVICE_SESSION_KEY,
-    KIOSK,
     TABLE,
     Act,
     Obj,
@@ -292,18 +290,6 @@ def test_a_department_sees_its_window_drafts_but_not_an_applicants_draft(
     assert client.get(f"/staff/cases/{window.pk}/").status_code == 200
     listed = [c.pk for c in client.get("/staff/cases/").context["page"].object_list]
     assert window.pk in listed and online.pk not in listed
-
-
-def test_a_device_session_reaches_only_its_job(client, clerk, centre):
-    client.force_login(clerk)
-    assert client.get("/staff/cases/").status_code == 200
-    session = client.session
-    session[DEVICE_SESSION_KEY] = KIOSK
-    session.save()
-    assert client.get("/staff/cases/").status_code == 404
-    assert client.get("/staff/").status_code == 404
-    assert client.get("/staff/hall/kiosk/").status_code == 200
-    assert client.post("/accounts/logout/").status_code == 302  # the device may be signed out
 
 
 def test_the_api_masks_id_numbers_unless_a_read_is_asked_for_with_a_reason(

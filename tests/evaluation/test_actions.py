@@ -74,7 +74,7 @@ def test_a_case_not_accepted_can_be_rated(new_case, applicant, clerk):
 def test_only_the_applicant_rates_on_the_portal(done_case, other_applicant, clerk_b):
     with pytest.raises(NotAllowed, match="只有申请人本人"):
         actions.rate_case(done_case, actor=other_applicant.user, now=LATER, score=5, channel=P)
-    with pytest.raises(NotAllowed, match="评价器"):
+    with pytest.raises(NotAllowed, match="工作人员不能评价"):
         actions.rate_case(done_case, actor=clerk_b, now=LATER, score=5, channel=Rating.Channel.PAD)
 
 

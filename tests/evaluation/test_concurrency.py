@@ -16,15 +16,20 @@ from tests.case_fixtures import NOW
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_ratings_at_once_one_wins(done_case, clerk):
+def test_two_ratings_at_once_one_wins(done_case, window_a01):
     barrier = threading.Barrier(2)
     results: list[str] = []
 
-    def rate(actor, channel, score):
+    def rate(window, channel, score):
         try:
             barrier.wait()
             actions.rate_case(
-                Case(pk=done_case.pk), actor=actor, now=NOW, score=score, channel=channel
+                Case(pk=done_case.pk),
+                actor=None,
+                now=NOW,
+                score=score,
+                channel=channel,
+                window=window,
             )
             results.append("ok")
         except TransitionError as e:
@@ -34,7 +39,7 @@ def test_two_ratings_at_once_one_wins(done_case, clerk):
             connection.close()
 
     threads = [
-        threading.Thread(target=rate, args=(clerk, Rating.Channel.PAD, 1)),
+        threading.Thread(target=rate, args=(window_a01, Rating.Channel.PAD, 1)),
         threading.Thread(target=rate, args=(None, Rating.Channel.SMS_LINK, 2)),
     ]
     for t in threads:

@@ -45,13 +45,16 @@ def session(browser, live_server, username: str | None):
 
 @pytest.mark.django_db(transaction=True)
 def test_kiosk_display_window_case_and_dashboard(
-    browser, live_server, centre, item, clerk_1, centre_admin, supervisor, tmp_path
+    browser, live_server, centre, item, clerk_1, kiosk, supervisor, tmp_path
 ):
     ten = datetime.combine(local_date(timezone.now()), time(10, 0), centre_zone())
+    _device, _token, code = kiosk
     with time_machine.travel(ten, tick=True) as clock:
-        # The kiosk (a device signed in as hall staff): a number for 食品经营许可.
-        kiosk = session(browser, live_server, centre_admin.username)
-        kiosk.goto("/staff/hall/kiosk/")
+        # The kiosk (a device paired with its one-time code): a number for 食品经营许可.
+        kiosk = session(browser, live_server, None)
+        kiosk.goto("/hall/device/")
+        kiosk.get_by_label("配对码或终端令牌").fill(code)
+        kiosk.get_by_role("button", name="配对").click()
         kiosk.get_by_label("办理事项（可不选）").select_option(label=item.name)
         kiosk.get_by_role("button", name="取号", exact=True).click()
         expect(kiosk.locator("#ticket-number")).to_have_text("A001")

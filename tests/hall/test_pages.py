@@ -1,5 +1,5 @@
-"""The hall's pages through the URL: kiosk and desk, the printable ticket, the window's
-calling screen, the public display and its board, first-inquiry records, and scope."""
+"""The hall's pages through the URL: kiosk (a device session) and desk, the printable ticket,
+the window's calling screen, the public display and its board, first-inquiry records, and scope."""
 
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ from tests.hall.conftest import NOW
 
 
 def test_the_kiosk_prints_a_ticket_with_people_ahead_and_the_wait(
-    client, clerk_1, zone_a, take, travel
+    kiosk, device_client, zone_a, take, travel
 ):
     take(0)
     take(1)
-    client.force_login(clerk_1)
-    page = client.get("/staff/hall/kiosk/")
+    client = device_client(kiosk[1])
+    page = client.get("/hall/kiosk/")
     assert "自助取号" in page.text and "A区 行政审批区" in page.text
     assert "绿色通道" not in page.text  # the kiosk offers normal and care only
-    response = client.post("/staff/hall/kiosk/", {"zone": zone_a.pk, "category": "care"})
+    response = client.post("/hall/kiosk/", {"zone": zone_a.pk, "category": "care"})
     ticket = Ticket.objects.get(number="A003")
-    assert response.url == f"/staff/hall/tickets/{ticket.pk}/"
+    assert response.url == f"/hall/kiosk/tickets/{ticket.pk}/"
     assert (ticket.source, ticket.category) == ("kiosk", "care")
     printed = client.get(response.url).text
     # Care's 20-minute head start does not pass numbers taken 30 minutes earlier.
@@ -104,7 +104,7 @@ def test_the_display_is_public_and_its_board_shows_the_latest_call(
 def test_outsiders_and_applicants_get_404_on_staff_pages(client, applicant, take, travel):
     t = take(0)
     client.force_login(applicant.user)
-    for url in ("/staff/hall/desk/", "/staff/hall/kiosk/", f"/staff/hall/tickets/{t.pk}/"):
+    for url in ("/staff/hall/desk/", f"/staff/hall/tickets/{t.pk}/"):
         assert client.get(url).status_code == 404, url
 
 
@@ -134,8 +134,9 @@ def test_first_inquiry_is_owned_until_answered_or_handed_over(
     assert inquiry.received_by == clerk_1  # the first receiver stays on record
 
 
-@pytest.mark.parametrize("url", ["/staff/hall/desk/", "/staff/hall/kiosk/"])
+@pytest.mark.parametrize("url", ["/staff/hall/desk/", "/hall/kiosk/"])
 def test_staff_pages_need_a_sign_in(client, url):
+    """The desk asks a staff member to sign in, the kiosk a device to pair."""
     assert client.get(url).status_code == 302
 
 

@@ -25,11 +25,20 @@ def test_register_dispatch_sign_reply_callback(operator, handler, dept_a, commun
         ),
         201,
     )
-    again = ok(
-        post(op, f"{API}/tickets", {"kind": "help", "content": "x", "caller_phone": "1"}, key="r1"),
-        201,
-    )
+    first = {
+        "kind": "help",
+        "content": "楼道灯坏了一个月没人修",
+        "caller_phone": "13800009999",
+        "caller_name": "赵女士",
+        "region_code": community.code,
+    }
+    again = ok(post(op, f"{API}/tickets", first, key="r1"), 201)
     assert again["id"] == t["id"] and Ticket.objects.count() == 1
+    # The same key with another call's content is refused, not answered with the first ticket.
+    other = {"kind": "help", "content": "x", "caller_phone": "1"}
+    reused = post(op, f"{API}/tickets", other, key="r1")
+    assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
+    assert Ticket.objects.count() == 1
     t = ok(post(op, f"{API}/tickets/{t['id']}/dispatch", {"lead_department_id": dept_a.pk}))
     assert t["status"] == "dispatched" and t["lead_department"] == "区市场监管局"
     h = login(handler)

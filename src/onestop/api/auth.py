@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.apitokens.queries import user_for_token
-from onestop.lib import ratelimit
+from onestop.lib import lockout, ratelimit
 
 # Wrong bearer tokens one address may present per BAD_TOKEN_WINDOW seconds.
 BAD_TOKEN_LIMIT = 20
@@ -54,6 +54,8 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
         # Wrong tokens are counted per address: a client trying tokens gets 429 (Retry-After).
         address = ratelimit.client_address(request)
+        if lockout.address_locked(address):
+            raise ratelimit.RateLimited(lockout.cooloff_seconds(), lockout.locked_message())
         ratelimit.check(
             "api-bad-token",
             address,

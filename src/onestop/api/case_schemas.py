@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
 from ninja.params import functions as params
 
+from onestop.apitokens import idempotency
 from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, Task
@@ -205,7 +206,11 @@ class CaseIn(Schema):
     channel: Case.Channel | None = Field(
         default=None, description="缺省：申请人本人为 online，代办员为 agent，其他工作人员为 window"
     )
-    centre: str = Field(max_length=60, description="受理网点代码（key）")
+    centre: str | None = Field(
+        default=None,
+        max_length=60,
+        description="受理网点代码（key）；网上申请可省略（由事项所属部门的区政务服务中心受理）",
+    )
     form_data: dict[str, Any] = Field(default_factory=dict, description="申请表内容")
 
 
@@ -373,12 +378,21 @@ def idempotency_header(description: str) -> Any:
 
 
 def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer the cases app's errors and out-of-scope fetches as JSON errors."""
+    """Answer the cases app's errors and out-of-scope fetches as JSON errors, and hold every
+    keyed operation to its `Idempotency-Key`: the same key with another request is a 422."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
-            return view(request, *args, **kwargs)
+            with idempotency.guard(request):
+                result = view(request, *args, **kwargs)
+            if isinstance(result, Status) and result.status_code >= 400:
+                idempotency.forget(request)
+            return result
+        except idempotency.KeyReused as exc:
+            return Status(
+                422, ErrorOut(code=exc.code, message=exc.message, field=idempotency.HEADER)
+            )
         except CaseError as exc:
             return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
         except Http404 as exc:

@@ -57,7 +57,7 @@ from onestop.api.case_schemas import (
     material_out,
     progress_out,
 )
-from onestop.cases import actions, identity_reads, queries, workflow
+from onestop.cases import actions, channels, identity_reads, queries, workflow
 from onestop.cases.audit import verify_case, verify_cases
 from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.lights import light
@@ -347,25 +347,31 @@ def _default_channel(user: User, applicant: Applicant) -> str:
     "",
     response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS},
     summary="新建办件（草稿）",
-    description="申请人本人网上申请，或窗口、代办员为其范围内的申请人申请。"
-    "新建返回 201；相同幂等键重复提交返回 200 和已建的办件。",
+    description="申请人本人网上申请（由事项所属部门的区政务服务中心受理，须事项支持网上申请），"
+    "或本中心窗口受理员、本代办点代办员为其范围内的申请人申请。"
+    "新建返回 201；相同幂等键重复提交返回 200 和已建的办件；相同幂等键而请求内容不同返回 422。",
 )
 @domain_errors
 def create(request: HttpRequest, body: CaseIn, idempotency_key: IdempotencyKey = None) -> Any:
     user = api_user(request)
-    item = live_items().filter(code=body.item).first()
+    item = live_items().select_related("department__region").filter(code=body.item).first()
     if item is None:
         raise CaseError("事项不存在或尚未发布", field="item")
-    centre = Centre.objects.select_related("region").filter(key=body.centre).first()
-    if centre is None:
-        raise CaseError("受理网点不存在", field="centre")
+    centre = None
+    if body.centre:
+        centre = Centre.objects.select_related("region").filter(key=body.centre).first()
+        if centre is None:
+            raise CaseError("受理网点不存在", field="centre")
     applicant = _applicant_for(user, body.applicant)
+    channel = body.channel or _default_channel(user, applicant)
+    # The pages' rules: online at the centre the item allows, window/agent by its own staff.
+    centre = channels.filing_centre(item, applicant, channel, centre, user)
     now = timezone.now()
     case = actions.create_case(
         actions.NewCase(
             item=item,
             applicant=applicant,
-            channel=body.channel or _default_channel(user, applicant),
+            channel=channel,
             centre=centre,
             form_data=body.form_data,
         ),

@@ -32,3 +32,33 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.user}）"
+
+
+class IdempotencyRecord(models.Model):
+    """An `Idempotency-Key` an API client has used, with the digest of the request it came
+    with: the same key on the same operation with another body is refused (422) rather than
+    silently answered with the first result. Written before the operation runs and removed if
+    it fails, so a corrected retry may use the key again."""
+
+    # "user:<pk>" for a signed-in client, "anon:<address>" otherwise.
+    principal = models.CharField(max_length=80)
+    key = models.CharField(max_length=64)
+    # Method and path of the operation (a key is scoped to one case's move, as the actions are).
+    operation = models.CharField(max_length=300)
+    # sha256 hex of the canonical request: method, path, sorted query, canonical JSON body.
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    objects: models.Manager[IdempotencyRecord] = models.Manager()
+
+    class Meta:
+        verbose_name = _("幂等键记录")
+        verbose_name_plural = _("幂等键记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["principal", "key", "operation"], name="idempotency_record_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

@@ -7,19 +7,16 @@ reuse and full ID numbers read their cells here (`cases.queries`, `cases.file_vi
 ratings) are held to their cells by tests/security/test_outsiders.py, which tries every cell of
 this table and fails on a cell it has no probe for.
 
-Devices (the hall's self-service kiosk, the window's rating pad) are sessions with one job: a
-session marked with `DEVICE_SESSION_KEY` reaches only the routes of its job (`DEVICE_ROUTES`),
-whichever account signed it in.
+Devices (the hall's self-service kiosk, the window's rating pad) are sessions with one job and
+no user: `onestop.hall.devices` pairs them and its middleware confines each to the pages of its
+job (`DEVICE_PAGES` there); their rows here state that reach for the outsider test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.http import Http404, HttpRequest, HttpResponseBase
-from django.urls import Resolver404, resolve
 
 from onestop.org.models import Role, StaffRole
 from onestop.org.queries import staff_roles_of
@@ -183,42 +180,3 @@ def may(user: AbstractBaseUser | AnonymousUser, obj: Obj, act: Act) -> bool:
     if isinstance(user, User) and user.is_superuser:
         return True
     return bool(staff_reaches(user, obj, act))
-
-
-# --- device sessions -------------------------------------------------------------------------
-
-# Set in the session by whatever signs a device in (the hall's kiosk, the window's pad).
-DEVICE_SESSION_KEY = "onestop_device"
-# The URL names (or namespaces, ending in ':') a device's one job uses.
-DEVICE_ROUTES: dict[str, tuple[str, ...]] = {
-    KIOSK: ("hall:kiosk", "hall:ticket", "hallpub:", "portal:item", "org:logout", "set_language"),
-    PAD: ("evaluation:pad", "org:logout", "set_language"),
-}
-
-
-def device_of(request: HttpRequest) -> str | None:
-    session = getattr(request, "session", None)
-    kind = session.get(DEVICE_SESSION_KEY) if session is not None else None
-    return kind if kind in DEVICE_ROUTES else None
-
-
-def device_allows(device: str, path: str) -> bool:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    name = match.view_name
-    return any(name == r or (r.endswith(":") and name.startswith(r)) for r in DEVICE_ROUTES[device])
-
-
-class DeviceSessionMiddleware:
-    """A device session reaches only the routes of its job: 404 for anything else."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        device = device_of(request)
-        if device is not None and not device_allows(device, request.path_info):
-            raise Http404("页面不存在")
-        return self.get_response(request)

@@ -7,19 +7,21 @@ rating history is part of the case's hash chain.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 
 from onestop.cases.actions import _already_done, _holds, _lock
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
-from onestop.cases.models import Case
+from onestop.cases.models import Case, CaseEvent
 from onestop.evaluation.models import BAD, TAGS, Rating, Rectification, Score
-from onestop.org.models import Role
+from onestop.org.models import Role, StaffRole, Window
+from onestop.org.queries import is_staff_member
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -29,10 +31,42 @@ RATEABLE = (S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.REFUSED)
 FOLLOWERS = (Role.DEPARTMENT_HEAD, Role.CLERK)
 LINK_SALT = "onestop.evaluation.rate_link"
 LINK_MAX_AGE = 30 * 24 * 3600  # 30 days
+# What closes a case at the window, so that the applicant standing there rates it on the pad.
+PAD_EVENTS = ("completed", "delivered", "not_accepted", "refused")
+STAFF_CANNOT_RATE = "工作人员不能评价办件，评价由申请人本人作出"
 
 
 def followup_days() -> int:
     return int(getattr(settings, "RATING_FOLLOWUP_DAYS", 5))
+
+
+def pad_minutes() -> int:
+    """How long after the window closes a case its pad may still rate it."""
+    return int(getattr(settings, "RATING_PAD_MINUTES", 10))
+
+
+def pad_cases(window: Window, now: datetime, *, unrated: bool = True) -> QuerySet[Case]:
+    """The cases a window's pad may rate now: closed (PAD_EVENTS) by a clerk of that window
+    within `pad_minutes()`, of a department the window serves, rateable (and not yet rated)."""
+    clerks = StaffRole.objects.filter(role=Role.CLERK, window=window).values("user")
+    events = CaseEvent.objects.filter(
+        kind__in=PAD_EVENTS,
+        at__gte=now - timedelta(minutes=pad_minutes()),
+        at__lte=now,
+        actor__in=clerks,
+    )
+    cases = Case.objects.filter(
+        pk__in=events.values("case"),
+        department__in=window.departments.all(),
+        status__in=RATEABLE,
+    )
+    return cases.filter(rating__isnull=True) if unrated else cases
+
+
+def check_not_staff(actor: User | None) -> None:
+    """No staff member rates, through any channel: the rating is the applicant's voice."""
+    if actor is not None and is_staff_member(actor):
+        raise NotAllowed(STAFF_CANNOT_RATE)
 
 
 def _check_score(score: int) -> int:
@@ -53,15 +87,23 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _check_rater(case: Case, actor: User | None, channel: str) -> None:
-    """Portal: the case's own applicant; pad: a clerk of the case's department (the applicant
-    taps at the window); SMS link: no sign-in (the view has checked the signed token)."""
+def _check_rater(
+    case: Case, actor: User | None, channel: str, window: Window | None, now: datetime
+) -> None:
+    """Portal: the case's own applicant; pad: the pad device of the window that has just closed
+    the case (the applicant taps; no user is signed in); SMS link: no sign-in (the view has
+    checked the signed token). A staff member never rates."""
+    check_not_staff(actor)
     if channel == Rating.Channel.PORTAL:
         if actor is None or case.applicant.user_id != actor.pk:
             raise NotAllowed("只有申请人本人可以评价该办件")
     elif channel == Rating.Channel.PAD:
-        if actor is None or not _holds(actor, case, [Role.CLERK], case.department_id):
-            raise NotAllowed("只有本部门窗口可以使用评价器")
+        if actor is not None or window is None:
+            raise NotAllowed("评价器只能由窗口的评价终端使用")
+        if not pad_cases(window, now, unrated=False).filter(pk=case.pk).exists():
+            raise NotAllowed(
+                f"该办件不是本窗口刚刚办结的办件（办结后{pad_minutes()}分钟内可在评价器评价）"
+            )
     elif channel != Rating.Channel.SMS_LINK:
         raise CaseError("无效的评价渠道", field="channel")
 
@@ -78,12 +120,15 @@ def rate_case(
     channel: str,
     real_name: bool = True,
     key: str = "",
+    window: Window | None = None,
 ) -> Rating:
-    """The applicant rates a finished case once; a bad score opens a rectification."""
+    """The applicant rates a finished case once; a bad score opens a rectification.
+    `window` is the pad's window (channel `pad` only)."""
     case = _lock(case)
+    check_not_staff(actor)
     if _already_done(case, key):
         return Rating.objects.get(case=case)
-    _check_rater(case, actor, channel)
+    _check_rater(case, actor, channel, window, now)
     if case.status not in RATEABLE:
         raise TransitionError(f"办件当前状态为“{case.get_status_display()}”，办结后才能评价")
     if Rating.objects.filter(case=case).exists():
@@ -102,6 +147,8 @@ def rate_case(
         rated_by=actor,
     )
     data: dict[str, object] = {"score": value, "channel": channel, "tags": chosen}
+    if window is not None:
+        data["window"] = window.number
     if value <= BAD:
         due = workdays.due_date(local_date(now), followup_days())
         rect = Rectification.objects.create(
@@ -217,6 +264,7 @@ def rerate(
     """再评价: once, after the rectification is closed; the first score stays on record.
     `actor` is the applicant, or None through the signed link."""
     case = _lock(case)
+    check_not_staff(actor)
     if _already_done(case, key):
         return Rating.objects.get(case=case)
     if actor is not None and case.applicant.user_id != actor.pk:

@@ -5,20 +5,21 @@ show a domain error as a Chinese message."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.cases.errors import CaseError
 from onestop.cases.lights import LABELS, light
-from onestop.cases.models import Case, CaseEvent
+from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for_user
 from onestop.evaluation import actions
 from onestop.evaluation.models import TAGS, Rating, Rectification, Score
@@ -27,8 +28,10 @@ from onestop.evaluation.queries import (
     get_rectification_for_user,
     rectifications_for_user,
 )
-from onestop.org.models import Role
-from onestop.org.queries import has_role, is_staff_member
+from onestop.hall.devices import device_required
+from onestop.hall.models import Device
+from onestop.org.models import Window
+from onestop.org.queries import is_staff_member
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -51,7 +54,14 @@ def _rating_of(case: Case) -> Rating | None:
     return Rating.objects.filter(case=case).select_related("rectification").first()
 
 
-def _submit(request: HttpRequest, case: Case, *, actor: User | None, channel: str) -> bool:
+def _submit(
+    request: HttpRequest,
+    case: Case,
+    *,
+    actor: User | None,
+    channel: str,
+    window: Window | None = None,
+) -> bool:
     """Rate (or re-rate) from the posted form; True when saved."""
     now = timezone.now()
     score = request.POST.get("score", "")
@@ -74,6 +84,7 @@ def _submit(request: HttpRequest, case: Case, *, actor: User | None, channel: st
                 tags=request.POST.getlist("tags"),
                 channel=channel,
                 key=key,
+                window=window,
             )
             messages.success(request, "感谢您的评价")
     except CaseError as e:
@@ -100,10 +111,13 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def rate_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The signed link in the SMS notice: no sign-in, valid for 30 days."""
+    """The signed link in the SMS notice: no sign-in, valid for 30 days. A staff member's
+    session never rates through it (the link may reach a clerk's screen)."""
     case = actions.case_from_token(token)
     if case is None:
         return render(request, "evaluation/link_invalid.html", status=404)
+    if is_staff_member(request.user):
+        return HttpResponseForbidden(actions.STAFF_CANNOT_RATE)
     if request.method == "POST" and _submit(
         request, case, actor=None, channel=Rating.Channel.SMS_LINK
     ):
@@ -113,48 +127,37 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "evaluation/rate.html", ctx)
 
 
-def _clerk(request: HttpRequest) -> User:
-    user = cast(User, request.user)
-    if not has_role(user, Role.CLERK):
-        raise Http404("页面不存在")
-    return user
-
-
-def _pad_case(clerk: User, now: datetime) -> Case | None:
-    """The case this clerk finished most recently today, not yet rated."""
-    event = (
-        CaseEvent.objects.filter(
-            actor=clerk,
-            kind__in=["completed", "delivered", "not_accepted"],
-            at__gte=now - timedelta(hours=24),
-            case__rating__isnull=True,
-        )
-        .order_by("-at", "-pk")
+def _pad_case(window: Window, now: datetime) -> Case | None:
+    """The case the pad's window closed most recently, within the pad's minutes, not rated."""
+    return (
+        actions.pad_cases(window, now)
+        .select_related("item", "department", "applicant")
+        .annotate(closed_at=Max("events__at"))
+        .order_by("-closed_at", "-pk")
         .first()
     )
-    if event is None:
-        return None
-    case = Case.objects.select_related("item", "department", "applicant").get(pk=event.case_id)
-    if local_date(event.at) != local_date(now) or case.status not in actions.RATEABLE:
-        return None
-    return case
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def pad(request: HttpRequest) -> HttpResponse:
-    """The window's evaluation pad: the applicant taps a score for the case just finished."""
-    clerk = _clerk(request)
+@device_required(Device.Kind.RATING_PAD)
+def pad(request: HttpRequest, device: Device) -> HttpResponse:
+    """The window's evaluation pad (a device session, no staff user): the applicant taps a
+    score for the case the window has just closed."""
+    window = cast(Window, device.window)
     if request.method == "POST":
         try:
             pk = int(request.POST.get("case", ""))
         except ValueError:
             raise Http404("办件不存在") from None
-        case = get_case_for_user(clerk, pk)
-        _submit(request, case, actor=clerk, channel=Rating.Channel.PAD)
+        # Any case id: the action accepts only a case this window has just closed.
+        case = Case.objects.filter(pk=pk).first()
+        if case is None:
+            raise Http404("办件不存在")
+        _submit(request, case, actor=None, channel=Rating.Channel.PAD, window=window)
         return redirect("evaluation:pad")
     ctx: dict[str, Any] = {
-        "case": _pad_case(clerk, timezone.now()),
+        "case": _pad_case(window, timezone.now()),
+        "device": device,
         "scores": SCORES,
         "tags": TAGS,
         "pad": True,

@@ -402,3 +402,64 @@ class InquiryHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_user} → {self.to_user}"
+
+
+class Device(models.Model):
+    """A hall kiosk (自助取号机) or a window's rating pad (评价器): a device session with one job.
+
+    The centre administrator registers it, bound to a centre (a kiosk) or to one window (a pad).
+    It signs in with its own token or a one-time pairing code, never with a staff member's
+    password; its session is anonymous to Django's auth and reaches only its own pages
+    (`onestop.hall.devices.DeviceSessionMiddleware`). Only SHA-256 digests are stored."""
+
+    class Kind(models.TextChoices):
+        KIOSK = "kiosk", _("自助取号机")
+        RATING_PAD = "rating_pad", _("窗口评价器")
+
+    name = models.CharField(_("名称"), max_length=60, help_text=_("例如“一楼大厅自助取号机 1 号”"))
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("服务中心"), on_delete=models.PROTECT, related_name="hall_devices"
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hall_devices",
+        help_text=_("评价器必须绑定一个窗口；自助取号机不绑定窗口"),
+    )
+    # sha256 hex of the device token (shown once). A new pairing issues a new token, which ends
+    # the sessions signed in with the old one. Lookup: WHERE token_hash = … (the unique index).
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # sha256 hex of the one-time pairing code, blank once used; valid until pairing_expires_at.
+    pairing_hash = models.CharField(max_length=64, blank=True, editable=False)
+    pairing_expires_at = models.DateTimeField(_("配对码有效期至"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    paired_at = models.DateTimeField(_("最近配对时间"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("大厅终端")
+        verbose_name_plural = _("大厅终端")
+        constraints = [
+            # A pad rates the cases of its window; a kiosk serves the whole hall.
+            models.CheckConstraint(
+                condition=(Q(kind="rating_pad") & Q(window__isnull=False))
+                | (Q(kind="kiosk") & Q(window__isnull=True)),
+                name="hall_device_window_by_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"

@@ -5,7 +5,6 @@ from onestop.hall import views
 app_name = "hall"
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
-    path("kiosk/", views.kiosk, name="kiosk"),
     path("tickets/<int:pk>/", views.ticket, name="ticket"),
     path("window/", views.window, name="window"),
     path("window/<int:window_pk>/do/<slug:move>/", views.window_move, name="window_move"),

@@ -1,6 +1,7 @@
-"""Staff pages of the hall: the guidance desk and the self-service kiosk (take a number, check
-in a booking, print the ticket), the window clerk's calling screen, the day's bookings by
-window, the figures with their Excel export, and first-inquiry records.
+"""Staff pages of the hall: the guidance desk (take a number, check in a booking, print the
+ticket; the self-service kiosk is a device, see device_views), the window clerk's calling
+screen, the day's bookings by window, the figures with their Excel export, and first-inquiry
+records.
 
 Views are thin (STYLE §6): parse, fetch in scope, call one action, show a HallError in Chinese.
 """
@@ -41,7 +42,7 @@ def _staff(request: HttpRequest) -> User:
 # --- taking a number: guidance desk and kiosk ------------------------------------------------
 
 
-def _zone_items(centre: Centre) -> list[tuple[Zone, list[ServiceItem]]]:
+def zone_items(centre: Centre) -> list[tuple[Zone, list[ServiceItem]]]:
     """Each zone with the live items its windows serve (for choosing by item)."""
     out = []
     for zone in centre.zones.order_by("name", "pk"):
@@ -51,7 +52,10 @@ def _zone_items(centre: Centre) -> list[tuple[Zone, list[ServiceItem]]]:
     return out
 
 
-def _take(request: HttpRequest, user: User, centre: Centre, source: str) -> Ticket | None:
+def take_from_post(
+    request: HttpRequest, user: User | None, centre: Centre, source: str
+) -> Ticket | None:
+    """A ticket from the posted take-a-number form (desk: the staff member; kiosk: None)."""
     post = request.POST
     now = timezone.now()
     try:
@@ -89,22 +93,20 @@ def _take_page(request: HttpRequest, source: str, template: str) -> HttpResponse
     user = _staff(request)
     centre = queries.hall_centre(user, request.GET.get("centre", ""))
     if request.method == "POST":
-        ticket = _take(request, user, centre, source)
+        ticket = take_from_post(request, user, centre, source)
         if ticket is not None:
             return redirect("hall:ticket", pk=ticket.pk)
         return redirect(f"{request.path}?centre={centre.key}")
     now = timezone.now()
-    categories = actions.KIOSK_CATEGORIES if source == "kiosk" else actions.DESK_CATEGORIES
     ctx: dict[str, Any] = {
         "centre": centre,
         "centres": queries.centres_for_staff(user),
-        "zones": _zone_items(centre),
-        "categories": [(c.value, c.label) for c in categories],
+        "zones": zone_items(centre),
+        "categories": [(c.value, c.label) for c in actions.DESK_CATEGORIES],
         "waiting": queries.waiting_by_zone(centre, now),
+        "inquiries": queries.my_inquiries(user).filter(status=Inquiry.Status.OPEN)[:50],
+        "colleagues": _colleagues(centre),
     }
-    if source == "desk":
-        ctx["inquiries"] = queries.my_inquiries(user).filter(status=Inquiry.Status.OPEN)[:50]
-        ctx["colleagues"] = _colleagues(centre)
     return render(request, template, ctx)
 
 
@@ -113,13 +115,6 @@ def _take_page(request: HttpRequest, source: str, template: str) -> HttpResponse
 def desk(request: HttpRequest) -> HttpResponse:
     """咨询导引台: numbers of any category, booking check-in, first-inquiry records."""
     return _take_page(request, Ticket.Source.DESK, "hall/desk.html")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def kiosk(request: HttpRequest) -> HttpResponse:
-    """自助取号机 (a device signed in as hall staff): by zone or item, or a booking code."""
-    return _take_page(request, Ticket.Source.KIOSK, "hall/kiosk.html")
 
 
 @login_required
@@ -137,7 +132,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
             "ticket": t,
             "ahead": actions.people_ahead(t) if waiting else 0,
             "wait": queries.estimated_wait_minutes(t, now) if waiting else 0,
-            "back": reverse("hall:kiosk" if t.source == "kiosk" else "hall:desk"),
+            "back": reverse("hall:desk"),
         },
     )
 

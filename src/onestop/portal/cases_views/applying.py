@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from onestop.cases import actions, materials
+from onestop.cases.channels import online_centre, online_refusal
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, StoredFile
 from onestop.catalog.models import ServiceItem
@@ -139,23 +140,6 @@ def _attach_chosen(
             now=now,
             key=sub_key(key, f"{name}:reuse:{stored.pk}"),
         )
-
-
-def online_centre(item: ServiceItem) -> Centre | None:
-    """Online applications are received by the district centre of the item's department."""
-    district_centres = Centre.objects.filter(level=Centre.Level.DISTRICT).order_by("pk")
-    return (
-        district_centres.filter(region=item.department.region).first() or district_centres.first()
-    )
-
-
-def online_refusal(item: ServiceItem) -> str:
-    """Why the item cannot be applied for online, or ''."""
-    if item.online_depth < ServiceItem.OnlineDepth.ONLINE_APPLY:
-        return "该事项暂不支持网上申请，请到窗口办理"
-    if not item.at_district:
-        return "该事项在街道/镇便民服务中心或社区代办点办理，暂不支持网上申请"
-    return ""
 
 
 # --- apply (online and through an agent) ----------------------------------------------------
