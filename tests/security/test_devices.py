@@ -321,3 +321,34 @@ def test_staff_cannot_rerate(done_case, applicant, clerk, head):
     rating.close_rectification(rect, actor=head, now=timezone.now(), measure="窗口培训")
     with pytest.raises(NotAllowed, match="工作人员不能评价"):
         rating.rerate(done_case, actor=clerk, now=timezone.now(), score=5)
+
+
+# --- registration in the admin ---------------------------------------------------------------
+
+
+def test_the_administrator_registers_a_pad_and_sees_its_code_once(admin_client, centre, window_a01):
+    url = reverse("admin:hall_device_add")
+    missing = admin_client.post(
+        url, {"name": "A01 评价器", "kind": "rating_pad", "centre": centre.pk, "active": "on"}
+    )
+    assert missing.status_code == 200 and "评价器必须绑定一个窗口" in _text(missing)
+    assert not Device.objects.exists()
+    r = admin_client.post(
+        url,
+        {
+            "name": "A01 评价器",
+            "kind": "rating_pad",
+            "centre": centre.pk,
+            "window": window_a01.pk,
+            "active": "on",
+        },
+        follow=True,
+    )
+    device = Device.objects.get()
+    shown = re.search(r"配对码 ([A-Z0-9]{8})", _text(r))
+    assert shown and device.window == window_a01
+    # Only digests are kept; the code shown pairs the pad once.
+    assert shown.group(1) not in device.pairing_hash and len(device.pairing_hash) == 64
+    c = Client()
+    sign_in = c.post(reverse("hallpub:device"), {"code": shown.group(1)})
+    assert sign_in["Location"] == reverse("evaluation:pad")
