@@ -24,7 +24,7 @@ from onestop.notify.models import Message
 from onestop.org.models import Applicant, Role
 from onestop.trading import actions, queries
 from onestop.trading.deadlines import sweep_trading
-from onestop.trading.models import Bid, Project
+from onestop.trading.models import Bid, Conflict, Expert, Project
 from tests.conftest import make_staff
 from tests.trading.conftest import (  # noqa: F401 - fixtures used by name
     PASSPHRASE,
@@ -281,3 +281,19 @@ def test_a_failed_tender_gives_its_number_at_the_opening_and_no_names(  # type: 
         for secret in secrets_of(receipts):
             assert secret not in page
     assert [b.price for b in tender.bids.all()] == [None, None], "never decrypted"
+
+
+def test_the_frozen_expert_list_does_not_tell_who_bid(
+    client, tender, officers, bidders, experts
+) -> None:  # type: ignore[no-untyped-def]
+    """The committee's candidate list is public with its length before the opening: it must not
+    lack the experts who work for, or are related to, a bidder (they stand down at the opening)."""
+    Expert.objects.filter(pk=experts[0].pk).update(employer_credit_code=bidders[0].credit_code)
+    Conflict.objects.create(expert=experts[1], kind="relative", credit_code=bidders[1].credit_code)
+    place_bids(tender, bidders)
+    assert tender.bid_deadline is not None
+    p = draw_committee(tender, officers[0], tender.bid_deadline + timedelta(minutes=1))
+    assert p.opened_at is None and p.committee_draw is not None
+    page = read(client, f"/draws/{p.committee_draw.pk}/")
+    assert "冻结的候选名单（12 项" in page  # every expert of the speciality
+    assert p.events.get(action="experts_frozen").note == "候选专家 12 人"
