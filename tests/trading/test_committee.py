@@ -13,6 +13,7 @@ from onestop.notify.models import Message
 from onestop.trading import actions
 from onestop.trading.errors import TradingError
 from onestop.trading.models import Conflict, CreditRecord, Expert
+from onestop.workdays.calendar import local_date
 
 from .conftest import PASSPHRASE, bid, open_tender
 from .helpers import RFC, draw_committee, to_publicity
@@ -47,7 +48,7 @@ def test_conflicted_and_blacklisted_experts_are_excluded(
     tender, officers, bidders, experts
 ) -> None:  # type: ignore[no-untyped-def]
     p = open_tender(tender, officers, bidders)
-    today = p.opened_at.date()
+    today = local_date(p.opened_at)
     Conflict.objects.create(
         expert=experts[0],
         kind="employer",
