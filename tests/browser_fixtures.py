@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -46,15 +49,32 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+# A Wednesday of a fully known calendar year, 10:00 in the centre's zone, far from holidays.
+DEMO_DAY = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture
-def demo(transactional_db: None) -> None:
+def demo_day(settings) -> Iterator[datetime]:  # type: ignore[no-untyped-def]
+    """The test runs on DEMO_DAY, the clock ticking from there (the live server's thread too).
+
+    The demo's lights, statuses and deadlines follow its clock (working days, holidays, the
+    year's end), so a test on it built "today" would pass or fail with the date. Chromium keeps
+    the real date, so the cookies carry no expiry date it would find passed."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(DEMO_DAY, tick=True):
+        yield DEMO_DAY
+
+
+@pytest.fixture
+def demo(transactional_db: None, demo_day: datetime) -> None:
     from onestop.org.demo import load_demo
 
     load_demo(now=timezone.now(), history=False)
 
 
 @pytest.fixture
-def demo_history(transactional_db: None) -> None:
+def demo_history(transactional_db: None, demo_day: datetime) -> None:
     """The demo with its past year of finished cases, and the statistics job run once."""
     from onestop.org.demo import load_demo
     from onestop.supervision.stats import refresh_statistics

@@ -106,7 +106,10 @@ def test_a_tender_from_announcement_to_award(  # type: ignore[no-untyped-def]
                 Bid.objects.get(bidder=bidder, project=project).document_sha256
             )
         officer.reload()
-        expect(officer.locator("#sealed-count")).to_contain_text("3 份")
+        # The officer learns neither who bid nor how many before the opening.
+        expect(officer.locator("#sealed-note")).to_be_visible()
+        expect(officer.locator("body")).not_to_contain_text(bidders[0].name)
+        expect(officer.locator("body")).not_to_contain_text("3 份")
         # Nothing of a price is stored readable before the opening.
         assert all(b.price is None for b in project.bids.all())
 

@@ -12,9 +12,10 @@ from onestop.draws.actions import verify_draw
 from onestop.notify.models import Message
 from onestop.trading import actions
 from onestop.trading.errors import TradingError
-from onestop.trading.models import Conflict, CreditRecord
+from onestop.trading.models import Conflict, CreditRecord, Expert
+from onestop.workdays.calendar import local_date
 
-from .conftest import open_tender
+from .conftest import PASSPHRASE, bid, open_tender
 from .helpers import RFC, draw_committee, to_publicity
 
 
@@ -47,7 +48,7 @@ def test_conflicted_and_blacklisted_experts_are_excluded(
     tender, officers, bidders, experts
 ) -> None:  # type: ignore[no-untyped-def]
     p = open_tender(tender, officers, bidders)
-    today = p.opened_at.date()
+    today = local_date(p.opened_at)
     Conflict.objects.create(
         expert=experts[0],
         kind="employer",
@@ -133,3 +134,54 @@ def test_no_report_without_a_drawn_committee(tender, officers, bidders, experts)
     p = open_tender(tender, officers, bidders)
     with pytest.raises(TradingError, match="评标委员会"):
         actions.report_evaluation(p, scores={}, actor=officers[0], now=p.opened_at)
+
+
+def test_the_conflict_window_survives_the_29th_of_february(
+    tender, officers, bidders, experts
+) -> None:  # type: ignore[no-untyped-def]
+    """Three years before 2028-02-29 is 2025-02-28 (that year has no 29th)."""
+    p = open_tender(tender, officers, bidders)
+    leap = date(2028, 2, 29)
+    Conflict.objects.create(
+        expert=experts[0],
+        kind="employer",
+        credit_code=bidders[0].credit_code,
+        ended_on=date(2025, 2, 28),
+    )
+    Conflict.objects.create(
+        expert=experts[1],
+        kind="employer",
+        credit_code=bidders[1].credit_code,
+        ended_on=date(2025, 2, 27),
+    )
+    eligible = {e.code for e in actions.eligible_experts(p, leap)}
+    assert experts[0].code not in eligible and experts[1].code in eligible
+
+
+def test_a_drawn_expert_who_works_for_a_bidder_stands_down_at_the_opening(  # type: ignore[no-untyped-def]
+    tender, officers, bidders, experts
+) -> None:
+    """The committee is drawn after the deadline but before the opening, from a list that
+    could not leave out the bidders' people; the opening replaces them from the same sequence."""
+    for b, price in zip(bidders, ("3500000", "3620000", "3410000"), strict=False):
+        bid(tender, b, price, tender.documents_issued_at + timedelta(days=1))
+    at = tender.bid_deadline + timedelta(minutes=1)
+    p = draw_committee(tender, officers[0], at)
+    drawn = actions.committee_members(p)
+    conflicted = {drawn[0].code, drawn[3].code}
+    Expert.objects.filter(code=drawn[0].code).update(employer_credit_code=bidders[1].credit_code)
+    Conflict.objects.create(expert=drawn[3], kind="relative", credit_code=bidders[2].credit_code)
+    for o in officers:
+        actions.present_share(p, officer=o, passphrase=PASSPHRASE, now=at + timedelta(hours=2))
+    p = actions.open_bids(
+        p, participants="监督员一名", actor=officers[0], now=at + timedelta(hours=2)
+    )
+    serving = {m.code for m in actions.committee_members(p)}
+    assert len(serving) == 5 and not serving & conflicted
+    stood_down = p.committee_draw.picks.filter(declined=True)
+    assert stood_down.count() == 2
+    assert set(
+        p.committee_draw.picks.filter(replaces__in=stood_down).values_list("reason", flat=True)
+    ) == {actions.RECUSAL}
+    assert p.events.filter(action="expert_replaced", note=actions.RECUSAL).count() == 2
+    assert verify_draw(p.committee_draw).ok

@@ -15,6 +15,7 @@ from onestop.trading import actions, rules
 from onestop.trading.deadlines import sweep_trading
 from onestop.trading.errors import TradingError
 from onestop.trading.models import Event, KeyShare, Project
+from onestop.workdays.calendar import local_date
 from tests.threads import at_once
 
 from .conftest import open_tender
@@ -127,7 +128,7 @@ def test_overdue_complaint_steps_are_announced_each_once(
     o = actions.raise_objection(p, bidder=bidders[1], text="评分有误", now=now)
     actions.answer_objection(o, answer="评分无误", actor=officers[0], now=now)
     c = actions.file_complaint(
-        p, complainant=bidders[1], text="评标不公", known_on=now.date(), objection=o, now=now
+        p, complainant=bidders[1], text="评标不公", known_on=local_date(now), objection=o, now=now
     )
     late = c.accept_due + timedelta(minutes=1)
     counts = sweep_trading(late)
@@ -158,7 +159,7 @@ def test_an_unsigned_contract_is_announced_after_thirty_days(
     actions.record_contract(
         p,
         amount=Decimal("3410000"),
-        signed_on=p.awarded_at.date(),
+        signed_on=local_date(p.awarded_at),
         actor=officers[0],
         now=p.contract_due + timedelta(days=2),
     )

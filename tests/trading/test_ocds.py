@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from onestop.trading import actions
+from onestop.workdays.calendar import local_date
 
 from .conftest import make_project, open_tender
 from .helpers import to_publicity
@@ -44,7 +45,7 @@ def contracted(tender, officers, bidders, experts):  # type: ignore[no-untyped-d
     return actions.record_contract(
         p,
         amount=Decimal("3410000"),
-        signed_on=p.awarded_at.date(),
+        signed_on=local_date(p.awarded_at),
         actor=officers[0],
         now=p.awarded_at + timedelta(days=1),
     )

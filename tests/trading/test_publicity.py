@@ -11,6 +11,7 @@ import pytest
 from onestop.trading import actions
 from onestop.trading.errors import NotAllowed, TradingError
 from onestop.trading.models import Complaint, Project
+from onestop.workdays.calendar import local_date
 
 from .conftest import open_tender
 from .helpers import draw_committee, evaluate, to_publicity
@@ -56,14 +57,14 @@ def test_award_waits_for_the_publicity_and_answered_objections(
         actions.record_contract(
             p,
             amount=Decimal("3300000"),
-            signed_on=p.awarded_at.date(),
+            signed_on=local_date(p.awarded_at),  # the centre's day, not UTC's
             actor=officers[0],
             now=p.awarded_at,
         )
     p = actions.record_contract(
         p,
         amount=Decimal("3410000"),
-        signed_on=p.awarded_at.date(),
+        signed_on=local_date(p.awarded_at),  # the centre's day, not UTC's
         actor=officers[0],
         now=p.awarded_at + timedelta(days=1),
     )
@@ -75,7 +76,12 @@ def test_complaint_deadlines_and_suspension(tender, officers, bidders, experts) 
     now = p.publicity_starts_at
     with pytest.raises(TradingError, match="异议"):
         actions.file_complaint(
-            p, complainant=bidders[1], text="评标不公", known_on=now.date(), objection=None, now=now
+            p,
+            complainant=bidders[1],
+            text="评标不公",
+            known_on=local_date(now),
+            objection=None,
+            now=now,
         )
     o = actions.raise_objection(p, bidder=bidders[1], text="评分有误", now=now)
     actions.answer_objection(o, answer="评分无误", actor=officers[0], now=now)
@@ -84,12 +90,12 @@ def test_complaint_deadlines_and_suspension(tender, officers, bidders, experts) 
             p,
             complainant=bidders[1],
             text="评标不公",
-            known_on=now.date() - timedelta(days=11),
+            known_on=local_date(now) - timedelta(days=11),
             objection=o,
             now=now,
         )
     c = actions.file_complaint(
-        p, complainant=bidders[1], text="评标不公", known_on=now.date(), objection=o, now=now
+        p, complainant=bidders[1], text="评标不公", known_on=local_date(now), objection=o, now=now
     )
     assert c.accept_due > now
     c = actions.accept_complaint(

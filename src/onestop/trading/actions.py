@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from onestop.draws import actions as draws
+from onestop.draws.errors import DrawError
 from onestop.draws.models import Draw, DrawPick
 from onestop.lib.uploads import UnsafeUpload, check_pdf, clean_name
 from onestop.notify import actions as notify
@@ -30,7 +31,6 @@ from onestop.trading.models import (
     Bid,
     Clarification,
     Complaint,
-    Conflict,
     CreditRecord,
     Event,
     Expert,
@@ -464,26 +464,43 @@ def open_bids(project: Project, *, participants: str, actor: User, now: datetime
     # The bids are in the clear now; the unlocked shares have done their work and are not kept.
     KeyShare.objects.filter(project=project).update(presented_share=None)
     _event(project, "opened", actor=actor, now=now, note=project.opening_participants)
+    recuse_conflicted(project, now=now)
     return project
 
 
 # Expert committee -----------------------------------------------------------------------
 
 
+def _bidder_codes(project: Project) -> set[str]:
+    """The credit codes of the bidders, once the opening has made them known; before it the
+    system too acts as if it did not know them (see eligible_experts)."""
+    if project.opened_at is None:
+        return set()
+    codes = project.bids.exclude(status=Bid.Status.WITHDRAWN).values_list(
+        "bidder__credit_code", flat=True
+    )
+    return set(codes) - {""}
+
+
+def _conflicted(codes: set[str], today: date) -> Q:
+    """Experts employed by or related to one of these within CONFLICT_YEARS."""
+    cutoff = rules.conflict_cutoff(today)
+    recent = Q(conflicts__ended_on__isnull=True) | Q(conflicts__ended_on__gte=cutoff)
+    return Q(employer_credit_code__in=codes) | (Q(conflicts__credit_code__in=codes) & recent)
+
+
 def eligible_experts(project: Project, today: date) -> list[Expert]:
     """Experts of the speciality, in the pool, not blacklisted, and with no conflict: not
-    employed by or related to a bidder within 3 years, not in the project's earlier work."""
-    bidders = set(
-        project.bids.exclude(status=Bid.Status.WITHDRAWN).values_list(
-            "bidder__credit_code", flat=True
-        )
-    )
-    bidders.add(project.owner.credit_code)
-    cutoff = today.replace(year=today.year - rules.CONFLICT_YEARS)
-    conflicted = Conflict.objects.filter(
-        Q(project=project)
-        | (Q(credit_code__in=bidders - {""}) & (Q(ended_on__isnull=True) | Q(ended_on__gte=cutoff)))
-    ).values_list("expert_id", flat=True)
+    employed by or related to the owner or a bidder within 3 years, not in the project's
+    earlier work.
+
+    Before the opening the bidders are left out of it: the frozen list is public with its
+    length, and experts missing from it would tell who bid (招标投标法第二十二条). Drawn
+    experts who turn out to be conflicted stand down at the opening (recuse_conflicted)."""
+    codes = ({project.owner.credit_code} | _bidder_codes(project)) - {""}
+    conflicted = Expert.objects.filter(
+        Q(conflicts__project=project) | _conflicted(codes, today)
+    ).values_list("pk", flat=True)
     banned = (
         CreditRecord.objects.filter(expert__isnull=False, kind=CreditRecord.Kind.BLACKLIST)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
@@ -493,7 +510,6 @@ def eligible_experts(project: Project, today: date) -> list[Expert]:
         Expert.objects.filter(status=Expert.Status.ACTIVE)
         .exclude(pk__in=conflicted)
         .exclude(pk__in=banned)
-        .exclude(employer_credit_code__in=bidders - {""})
     )
     return [e for e in experts if project.speciality in e.specialities]
 
@@ -551,7 +567,43 @@ def draw_committee(project: Project, *, sources: Sequence[str], actor: User, now
     draw = draws.perform_draw(project.committee_draw, sources=sources, actor=actor, now=now)
     _notify_experts(project, list(draw.picks.all()), now=now)
     _event(project, "experts_drawn", actor=actor, now=now, note=f"抽取 {draw.count} 名专家")
+    recuse_conflicted(project, now=now)
     return draw
+
+
+RECUSAL = "与投标人存在利害关系，依法回避"
+EXHAUSTED = "候选专家已抽完，无人可补，需另行抽取"
+
+
+def recuse_conflicted(project: Project, *, now: datetime) -> int:
+    """Once the bids are opened, drawn experts conflicted with a bidder stand down and the next
+    of the same sequence replaces each (those drawn before the opening were drawn from a list
+    that could not exclude the bidders). The number replaced; the caller holds the lock."""
+    draw = Draw.objects.filter(pk=project.committee_draw_id or 0).first()
+    if draw is None or draw.status != Draw.Status.DRAWN or project.opened_at is None:
+        return 0
+    codes = _bidder_codes(project)
+    conflicted = set(
+        Expert.objects.filter(_conflicted(codes, local_date(now))).values_list("code", flat=True)
+    )
+    replaced = 0
+    while True:
+        serving = draw.picks.filter(declined=False).order_by("seq")
+        pick = next((p for p in serving if _code(draw, p) in conflicted), None)
+        if pick is None:
+            return replaced
+        try:
+            new = draws.draw_replacement(draw, replaces=pick, reason=RECUSAL, now=now)
+        except DrawError:
+            _event(project, "expert_replaced", actor=None, now=now, note=EXHAUSTED)
+            return replaced
+        _notify_experts(project, [new], now=now)
+        _event(project, "expert_replaced", actor=None, now=now, note=RECUSAL)
+        replaced += 1
+
+
+def _code(draw: Draw, pick: DrawPick) -> str:
+    return draws.label_of(draw, pick).split(" ", 1)[0]
 
 
 def _notify_experts(project: Project, picks: Sequence[DrawPick], *, now: datetime) -> None:
@@ -559,7 +611,7 @@ def _notify_experts(project: Project, picks: Sequence[DrawPick], *, now: datetim
     draw = project.committee_draw
     if draw is None:
         return
-    codes = [draws.label_of(draw, p).split(" ", 1)[0] for p in picks]
+    codes = [_code(draw, p) for p in picks]
     for expert in Expert.objects.filter(code__in=codes).exclude(phone=""):
         notify.enqueue(
             channel=Message.Channel.SMS,
@@ -589,7 +641,7 @@ def committee_members(project: Project) -> list[Expert]:
     draw = project.committee_draw
     if draw is None:
         return []
-    codes = [draws.label_of(draw, p).split(" ", 1)[0] for p in draw.picks.filter(declined=False)]
+    codes = [_code(draw, p) for p in draw.picks.filter(declined=False)]
     by_code = {e.code: e for e in Expert.objects.filter(code__in=codes)}
     return [by_code[c] for c in codes if c in by_code]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from onestop.org.models import Applicant
 from onestop.trading import queries
@@ -94,7 +95,7 @@ def project_releases(project: Project) -> list[dict[str, Any]]:
     """The releases of one project: one per stage it has reached."""
     prefix = settings.OCDS_OCID_PREFIX
     ocid = f"{prefix}-{project.code}"
-    tenderers = queries.opening_record(project)
+    tenderers = queries.opening_record(project, AnonymousUser())
     parties: dict[str, dict[str, Any]] = {
         _party_id(project.owner): _party(project.owner, ["buyer", "procuringEntity"])
     }

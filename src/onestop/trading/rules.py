@@ -4,7 +4,7 @@ of land, state assets and rural property), as numbers the actions enforce."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from onestop.trading.models import Kind
 from onestop.workdays import queries as workdays
@@ -58,6 +58,15 @@ COMMITTEE_MIN = 5  # 招标投标法第三十七条：5人以上单数，专家�
 
 def notice_for(kind: str, compulsory: bool) -> Notice:
     return NOTICE[Kind(kind)] if compulsory else NON_COMPULSORY
+
+
+def conflict_cutoff(today: date) -> date:
+    """The day CONFLICT_YEARS ago: a relationship that ended before it no longer excludes.
+    29 February goes back to the 28th (the years before have none)."""
+    try:
+        return today.replace(year=today.year - CONFLICT_YEARS)
+    except ValueError:
+        return today.replace(year=today.year - CONFLICT_YEARS, day=28)
 
 
 def latest_complaint_day(known_on_end: datetime) -> datetime:

@@ -26,7 +26,6 @@ from onestop.trading import actions, queries, rules
 from onestop.trading.errors import TradingError
 from onestop.trading.forms import date_field, datetime_field, decimal_field, int_field
 from onestop.trading.models import (
-    Bid,
     Complaint,
     CreditRecord,
     KeyShare,
@@ -145,8 +144,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": rules.notice_for(project.kind, project.compulsory).describe(),
             "lots": project.lots.all(),
             "clarifications": project.clarifications.all(),
-            "sealed_count": project.bids.filter(status=Bid.Status.SEALED).count(),
-            "bids": queries.opening_record(project),
+            # No count of sealed bids: before the opening nobody learns how many there are.
+            "bids": queries.opening_record(project, user),
             "shares": project.shares.select_related("officer").order_by("index"),
             "my_share": my_share,
             "officers": _trading_officers(),
@@ -155,8 +154,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "picks": pick_rows(draw) if draw else [],
             "objections": project.objections.select_related("bidder"),
             "complaints": project.complaints.select_related("complainant"),
-            "events": project.events.select_related("actor"),
-            "candidates": queries.candidates(project),
+            "events": queries.project_record(project),
+            "candidates": queries.candidates(project, user),
         },
     )
 
@@ -186,9 +185,11 @@ def _clarify(request: HttpRequest, project: Project, user: User) -> str:
     return "澄清已发布"
 
 
-def _scores(request: HttpRequest, project: Project) -> dict[int, tuple[Decimal | None, str]]:
+def _scores(
+    request: HttpRequest, project: Project, user: User
+) -> dict[int, tuple[Decimal | None, str]]:
     scores: dict[int, tuple[Decimal | None, str]] = {}
-    for bid in project.bids.filter(status=Bid.Status.OPENED):
+    for bid in queries.opened_bids(project, user):
         text = request.POST.get(f"score_{bid.pk}", "").strip()
         remark = request.POST.get(f"remark_{bid.pk}", "")
         scores[bid.pk] = (
@@ -274,7 +275,7 @@ def _replace(r: HttpRequest, p: Project, u: User) -> str:
 
 
 def _report(r: HttpRequest, p: Project, u: User) -> str:
-    actions.report_evaluation(p, scores=_scores(r, p), actor=u, now=_now())
+    actions.report_evaluation(p, scores=_scores(r, p, u), actor=u, now=_now())
     return "评标报告已提交，应在 3 日内公示中标候选人"
 
 

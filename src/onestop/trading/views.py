@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -54,13 +54,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clarifications": project.clarifications.all(),
             "calendar": queries.calendar(project),
             "notice": rules.notice_for(project.kind, project.compulsory).describe(),
-            "opening": queries.opening_record(project),
-            "candidates": queries.candidates(project),
+            "opening": queries.opening_record(project, request.user),
+            "candidates": queries.candidates(project, request.user),
             "committee": committee,
             "complaints": queries.decided_complaints().filter(project=project),
             "objections": project.objections.filter(answered_at__isnull=False),
             "me": me,
-            "my_bids": list(project.bids.filter(bidder=me)) if me else [],
+            "my_bids": list(queries.bids_of(me).filter(project=project)) if me else [],
             "can_bid": me is not None
             and project.status == Project.Status.TENDERING
             and project.bid_deadline is not None
@@ -102,10 +102,7 @@ def submit_bid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
-    me = _enterprise(request)
-    bid = get_object_or_404(Bid.objects.select_related("project"), receipt=receipt)
-    if me is None or bid.bidder_id != me.pk:
-        raise Http404("回执不存在")
+    bid = queries.get_bid_for_bidder(_enterprise(request), receipt)
     return render(request, "trading/receipt.html", {"bid": bid, "project": bid.project})
 
 
@@ -121,11 +118,9 @@ def my_bids(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, receipt: str) -> HttpResponse:
     me = _enterprise(request)
-    bid = get_object_or_404(Bid, receipt=receipt)
-    if me is None or bid.bidder_id != me.pk:
-        raise Http404("回执不存在")
+    bid = queries.get_bid_for_bidder(me, receipt)
     try:
-        actions.withdraw_bid(bid, bidder=me, now=timezone.now())
+        actions.withdraw_bid(bid, bidder=bid.bidder, now=timezone.now())
         messages.success(request, "已撤回投标")
     except TradingError as e:
         messages.error(request, e.message)
