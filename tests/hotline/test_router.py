@@ -195,3 +195,19 @@ def test_registration_stores_the_suggestion(model_path, operator, client, dept_a
     assert t.suggested_department == dept_a.name and t.suggested_confidence > 0
     body = client.get(f"/staff/hotline/tickets/{t.pk}/").content.decode()
     assert "建议承办部门" in body and f'value="{dept_a.pk}" selected' in body
+
+
+@pytest.mark.django_db
+def test_if_missing_trains_again_a_model_from_before_places(model_path, training_csv):
+    from sklearn.pipeline import Pipeline
+
+    old = router.build_pipeline()
+    old = Pipeline(old.steps[1:])  # the pipeline as it was: no place-masking step
+    old.fit(*rows())
+    router.store(old, samples=18, source="old", now=NOW)
+    out = StringIO()
+    call_command("train_router", str(training_csv), "--if-missing", stdout=out)
+    assert "已训练" in out.getvalue() and RouterModel.objects.count() == 2
+    out = StringIO()
+    call_command("train_router", str(training_csv), "--if-missing", stdout=out)
+    assert "未重新训练" in out.getvalue() and RouterModel.objects.count() == 2

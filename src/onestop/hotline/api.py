@@ -212,6 +212,16 @@ def _fields(
     }
 
 
+def suggestion_out(found: routing.Suggestion) -> SuggestionOut:
+    dept = routing.department_for_label(found.department)
+    return SuggestionOut(
+        department=found.department,
+        department_id=dept.pk if dept else None,
+        confidence=found.confidence,
+        reason=found.reason,
+    )
+
+
 def detail_out(t: Ticket, user: User) -> TicketDetailOut:
     now, cal = timezone.now(), workdays.calendar()
     suggestion = None
@@ -221,14 +231,7 @@ def detail_out(t: Ticket, user: User) -> TicketDetailOut:
         found = routing.suggest_for_ticket(
             t.content, t.address, t.region.name if t.region else "", exclude=refused
         )
-        if found is not None:
-            dept = routing.department_for_label(found.department)
-            suggestion = SuggestionOut(
-                department=found.department,
-                department_id=dept.pk if dept else None,
-                confidence=found.confidence,
-                reason=found.reason,
-            )
+        suggestion = suggestion_out(found) if found is not None else None
     elif t.suggested_department:
         dept = routing.department_for_label(t.suggested_department)
         suggestion = SuggestionOut(
@@ -484,15 +487,7 @@ def caller_history(request: HttpRequest, phone: str) -> Any:
 def suggest(request: HttpRequest, text: str, address: str = "") -> Any:
     _operator(request)
     found = routing.suggest_for_ticket(text[:4000], address[:200])
-    if found is None:
-        return None
-    dept = routing.department_for_label(found.department)
-    return SuggestionOut(
-        department=found.department,
-        department_id=dept.pk if dept else None,
-        confidence=found.confidence,
-        reason=found.reason,
-    )
+    return suggestion_out(found) if found is not None else None
 
 
 @router.get(

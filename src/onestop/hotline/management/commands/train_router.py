@@ -30,7 +30,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_missing"] and router.load() is not None:
+        current = router.load() if options["if_missing"] else None
+        # A model from before places and 属地 (no "places" step) is trained again.
+        if current is not None and "places" in getattr(current, "named_steps", {}):
             self.stdout.write("已有可用的派单模型，未重新训练。")
             return
         texts: list[str] = []
