@@ -6,6 +6,7 @@ before the fix."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from referencing.jsonschema import DRAFT7
 
 from onestop.apitokens.actions import create_token
 from onestop.apitokens.queries import BAD_TOKEN_LIMIT
+from onestop.draws import actions as draw_actions
+from onestop.draws.models import Draw
 from onestop.hotline import actions as hotline_actions
 from onestop.hotline.models import Ticket
 from onestop.hotline.open311 import public_id
@@ -263,3 +266,79 @@ def test_the_citizens_own_track_page_still_works(client, tickets):
     assert r.status_code == 200 and t.get_status_display() in r.content.decode()
     wrong = client.get("/hotline/track/", {"number": t.number, "code": "AAAAAAAA"})
     assert "工单号或查询码不正确" in wrong.content.decode()
+
+
+# --- draws ---------------------------------------------------------------------------------------
+
+EXPERTS = [
+    "ZJ0101 王建华",
+    "ZJ0102 李淑芬",
+    "ZJ0103 张志强",
+    "ZJ0104 刘秀英",
+    "ZJ0105 陈国栋",
+    "ZJ0106 杨丽萍",
+    "ZJ0107 赵德明",
+    "ZJ0108 黄春梅",
+    "ZJ0109 周文斌",
+]
+
+
+@pytest.fixture
+def expert_draw(district):
+    """A masked committee draw of 3 from 9 experts, drawn, with one pick replaced."""
+    officer = make_staff("trading_officer", Role.TRADING_OFFICER, district, None)
+    now = timezone.now()
+    draw = draw_actions.freeze_draw(
+        kind=Draw.Kind.EXPERT,
+        title="XQ-GC-2026-007 西区格里坪小学运动场改造 评标专家抽取（建筑工程）",
+        subject="",
+        labels=EXPERTS,
+        count=3,
+        draw_at=now + timedelta(hours=1),
+        randomness="2026年第138期双色球开奖号码",
+        masked=True,
+        actor=officer,
+        now=now,
+    )
+    draw = draw_actions.perform_draw(
+        draw, sources=["9319", "2 5 12 8 10"], actor=officer, now=now + timedelta(hours=2)
+    )
+    first = draw.picks.get(seq=0)
+    name = draw_actions.label_of(draw, first).split(" ")[1]
+    draw_actions.draw_replacement(
+        draw,
+        replaces=first,
+        reason=f"{name}与投标人有利害关系，申请回避（电话139 1234 5678）",
+        now=now + timedelta(hours=3),
+    )
+    return Draw.objects.get(pk=draw.pk)
+
+
+def draw_pages(client: Client, draw: Draw) -> str:
+    return (
+        client.get(f"/draws/{draw.pk}/").content.decode()
+        + client.get(f"/draws/{draw.pk}.json").content.decode()
+        + client.get(f"/draws/{draw.pk}/?verify=1").content.decode()
+    )
+
+
+def test_a_draw_names_no_expert_before_the_result_and_no_phone(client, expert_draw):
+    text = draw_pages(client, expert_draw)
+    for label in EXPERTS:
+        assert label.split(" ")[1] not in text, label
+    assert "139 1234 5678" not in text and "申请回避" in text
+
+
+def test_after_the_result_a_draw_names_the_committee_only(client, expert_draw):
+    draw = draw_actions.reveal_draw(expert_draw)
+    committee = {draw_actions.label_of(draw, p) for p in draw.picks.all() if not p.declined}
+    assert len(committee) == 3
+    text = draw_pages(client, draw)
+    for label in EXPERTS:
+        assert (label in text) == (label in committee), label
+    # Anyone can still check each named member against the frozen list.
+    data = client.get(f"/draws/{draw.pk}.json").json()
+    for named in data["names"]:
+        digest = draw_actions.commitment(data["salt"], named["name"])
+        assert data["entries"][named["position"] - 1] == digest
+    assert draw_actions.verify_draw(draw).ok
