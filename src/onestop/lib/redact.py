@@ -123,3 +123,12 @@ def redact(text: str, *, names: Iterable[str] = ()) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def mask_name(name: str) -> str:
+    """A person's name as public pages show it: 张*, 欧阳** (the surname stays)."""
+    name = name.strip()
+    if len(name) < 2:
+        return name
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep)
