@@ -649,6 +649,7 @@ PUBLIC: dict[str, str] = {
     "open311:requests": "Open311 list of the published types only, redacted (test_public_faces)",
     "open311:request": "Open311 request by its unguessable signed id; numbers answer 404",
     "open311:token": "Open311 token lookup answers only the request's public id",
+    "open311:discovery": "Open311 service discovery: one fixed public document (fmt only)",
     "draws:detail": "random draws are published for anyone to verify",
     "draws:json": "random draws are published for anyone to verify",
     "intermediaries:profile": "the intermediary marketplace lists approved intermediaries",

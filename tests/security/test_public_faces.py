@@ -5,17 +5,12 @@ before the fix."""
 # ruff: noqa: F811 - the hotline fixtures imported below are used as arguments
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from jsonschema import Draft7Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
 
 from onestop.apitokens.actions import create_token
 from onestop.apitokens.queries import BAD_TOKEN_LIMIT
@@ -27,8 +22,8 @@ from onestop.hotline.open311 import public_id
 from onestop.org.models import Role
 from tests.conftest import make_staff
 from tests.hotline.conftest import centre_dept, operator  # noqa: F401 - fixtures
+from tests.hotline.test_open311 import valid as assert_valid  # the Open311 JSON schemas
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "hotline" / "data"
 V2 = "/open311/v2"
 
 # What the tester saw published: a 举报 naming a neighbour, ID number, landline, spaced mobile,
@@ -39,20 +34,6 @@ COMPLAINT = (
     "新宏路12号楼下烧烤店油烟直排，店主电话139 1234 5678，座机0812-3334444转8001，"
     "车牌川DA1234F常年占道，我的身份证510403199001011234"
 )
-
-
-def validator(name: str) -> Draft7Validator:
-    files = [p for p in SCHEMAS.glob("*.json") if p.name != "swagger.json"]
-    docs = {p.name: json.loads(p.read_text()) for p in files}
-    registry = Registry().with_resources(
-        (n, Resource.from_contents(d, default_specification=DRAFT7)) for n, d in docs.items()
-    )
-    return Draft7Validator(docs[name], registry=registry)
-
-
-def assert_valid(name: str, data: object) -> None:
-    errors = sorted(validator(name).iter_errors(data), key=str)
-    assert not errors, [e.message for e in errors]
 
 
 @pytest.fixture(autouse=True)
