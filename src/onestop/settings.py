@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from onestop.lib.env import envbool, envint, envlist, envstr
@@ -273,6 +274,15 @@ LIGHT_YELLOW_DAYS = envint("LIGHT_YELLOW_DAYS", 1)
 # Hotline: the trained department router (a joblib file, loaded only when its SHA-256 matches
 # the digest train_router recorded in the database).
 HOTLINE_ROUTER_PATH = envstr("HOTLINE_ROUTER_PATH", str(VAR_DIR / "hotline_router.joblib"))
+
+# Open311: the ticket types whose tickets GET requests.json publishes to anyone (redacted, and
+# never anonymous ones). None by default; 举报 and 求助 can never be published.
+OPEN311_PUBLIC_SERVICES = envlist("OPEN311_PUBLIC_SERVICES", [])
+if not set(OPEN311_PUBLIC_SERVICES) <= {"consult", "complaint", "suggestion", "praise"}:
+    raise ImproperlyConfigured(
+        "OPEN311_PUBLIC_SERVICES may list only consult, complaint, suggestion and praise "
+        f"(举报 report and 求助 help are never public), not {OPEN311_PUBLIC_SERVICES!r}"
+    )
 
 # Working-day and end-of-day arithmetic happens in the centre's zone (STYLE.md §4).
 CENTRE_TIME_ZONE = "Asia/Shanghai"

@@ -27,7 +27,7 @@ urlpatterns = [
     path("hall/", include("onestop.hall.public_urls")),
     path("staff/hotline/", include("onestop.hotline.urls")),
     path("hotline/", include("onestop.hotline.public_urls")),
-    path("open311/v2/", include("onestop.hotline.open311_urls")),
+    path("open311/", include("onestop.hotline.open311_urls")),
     path("draws/", include("onestop.draws.urls")),
     path("trading/", include("onestop.trading.urls")),
     path("staff/trading/", include("onestop.trading.staff_urls")),

@@ -92,7 +92,7 @@ def test_the_script_detects_a_change(
     elif change == "list":
         record["entries"][0], record["entries"][1] = record["entries"][1], record["entries"][0]
     elif change == "name":
-        record["names"][3] = "专家99"
+        record["names"][3]["name"] = "专家99"
     elif change == "drawn_before_the_announced_time":
         record["drawn_at"] = record["frozen_at"]
     elif change == "frozen_after_the_randomness":

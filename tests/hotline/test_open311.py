@@ -19,6 +19,7 @@ from referencing.jsonschema import DRAFT7
 from onestop.apitokens.actions import create_token
 from onestop.hotline import actions
 from onestop.hotline.models import Ticket
+from onestop.hotline.open311 import public_id
 from tests.hotline.conftest import NOW
 
 DATA = Path(__file__).parent / "data"
@@ -46,6 +47,12 @@ def xml_of(content: bytes) -> ET.Element:
 
 def is_w3c(value: str) -> bool:
     return datetime.fromisoformat(value).tzinfo is not None
+
+
+@pytest.fixture(autouse=True)
+def published(settings):
+    """This deployment publishes consultations and complaints (the default publishes none)."""
+    settings.OPEN311_PUBLIC_SERVICES = ["consult", "complaint"]
 
 
 @pytest.fixture
@@ -84,18 +91,18 @@ def test_requests_map_states_and_validate(client, tickets, dept_a):
     rows = client.get(f"{V2}/requests.json").json()
     valid("requests.json", rows)
     by_id = {r["service_request_id"]: r for r in rows}
-    o, c = by_id[open_.number], by_id[done.number]
+    o, c = by_id[public_id(open_)], by_id[public_id(done)]
     assert o["status"] == "open" and o["agency_responsible"] == dept_a.name
     assert o["status_notes"] == "已派单待签收" and is_w3c(o["expected_datetime"])
     assert c["status"] == "closed" and "到派出所办理" in c["status_notes"]
     assert c["expected_datetime"] is None
-    assert "13812345678" not in json.dumps(rows, ensure_ascii=False)  # numbers masked
-    assert "138****5678" in c["description"]
-    one = client.get(f"{V2}/requests/{open_.number}.json").json()
+    assert "13812345678" not in json.dumps(rows, ensure_ascii=False)  # numbers redacted
+    assert c["description"] == "居住证怎么办，电话***"
+    one = client.get(f"{V2}/requests/{public_id(open_)}.json").json()
     valid("requests.json", one)
-    assert one[0]["service_request_id"] == open_.number
+    assert one[0]["service_request_id"] == public_id(open_)
     only_open = client.get(f"{V2}/requests.json", {"status": "open"}).json()
-    assert [r["service_request_id"] for r in only_open] == [open_.number]
+    assert [r["service_request_id"] for r in only_open] == [public_id(open_)]
 
 
 def test_bad_query_is_a_400_list(client):
@@ -138,10 +145,10 @@ def test_post_creates_a_ticket_with_a_token(client, community, api_key):
     assert r.status_code == 200, r.content
     body = r.json()[0]
     t = Ticket.objects.get()
-    assert body["service_request_id"] == t.number and t.channel == "open311"
+    assert body["service_request_id"] == public_id(t) and t.channel == "open311"
     assert t.caller_name == "李芳" and t.region == community and not t.anonymous
     token = client.get(f"{V2}/tokens/{body['token']}.json").json()
-    assert token[0]["service_request_id"] == t.number
+    assert token[0]["service_request_id"] == public_id(t)
     assert client.get(f"{V2}/tokens/forged.json").status_code == 404
     xml = client.post(
         f"{V2}/requests.xml",
@@ -184,15 +191,13 @@ def test_the_georeport_client_reads_it(transactional_db, live_server, fmt, monke
     definition = client.get_service_definition("complaint")
     assert definition["service_code"] == "complaint"
     rows = client.get_service_requests()
-    assert {r["service_request_id"] for r in rows} == {open_.number, done.number}
-    one = client.get_service_request(open_.number)
-    if fmt == "xml":  # xmltodict gives a dict for a single <request>
-        assert one["service_request_id"] == open_.number and one["status"] == "open"
-    else:
-        assert one["service_request_id"] == open_.number and one["status"] == "open"
+    assert {r["service_request_id"] for r in rows} == {public_id(open_), public_id(done)}
+    one = client.get_service_request(public_id(open_))
+    one = one[0] if isinstance(one, list) else one  # xmltodict gives a dict for one <request>
+    assert one["service_request_id"] == public_id(open_) and one["status"] == "open"
     closed = client.get_service_requests(status="closed")
     closed = [closed] if isinstance(closed, dict) else closed
-    assert [r["service_request_id"] for r in closed] == [done.number]
+    assert [r["service_request_id"] for r in closed] == [public_id(done)]
 
 
 def test_outsiders_see_no_reporter(client, operator, dept_a):
@@ -203,5 +208,6 @@ def test_outsiders_see_no_reporter(client, operator, dept_a):
         actor=operator,
         now=timezone.now(),
     )
-    text = Client().get(f"{V2}/requests/{t.number}.json").content.decode()
-    assert "赵六" not in text and "13900001111" not in text
+    assert Client().get(f"{V2}/requests/{t.number}.json").status_code == 404
+    text = Client().get(f"{V2}/requests/{public_id(t)}.json").content.decode()
+    assert "赵六" not in text and "13900001111" not in text and "黑作坊" not in text

@@ -14,6 +14,7 @@ from onestop.cases.models import Case
 from onestop.cases.queries import case_by_query_code
 from onestop.documents import signing
 from onestop.documents.models import Certificate
+from onestop.lib import redact
 from onestop.workdays.calendar import local_date
 
 # A verification code typed from a printed certificate: the signature's first characters.
@@ -123,7 +124,4 @@ def verify_certificate(number: str, code: str = "", *, now: datetime) -> Verific
 
 def mask_name(name: str, kind: str) -> str:
     """张* / 欧阳** for a person; an enterprise's name is public."""
-    if kind == "enterprise" or len(name) < 2:
-        return name
-    keep = 2 if len(name) >= 4 else 1
-    return name[:keep] + "*" * (len(name) - keep)
+    return name if kind == "enterprise" else redact.mask_name(name)

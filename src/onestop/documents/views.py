@@ -32,6 +32,7 @@ from onestop.documents.render import (
     render_certificate,
     render_notice,
 )
+from onestop.lib.redact import redact
 
 MAX_NUMBER = 40
 MAX_CODE = 100
@@ -112,6 +113,16 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/verify_form.html", {})
 
 
+# Values the verification page shows as issued: the certificate's own numbers. Every other value
+# (the holder's ID, the particulars typed on the form) goes through the redaction of public texts,
+# so that no full ID number, phone, e-mail or house address of a holder is published.
+AS_ISSUED = frozenset({"证照编号", "办件编号", "统一社会信用代码"})
+
+
+def _public_rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(label, value if label in AS_ISSUED else redact(value)) for label, value in rows]
+
+
 @require_GET
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Public: valid, revoked, expired or invalid (unknown number, or content tampered with)."""
@@ -135,6 +146,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         else:
             keep = {"发证机关", "发证日期", "有效期至"}
             rows += [r for r in certificate_rows(cert) if r[0] in keep]
+        rows = _public_rows(rows)
     return render(
         request,
         "documents/verify.html",
@@ -142,6 +154,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "result": result,
             "number": number[:MAX_NUMBER],
             "rows": rows,
+            "revoke_reason": redact(cert.revoke_reason) if cert is not None else "",
             "public_key": signing.b64(signing.public_key_raw()),
             "key_id": signing.key_id(),
         },

@@ -112,15 +112,15 @@ def _check_times(record: Mapping[str, Any], problems: list[str]) -> None:
 
 
 def _check_names(record: Mapping[str, Any], problems: list[str]) -> None:
-    """Names, once published, match the frozen entries (or their commitments)."""
-    names, entries = record.get("names"), list(record["entries"])
-    if names is None:
-        return
-    if record.get("masked"):
-        if [commitment(record.get("salt") or "", n) for n in names] != entries:
-            problems.append("公开的姓名与冻结名单中的哈希承诺不符")
-    elif list(names) != entries:
-        problems.append("公开的名称与冻结名单不符")
+    """Names, once published ({position, name} pairs), match the frozen entries: the entry
+    itself for an open list, its commitment sha256(salt|name) for a masked one."""
+    entries, salt = list(record["entries"]), record.get("salt") or ""
+    for pair in record.get("names") or []:
+        position, name = int(pair["position"]), str(pair["name"])
+        entry = entries[position - 1] if 1 <= position <= len(entries) else None
+        expected = commitment(salt, name) if record.get("masked") else name
+        if entry != expected:
+            problems.append(f"公开的名称“{name}”与冻结名单第 {position} 项不符")
 
 
 def verify_record(record: Mapping[str, Any]) -> Check:

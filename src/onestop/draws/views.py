@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from onestop.draws import rfc3797
 from onestop.draws.actions import verify_draw
 from onestop.draws.models import Draw
-from onestop.draws.queries import names_visible, pick_rows, public_record
+from onestop.draws.queries import names_visible, pick_rows, public_names, public_record
 
 
 @require_GET
@@ -26,9 +26,9 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draw = get_object_or_404(Draw, pk=pk)
     show = names_visible(draw)
+    names = public_names(draw)
     entries = [
-        {"n": i + 1, "entry": e, "name": draw.labels[i] if show else ""}
-        for i, e in enumerate(draw.entries)
+        {"n": i + 1, "entry": e, "name": names.get(i + 1, "")} for i, e in enumerate(draw.entries)
     ]
     return render(
         request,

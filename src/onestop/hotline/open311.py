@@ -1,40 +1,51 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2/) over the hotline, in JSON and XML.
 
+- GET  /open311/discovery.(json|xml)        where the endpoint is and what it speaks
 - GET  services.(json|xml)                  the ticket types, public
 - GET  services/{code}.(json|xml)           a type's extra attributes (street/community, anonymity)
-- GET  requests.(json|xml)                  tickets: service_request_id, service_code,
-                                            start_date, end_date (≤ 90 days; default the last
-                                            90), status
+- GET  requests.(json|xml)                  published tickets: service_code, start_date,
+                                            end_date (≤ 90 days; default the last 90), status
 - POST requests.(json|xml)                  a new ticket; needs api_key (an API token)
 - GET  requests/{id}.(json|xml)             one ticket (also request/{id}, as in the Swagger file)
 - GET  tokens/{token}.(json|xml)            the ticket a POST's token stands for
 
+What is public: the list holds only tickets of the types the deployment marked public
+(settings.OPEN311_PUBLIC_SERVICES; never 举报 or 求助) that are not anonymous, and every text
+goes through lib.redact. A ticket's service_request_id is an unguessable signed id, so that the
+sequential ticket numbers lead nowhere: requests/{number} answers 404 unless the api_key of the
+system that created the ticket comes with it. Reporters are never published: no name, no phone,
+no address below the street or community, coordinates rounded to about a kilometre.
+
 Internal states map to open/closed; status_notes says where the ticket is, agency_responsible
-names the lead department, expected_datetime is its deadline. Reporters are never published:
-no name, no phone, and phone-like numbers in the description are masked.
+names the lead department, expected_datetime is its deadline.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import signing
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onestop.apitokens.queries import user_for_token
+from onestop.apitokens.queries import user_for_token_from
 from onestop.cases.errors import CaseError
 from onestop.hotline import actions, router
 from onestop.hotline.models import Kind, Ticket
 from onestop.hotline.rules import find_rule
+from onestop.lib import ratelimit
+from onestop.lib.ratelimit import RateLimited
+from onestop.lib.redact import redact
 from onestop.org.models import Region
 from onestop.workdays.calendar import centre_zone
 
@@ -57,14 +68,19 @@ KEYWORDS = {
     Kind.REPORT: "举报,违法,违规",
     Kind.PRAISE: "表扬,感谢",
 }
-_PHONE_LIKE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+# Never published, whatever the setting says (DESIGN.md "Personal data and trust").
+NEVER_PUBLIC = frozenset({Kind.REPORT, Kind.HELP})
+ID_SALT = "onestop.hotline.open311.id"
+# Published coordinates are rounded to this many decimals (0.01° ≈ 1 km: the street, not the door).
+COORDINATE_DECIMALS = 2
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, retry_after: int = 0) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -105,14 +121,21 @@ def _respond(
     return JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _error(fmt: str, status: int, description: str) -> HttpResponse:
-    return _respond(
+def _error(fmt: str, status: int, description: str, retry_after: int = 0) -> HttpResponse:
+    response = _respond(
         fmt,
         [{"code": status, "description": description}],
         root="errors",
         item="error",
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _failed(fmt: str, e: Open311Error) -> HttpResponse:
+    return _error(fmt if fmt in ("json", "xml") else "json", e.status, e.description, e.retry_after)
 
 
 def _format(fmt: str) -> str:
@@ -206,52 +229,120 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     return _respond(fmt, definition(kind), root="service_definition", item=None)
 
 
+# --- what is public ----------------------------------------------------------------------------
+
+
+def public_kinds() -> frozenset[str]:
+    """The ticket types the deployment publishes in the list (never 举报 or 求助)."""
+    return frozenset(settings.OPEN311_PUBLIC_SERVICES) - NEVER_PUBLIC
+
+
+def published(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.filter(kind__in=public_kinds(), anonymous=False)
+
+
+def is_published(t: Ticket) -> bool:
+    return t.kind in public_kinds() and not t.anonymous
+
+
+def public_id(t: Ticket) -> str:
+    """The ticket's unguessable Open311 id: its number signed with the site's key."""
+    return signing.Signer(salt=ID_SALT, sep=".").sign(t.number)
+
+
+def _number_of(public: str) -> str | None:
+    try:
+        return signing.Signer(salt=ID_SALT, sep=".").unsign(public)
+    except signing.BadSignature:
+        return None
+
+
+def _reader(request: HttpRequest) -> User | None:
+    """The system whose api_key came with the request (wrong keys count toward the throttle)."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("api_key", "")
+    if not raw:
+        return None
+    try:
+        user = user_for_token_from(ratelimit.client_address(request), raw, now=timezone.now())
+    except RateLimited as e:
+        raise Open311Error(429, e.message, e.retry_after) from e
+    if user is None:
+        raise Open311Error(403, "api_key 无效或已吊销")
+    return user
+
+
+def _own(t: Ticket, reader: User | None) -> bool:
+    return (
+        reader is not None
+        and t.channel == Ticket.Channel.OPEN311
+        and t.registered_by_id == reader.pk
+    )
+
+
 # --- requests ----------------------------------------------------------------------------------
 
 
 def _status_notes(t: Ticket) -> str:
-    if t.status == Ticket.Status.MERGED and t.merged_into_id:
-        return f"已与工单 {t.merged_into.number} 合并办理"  # type: ignore[union-attr]
+    if t.status == Ticket.Status.MERGED:
+        return "已与同类诉求合并办理"
     note = t.get_status_display()
     if t.answer and t.status in (
         Ticket.Status.REPLIED,
         Ticket.Status.CLOSED,
         Ticket.Status.ANSWERED,
     ):
-        note += f"：{t.answer}"
+        note += f"：{_public_text(t, t.answer)}"
     return note
 
 
-def _public_text(text: str) -> str:
-    return _PHONE_LIKE.sub(r"\1****\2", text)[:4000]
+def _public_text(t: Ticket, text: str) -> str:
+    return redact(text, names=[t.caller_name])[:4000]
+
+
+def _public_address(t: Ticket) -> str | None:
+    """The street or community, never the door: the region's name, or the redacted address."""
+    if t.region is not None:
+        return t.region.name
+    return redact(t.address) or None
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
 def request_out(
-    t: Ticket, updated: datetime | None = None, rule: tuple[int, str, int] | None = None
+    t: Ticket,
+    updated: datetime | None = None,
+    rule: tuple[int, str, int] | None = None,
+    *,
+    full: bool = True,
 ) -> dict[str, Any]:
+    """A ticket as Open311 publishes it; `full` False leaves out its text and place (a ticket
+    that is not published, read with its id by someone other than the system that sent it)."""
     amount, unit, _ = rule or find_rule(t.kind, t.urgency)
-    return {
-        "service_request_id": t.number,
+    out: dict[str, Any] = {
+        "service_request_id": public_id(t),
         "status": "open" if t.is_open else "closed",
-        "status_notes": _status_notes(t),
+        "status_notes": _status_notes(t) if full else t.get_status_display(),
         "service_name": t.get_kind_display(),
         "service_code": t.kind,
-        "description": _public_text(t.content),
+        "description": _public_text(t, t.content) if full else None,
         "agency_responsible": t.lead_department.name if t.lead_department else None,
         "service_notice": f"派单后 {amount} {'小时' if unit == 'hours' else '个工作日'}内答复",
         "requested_datetime": _stamp(t.registered_at),
         "updated_datetime": _stamp(updated or t.closed_at or t.registered_at),
         "expected_datetime": _stamp(t.due_at) if t.is_open else None,
-        "address": t.address or (t.region.name if t.region else None),
-        "address_id": t.region.code if t.region else None,
+        "address": _public_address(t) if full else None,
+        "address_id": t.region.code if t.region and full else None,
         "zipcode": None,
-        "lat": t.lat,
-        "long": t.long,
+        "lat": _rounded(t.lat) if full else None,
+        "long": _rounded(t.long) if full else None,
         "media_url": None,
     }
+    return out
 
 
-def _rows(tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
+def _rows(tickets: Iterable[Ticket], reader: User | None = None) -> list[dict[str, Any]]:
     tickets = list(tickets)
     updated = dict(
         Ticket.objects.filter(pk__in=[t.pk for t in tickets])
@@ -260,7 +351,15 @@ def _rows(tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
     )
     # one rule lookup per (type, urgency), not per ticket
     rules = {key: find_rule(*key) for key in {(t.kind, t.urgency) for t in tickets}}
-    return [request_out(t, updated.get(t.pk), rules[(t.kind, t.urgency)]) for t in tickets]
+    return [
+        request_out(
+            t,
+            updated.get(t.pk),
+            rules[(t.kind, t.urgency)],
+            full=is_published(t) or _own(t, reader),
+        )
+        for t in tickets
+    ]
 
 
 def _date(value: str, name: str) -> datetime:
@@ -270,11 +369,27 @@ def _date(value: str, name: str) -> datetime:
     return moment
 
 
+def _tickets() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("lead_department", "region")
+
+
+def _find(ids: list[str], reader: User | None) -> QuerySet[Ticket]:
+    """Tickets by their public ids, and by their numbers for the system that created them."""
+    numbers = [n for n in (_number_of(x) for x in ids) if n]
+    found = Ticket.objects.filter(number__in=numbers)
+    if reader is not None:
+        found = found | Ticket.objects.filter(
+            number__in=ids, channel=Ticket.Channel.OPEN311, registered_by=reader
+        )
+    return _tickets().filter(pk__in=found.values("pk"))
+
+
 def _list(request: HttpRequest) -> list[dict[str, Any]]:
-    qs = Ticket.objects.select_related("lead_department", "region", "merged_into")
-    ids = [x for x in request.GET.get("service_request_id", "").split(",") if x.strip()]
+    reader = _reader(request)
+    ids = [x.strip() for x in request.GET.get("service_request_id", "").split(",") if x.strip()]
     if ids:
-        return _rows(qs.filter(number__in=[x.strip() for x in ids[:100]]).order_by("pk"))
+        return _rows(_find(ids[:100], reader).order_by("pk"), reader)
+    qs = published(_tickets())
     codes = [c for c in request.GET.get("service_code", "").split(",") if c.strip()]
     if codes:
         for code in codes:
@@ -298,7 +413,7 @@ def _list(request: HttpRequest) -> list[dict[str, Any]]:
             qs = qs.filter(status__in=Ticket.OPEN_STATES)
         elif statuses == ["closed"]:
             qs = qs.filter(status__in=Ticket.FINISHED_STATES)
-    return _rows(qs.order_by("-registered_at")[:1000])
+    return _rows(qs.order_by("-registered_at")[:1000], reader)
 
 
 def _float(value: str, name: str) -> float | None:
@@ -311,11 +426,14 @@ def _float(value: str, name: str) -> float | None:
 
 
 def _create(request: HttpRequest) -> list[dict[str, Any]]:
+    """A ticket registered by the system whose api_key came with it (and by no one else)."""
     post = request.POST
-    user = user_for_token(post.get("api_key", ""), now=timezone.now())
+    user = _reader(request)
     if user is None:
         raise Open311Error(403, "api_key 无效或缺失")
-    kind = _kind(post.get("service_code", ""))
+    if not post.get("service_code", "").strip():
+        raise Open311Error(400, "service_code 必填：请选择诉求类型")
+    kind = _kind(post["service_code"].strip())
     description = post.get("description", "").strip()
     if not description:
         raise Open311Error(400, "description 必填：请描述诉求内容")
@@ -354,8 +472,8 @@ def _create(request: HttpRequest) -> list[dict[str, Any]]:
     amount, unit, _ = find_rule(ticket.kind, ticket.urgency)
     return [
         {
-            "service_request_id": ticket.number,
-            "token": signing.dumps(ticket.pk, salt=TOKEN_SALT),
+            "service_request_id": public_id(ticket),
+            "token": public_id(ticket),
             "service_notice": f"已受理，派单后 {amount} {'小时' if unit == 'hours' else '个工作日'}"
             f"内答复；查询码 {ticket.query_code}",
             "account_id": None,
@@ -371,36 +489,77 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
         _format(fmt)
         rows = _create(request) if request.method == "POST" else _list(request)
     except Open311Error as e:
-        return _error(out, e.status, e.description)
+        return _failed(out, e)
     return _respond(out, rows, root="service_requests", item="request")
 
 
 @require_GET
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    """One ticket by its public id (or by its number, for the system that created it)."""
     out = fmt if fmt in ("json", "xml") else "json"
-    ticket = (
-        Ticket.objects.select_related("lead_department", "region", "merged_into")
-        .filter(number=number)
-        .first()
-    )
+    try:
+        reader = _reader(request)
+    except Open311Error as e:
+        return _failed(out, e)
+    ticket = _find([number], reader).first()
     if ticket is None:
-        return _error(out, 404, f"工单 {number} 不存在")
-    return _respond(out, _rows([ticket]), root="service_requests", item="request")
+        return _error(out, 404, "工单不存在")
+    return _respond(out, _rows([ticket], reader), root="service_requests", item="request")
 
 
 @require_GET
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     out = fmt if fmt in ("json", "xml") else "json"
-    try:
-        pk = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
-        return _error(out, 404, "token 无效")
-    ticket = Ticket.objects.filter(pk=pk).first()
+    number = _number_of(token)
+    if number is None:  # a token of the first version: the signed primary key
+        try:
+            pk = signing.loads(token, salt=TOKEN_SALT)
+        except signing.BadSignature:
+            return _error(out, 404, "token 无效")
+        number = Ticket.objects.filter(pk=pk).values_list("number", flat=True).first()
+    ticket = Ticket.objects.filter(number=number).first() if number else None
     if ticket is None:
         return _error(out, 404, "token 无效")
     return _respond(
         out,
-        [{"service_request_id": ticket.number, "token": token}],
+        [{"service_request_id": public_id(ticket), "token": token}],
         root="service_requests",
         item="request",
     )
+
+
+# --- discovery ---------------------------------------------------------------------------------
+
+
+@require_GET
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    """GeoReport v2 service discovery: where the endpoint is and which formats it speaks."""
+    base = request.build_absolute_uri(reverse("open311:services", args=["json"]))
+    changeset = "2026-03-01T00:00:00+08:00"
+    endpoint: dict[str, Any] = {
+        "specification": "http://wiki.open311.org/GeoReport_v2",
+        "url": base.removesuffix("/services.json"),
+        "changeset": changeset,
+        "type": "production",
+        "formats": ["application/json", "text/xml"],
+    }
+    data: dict[str, Any] = {
+        "changeset": changeset,
+        "contact": "12345政务服务便民热线（攀枝花市西区政务服务和公共资源交易服务中心）",
+        "key_service": "接口密钥（api_key）由区政务服务中心管理员签发，请向中心申请",
+        "endpoints": [endpoint],
+    }
+    if fmt == "xml":
+        top = ET.Element("discovery")
+        for key in ("changeset", "contact", "key_service"):
+            ET.SubElement(top, key).text = str(data[key])
+        endpoints = ET.SubElement(top, "endpoints")
+        node = ET.SubElement(endpoints, "endpoint")
+        for key in ("specification", "url", "changeset", "type"):
+            ET.SubElement(node, key).text = endpoint[key]
+        formats = ET.SubElement(node, "formats")
+        for f in endpoint["formats"]:
+            ET.SubElement(formats, "format").text = f
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
