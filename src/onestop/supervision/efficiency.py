@@ -12,9 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -23,6 +21,7 @@ from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent
 from onestop.org.models import Centre, Department, Region, Window
 from onestop.supervision.models import DailyStat
+from onestop.supervision.periods import month_bounds
 from onestop.supervision.stats import COUNTS, Windows
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import centre_zone
@@ -35,14 +34,6 @@ DIMENSIONS = {
     "person": "person_id",
 }
 DIMENSION_LABELS = {"department": "部门", "centre": "网点", "window": "窗口", "person": "人员"}
-
-
-def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    """[first moment, first moment of the next month) in the centre's zone."""
-    zone = ZoneInfo(settings.CENTRE_TIME_ZONE)
-    start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return start, datetime.combine(nxt, time.min, tzinfo=zone)
 
 
 @dataclass
