@@ -9,6 +9,7 @@ A scope (a region subtree) limits what a supervisor sees.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -20,7 +21,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent
 from onestop.org.models import Centre, Department, Region, Window
-from onestop.supervision.models import DailyStat
+from onestop.supervision.models import Card, DailyStat, Rectification, ScoreWeights
 from onestop.supervision.periods import month_bounds
 from onestop.supervision.stats import COUNTS, Windows
 from onestop.workdays import queries as workdays
@@ -57,6 +58,14 @@ class Figures:
     tasks_on_time: int = 0
     rated: int = 0
     satisfied: int = 0
+    yellow_cards: int = 0  # standing (not withdrawn) cards issued in the month
+    red_cards: int = 0
+    overdue_cards: int = 0  # of those, rectifications that missed their deadline
+    score: float | None = None  # see ScoreWeights; None: nothing to rate
+
+    @property
+    def rated_anything(self) -> bool:
+        return self.score is not None
 
     @property
     def overdue(self) -> int:
@@ -121,10 +130,96 @@ def evaluate(
             rows.setdefault(key, Figures(str(key), "")).open_overdue = n
     if by != "person":  # steps done for other departments' cases do not make a ranked row
         rows = {k: r for k, r in rows.items() if r.received or r.completed or r.rated or r.overdue}
+    for key, (yellow, red, late) in _cards(region, by, start, end).items():
+        row = rows.setdefault(key, Figures(str(key), ""))
+        row.yellow_cards, row.red_cards, row.overdue_cards = yellow, red, late
+    weights = ScoreWeights.current()
     names = _names(by, list(rows))
     for key, row in rows.items():
         row.name = names.get(key, str(key))
-    return sorted(rows.values(), key=lambda r: (-(r.on_time_rate or 0), -r.completed, r.name))
+        row.score = score_of(row, weights)
+    return ranked(rows.values())
+
+
+def ranked(rows: Iterable[Figures]) -> list[Figures]:
+    """Scored units best first; units with nothing to rate after them, by name (unranked)."""
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.score is None,
+            -(r.score or 0),
+            -(r.on_time_rate or 0),
+            -r.completed,
+            r.name,
+        ),
+    )
+
+
+def ranks(rows: list[Figures]) -> list[int | None]:
+    """Competition ranks (1, 2, 2, 4) by score; None for a unit with nothing to rate."""
+    out: list[int | None] = []
+    for i, row in enumerate(rows):
+        if row.score is None:
+            out.append(None)
+        elif i and rows[i - 1].score == row.score:
+            out.append(out[-1])
+        else:
+            out.append(i + 1)
+    return out
+
+
+def score_of(row: Figures, w: ScoreWeights) -> float | None:
+    """The efficiency score (ScoreWeights documents the formula); None with nothing to rate.
+
+    The rates a unit has are weighted and scaled to 100; each standing card of the month takes
+    its points off, a card whose rectification missed its deadline takes the overdue points more.
+    """
+    parts = [
+        (w.on_time, row.on_time_rate),
+        (w.early, row.early_rate),
+        (w.satisfaction, row.satisfaction),
+    ]
+    present = [(weight, rate) for weight, rate in parts if rate is not None and weight > 0]
+    if not present:
+        return None
+    base = 100 * sum(weight * rate for weight, rate in present) / sum(wt for wt, _ in present)
+    penalty = (
+        float(w.yellow) * row.yellow_cards
+        + float(w.red) * row.red_cards
+        + float(w.overdue) * row.overdue_cards
+    )
+    return round(max(base - penalty, 0.0), 1)
+
+
+CARD_COLUMNS = {"department": "department_id", "window": "window_id", "person": "person_id"}
+
+
+def _cards(
+    region: Region | None, by: str, start: datetime, end: datetime
+) -> dict[Any, tuple[int, int, int]]:
+    """Standing cards issued in [start, end) counted by the dimension: (yellow, red, overdue).
+
+    Cards carry a department, and a window or handler when aimed at one; by centre a card counts
+    at its window's centre (cards without a window have no centre).
+    """
+    column = CARD_COLUMNS.get(by, "window__zone__centre_id")
+    cards = Card.objects.filter(
+        issued_at__gte=start,
+        issued_at__lt=end,
+        rectification__status__in=Rectification.STANDING,
+    ).exclude(**{f"{column}__isnull": True})
+    if region is not None:
+        cards = cards.filter(region.subtree_q("region"))
+    return {
+        key: (yellow, red, late)
+        for key, yellow, red, late in cards.values_list(column)
+        .annotate(
+            yellow=Count("pk", filter=Q(colour=Card.Colour.YELLOW)),
+            red=Count("pk", filter=Q(colour=Card.Colour.RED)),
+            late=Count("pk", filter=Q(rectification__overdue_at__isnull=False)),
+        )
+        .values_list(column, "yellow", "red", "late")
+    }
 
 
 def _open_overdue(region: Region | None, by: str, before: datetime) -> dict[Any, int]:
