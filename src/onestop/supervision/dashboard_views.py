@@ -18,11 +18,14 @@ from onestop.org.queries import staff_roles_of
 from onestop.parallel.queries import dashboard_panel as parallel_panel
 from onestop.supervision.efficiency import (
     DIMENSION_LABELS,
+    RegionFigures,
     evaluate,
     hall_today,
     last_months,
     monthly_trend,
     region_tree,
+    rollup,
+    top_region,
 )
 from onestop.supervision.models import StatDay
 from onestop.supervision.reports import NOTE, Report, pdf, workbook
@@ -86,8 +89,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "computed_at": _computed_at(),
             "hall_queue": hall_queue_panel(region, now),  # the hall app's queue figures
             "parallel_panel": parallel_panel(region, now),
+            "rollup": _rollup(region, now, year, month),
         },
     )
+
+
+def _rollup(region: Region | None, now: datetime, year: int, month: int) -> RegionFigures | None:
+    root = top_region(region)
+    return rollup(root, now, year, month) if root is not None else None
 
 
 def _computed_at() -> datetime | None:

@@ -25,7 +25,7 @@ from onestop.supervision.models import Card, DailyStat, Rectification, ScoreWeig
 from onestop.supervision.periods import month_bounds
 from onestop.supervision.stats import COUNTS, Windows
 from onestop.workdays import queries as workdays
-from onestop.workdays.calendar import centre_zone
+from onestop.workdays.calendar import centre_zone, local_date
 
 S = Case.Status
 DIMENSIONS = {
@@ -323,33 +323,95 @@ def monthly_trend(region: Region | None, months: list[tuple[int, int]]) -> list[
     ]
 
 
-def region_tree(region: Region | None, now: datetime) -> dict[str, object]:
-    """The three levels with each region's open and overdue cases (for the ECharts tree)."""
-    root = region or Region.objects.filter(parent=None).order_by("code").first()
-    if root is None:
-        return {}
-    regions = list(Region.objects.filter(root.subtree_q()).order_by("code"))
-    counts = {
-        region_id: (n, late)
-        for region_id, n, late in scoped_cases(root)
+ROLLUP_FIELDS = ("open", "overdue", "received", "completed", "yellow", "red")
+
+
+@dataclass
+class RegionFigures:
+    """A region's figures: its own (cases, statistics and cards whose region it is) and its
+    total (its own plus its children's totals), over the region tree of any depth."""
+
+    region: Region
+    own: dict[str, int]
+    total: dict[str, int]
+    children: list[RegionFigures]
+
+
+def rollup(root: Region, now: datetime, year: int, month: int) -> RegionFigures:
+    """The region subtree with every level's figures summed from the level below.
+
+    Open and overdue cases are live; received and completed come from the month's daily
+    statistics; yellow and red are the month's standing cards. Generic over the tree: it walks
+    parent links, not level names, so province and city levels roll up the same way.
+    """
+    start, end = month_bounds(year, month)
+    regions = list(Region.objects.filter(root.subtree_q()).order_by("path"))
+    own: dict[int, dict[str, int]] = {r.pk: dict.fromkeys(ROLLUP_FIELDS, 0) for r in regions}
+    for region_id, n, late in (
+        scoped_cases(root)
         .filter(status__in=Case.CLOCK_RUNNING)
         .values_list("region_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
         .values_list("region_id", "n", "late")
-    }
-    nodes = {
-        r.pk: {
-            "name": r.name,
-            "value": counts.get(r.pk, (0, 0))[0],
-            "overdue": counts.get(r.pk, (0, 0))[1],
-            "children": [],
-        }
-        for r in regions
-    }
-    for r in regions:
-        if r.parent_id in nodes and r.pk != root.pk:
-            nodes[r.parent_id]["children"].append(nodes[r.pk])  # type: ignore[attr-defined]
+    ):
+        own[region_id] |= {"open": n, "overdue": late}
+    for region_id, received, completed in (
+        scoped_stats(root)
+        .filter(day__gte=start.date(), day__lt=end.date())
+        .values_list("region_id")
+        .annotate(r=Sum("received"), c=Sum("completed"))
+        .values_list("region_id", "r", "c")
+    ):
+        own[region_id] |= {"received": received or 0, "completed": completed or 0}
+    for region_id, yellow, red in (
+        Card.objects.filter(
+            root.subtree_q("region"),
+            issued_at__gte=start,
+            issued_at__lt=end,
+            rectification__status__in=Rectification.STANDING,
+        )
+        .values_list("region_id")
+        .annotate(
+            y=Count("pk", filter=Q(colour=Card.Colour.YELLOW)),
+            r=Count("pk", filter=Q(colour=Card.Colour.RED)),
+        )
+        .values_list("region_id", "y", "r")
+    ):
+        own[region_id] |= {"yellow": yellow, "red": red}
+    nodes = {r.pk: RegionFigures(r, own[r.pk], dict(own[r.pk]), []) for r in regions}
+    # Deepest first, so each child's total is complete before it is added to its parent's.
+    for r in sorted(regions, key=lambda r: -len(r.path)):
+        if r.pk != root.pk and r.parent_id in nodes:
+            parent = nodes[r.parent_id]
+            parent.children.append(nodes[r.pk])
+            for name in ROLLUP_FIELDS:
+                parent.total[name] += nodes[r.pk].total[name]
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.region.code)
     return nodes[root.pk]
+
+
+def top_region(region: Region | None) -> Region | None:
+    """The region a scope starts at (the first top-level region for the whole deployment)."""
+    return region or Region.objects.filter(parent=None).order_by("code").first()
+
+
+def region_tree(region: Region | None, now: datetime) -> dict[str, object]:
+    """The region tree with each level's open and overdue cases, summed (for the ECharts tree)."""
+    root = top_region(region)
+    if root is None:
+        return {}
+    today = local_date(now)
+    return _tree_node(rollup(root, now, today.year, today.month))
+
+
+def _tree_node(node: RegionFigures) -> dict[str, object]:
+    return {
+        "name": f"{node.region.name}（在办{node.total['open']}，超期{node.total['overdue']}）",
+        "value": node.total["open"],
+        "overdue": node.total["overdue"],
+        "children": [_tree_node(c) for c in node.children],
+    }
 
 
 def last_months(today: date, n: int = 12) -> list[tuple[int, int]]:
