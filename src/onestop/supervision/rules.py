@@ -102,8 +102,17 @@ def _light_cards(rule: CardRule, now: datetime) -> int:
 
 def _violation_cards(rule: CardRule, now: datetime) -> int:
     """A violation: the card goes to the case's department (or the actor of its first proof)."""
-    violations = Violation.objects.filter(detected_at__gte=rule.since).exclude(
-        pk__in=Card.objects.filter(rule=rule, violation__isnull=False).values("violation_id")
+    # A rule does not card history: only breaches on open cases or shown by events at or after
+    # its start (a new rule would otherwise card every late decision of past years at once).
+    current = Q(case__status__in=[*Case.CLOCK_RUNNING, Case.Status.SUSPENDED]) | Q(
+        pk__in=Violation.objects.filter(events__at__gte=rule.since).values("pk")
+    )
+    violations = (
+        Violation.objects.filter(current, detected_at__gte=rule.since)
+        .exclude(
+            pk__in=Card.objects.filter(rule=rule, violation__isnull=False).values("violation_id")
+        )
+        .order_by("pk")
     )
     if rule.violation_kind:
         violations = violations.filter(kind=rule.violation_kind)
