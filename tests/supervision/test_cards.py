@@ -233,3 +233,28 @@ def test_the_lists_filter_by_department_level_period_and_kind(
     assert case.number not in page(violation_kind="second_supplement", alert_kind="yellow")
     assert "脱岗" not in page(colour="red")
     assert "月份格式应为 2026-12" in page(month="三月")
+
+
+def test_the_pages_escalate_and_withdraw_with_a_reason(client, supervisor, head, dept_a):
+    card = actions.issue_card(
+        actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="窗口脱岗"
+    )
+    client.force_login(head)
+    assert "升级为红牌" not in client.get(f"/staff/supervision/cards/{card.pk}/").content.decode()
+    response = client.post(f"/staff/supervision/cards/{card.pk}/escalate/", {"reason": "屡犯"})
+    assert not Card.objects.filter(escalated_from=card).exists()  # a head may not escalate
+    client.force_login(supervisor)
+    response = client.post(
+        f"/staff/supervision/cards/{card.pk}/escalate/", {"reason": ""}, follow=True
+    )
+    assert "请说明升级理由" in response.content.decode()
+    response = client.post(
+        f"/staff/supervision/cards/{card.pk}/escalate/", {"reason": "一周内再次脱岗"}
+    )
+    red = Card.objects.get(escalated_from=card)
+    assert response["Location"] == f"/staff/supervision/cards/{red.pk}/"
+    page = client.post(
+        f"/staff/supervision/cards/{red.pk}/withdraw/", {"reason": "经核实系调岗交接"}, follow=True
+    ).content.decode()
+    assert "已撤销" in page and "经核实系调岗交接" in page
+    assert red.rectification.__class__.objects.get(card=red).status == "withdrawn"

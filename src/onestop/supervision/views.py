@@ -3,6 +3,7 @@ rectifications. Thin views (STYLE §6): scoped fetch, one action, domain errors 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -157,41 +158,33 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:card", pk=card.pk)
 
 
-@login_required
-@require_POST
-def card_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def _with_reason(
+    request: HttpRequest, pk: int, move: Callable[..., object], missing: str, done: str
+) -> HttpResponse:
+    """Withdraw or escalate: a reason is required; the page the move leads to is shown."""
     user = _staff(request)
     card = get_card_for_user(user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请说明撤销理由")
+        messages.error(request, missing)
         return redirect("supervision:card", pk=card.pk)
     try:
-        actions.withdraw_card(
-            card, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"]
-        )
+        result = move(card, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"])
     except CaseError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, "亮牌已撤销")
-    return redirect("supervision:card", pk=card.pk)
+        return redirect("supervision:card", pk=card.pk)
+    messages.success(request, done)
+    # Escalating makes a new (red) card: show it.
+    return redirect("supervision:card", pk=result.pk if isinstance(result, Card) else card.pk)
+
+
+@login_required
+@require_POST
+def card_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(request, pk, actions.withdraw_card, "请说明撤销理由", "亮牌已撤销")
 
 
 @login_required
 @require_POST
 def card_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
-    card = get_card_for_user(user, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请说明升级理由")
-        return redirect("supervision:card", pk=card.pk)
-    try:
-        red = actions.escalate_card(
-            card, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"]
-        )
-    except CaseError as exc:
-        messages.error(request, exc.message)
-        return redirect("supervision:card", pk=card.pk)
-    messages.success(request, "已升级为红牌")
-    return redirect("supervision:card", pk=red.pk)
+    return _with_reason(request, pk, actions.escalate_card, "请说明升级理由", "已升级为红牌")
