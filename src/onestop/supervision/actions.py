@@ -202,7 +202,9 @@ def issue_card(
 
 def _lock(card: Card) -> Rectification:
     return (
-        Rectification.objects.select_for_update()
+        # Lock the rectification row only: the card's issuer is an outer join (rule cards have
+        # none), and PostgreSQL refuses FOR UPDATE on the nullable side of one.
+        Rectification.objects.select_for_update(of=("self",))
         .select_related("card__department", "card__region", "card__issued_by")
         .get(card_id=card.pk)
     )
