@@ -176,9 +176,11 @@ def _repeat_cards(rule: CardRule, now: datetime) -> int:
                 continue
             yellows = list(
                 Card.objects.filter(
-                    Q(colour=Card.Colour.YELLOW)
-                    & Q(department_id=row["department_id"], issued_at__gte=start)
-                    & Q(issued_at__lt=end, rectification__status__in=Rectification.STANDING)
+                    colour=Card.Colour.YELLOW,
+                    department_id=row["department_id"],
+                    issued_at__gte=start,
+                    issued_at__lt=end,
+                    rectification__status__in=Rectification.STANDING,
                 )
                 .select_related("department", "department__region")
                 .prefetch_related("events")
