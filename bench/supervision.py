@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/supervision.py --closed 1000000 --open 100000
     .venv/bin/python bench/supervision.py --steps 100000,1000000   # growth
+    .venv/bin/python bench/supervision.py --closed 10000 --open 1000 --rules   # with card rules
 
 Generates closed and open cases with plain SQL (generate_series) in a throw-away PostgreSQL
 database, spread over three departments, twelve months and all lights, then times:
@@ -84,7 +85,7 @@ def timed(fn):  # type: ignore[no-untyped-def]
     return time.perf_counter() - start, result
 
 
-def measure(closed: int, open_: int) -> dict[str, float]:
+def measure(closed: int, open_: int, rules: bool = False) -> dict[str, float]:
     from case_lifecycle import setup_world
     from django.core.management import call_command
     from django.db import connection
@@ -104,6 +105,13 @@ def measure(closed: int, open_: int) -> dict[str, float]:
     call_command("migrate", verbosity=0)
     world = setup_world()
     generate(closed, open_, world)
+    if rules:
+        from datetime import timedelta
+
+        from onestop.supervision.demo import load_demo_rules
+
+        # The demo's four rules, in force for the last 30 days: cards for the open cases' facts.
+        load_demo_rules(now=NOW - timedelta(days=30))
     connection.close()
     figures: dict[str, float] = {}
     figures["sweep_first"], result = timed(lambda: sweep_supervision(NOW))
@@ -129,7 +137,7 @@ def measure(closed: int, open_: int) -> dict[str, float]:
     )
     print(
         f"closed={closed} open={open_} alerts={result['alerts']} "
-        f"violations={result['violations']} "
+        f"violations={result['violations']} cards={result.get('cards', 0)} "
         + " ".join(f"{k}={v:.2f}s" for k, v in figures.items()),
         flush=True,
     )
@@ -141,6 +149,7 @@ def main() -> None:
     parser.add_argument("--closed", type=int, default=1_000_000)
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--steps", default="", help="comma-separated closed-case counts")
+    parser.add_argument("--rules", action="store_true", help="with the demo's card rules")
     args = parser.parse_args()
     name = configure()
     import django
@@ -148,7 +157,9 @@ def main() -> None:
     django.setup()
     try:
         steps = [int(x) for x in args.steps.split(",") if x] or [args.closed]
-        runs = [(n, measure(n, max(1, n * args.open // max(args.closed, 1)))) for n in steps]
+        runs = [
+            (n, measure(n, max(1, n * args.open // max(args.closed, 1)), args.rules)) for n in steps
+        ]
         if len(runs) > 1:
             (n0, first), (n1, last) = runs[0], runs[-1]
             print(

@@ -39,7 +39,8 @@ def test_a_supervisor_reads_the_dashboard_and_exports_the_window_ranking(page, d
 
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
-    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
-    header, *body = list(sheet.iter_rows(values_only=True))
-    assert header[0] == "窗口"
-    assert [r[0] for r in body] == [r.name for r in rows]
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()))["效能评估"]
+    title, _period, header, *body = list(sheet.iter_rows(values_only=True))
+    assert f"{year}年{month}月效能评估（按窗口）" in title[0]
+    assert header[:2] == ("排名", "窗口")
+    assert [r[1] for r in body[: len(rows)]] == [r.name for r in rows]

@@ -154,11 +154,20 @@ def test_the_evaluation_exports_to_excel(client, month_of_cases, supervisor):
         response = client.get(
             "/staff/dashboard/evaluation/", {"month": "2026-03", "format": "xlsx"}
         )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["效能评估"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("部门", "收件", "办结", "按时办结率")
-    assert rows[0][-1] == "满意度"
-    assert rows[1][:6] == ("区市场监管局", 4, 3, "50.0%", "50.0%", "33.3%")
+    assert rows[0][0] == "西区2026年3月效能评估（按部门）"
+    assert "2026-03-01 至 2026-03-31" in rows[1][0] and "统计单位：西区" in rows[1][0]
+    assert rows[2][:5] == ("排名", "部门", "收件", "办结", "按时办结率")
+    assert rows[2][-1] == "效能评分"
+    # Numbers, not text: rates are fractions shown with a percent format, so they sort.
+    assert rows[3][:7] == (1, "区市场监管局", 4, 3, 0.5, 0.5, pytest.approx(1 / 3))
+    assert sheet.cell(row=4, column=5).number_format == "0.0%"
+    assert sheet.cell(row=4, column=8).number_format == "0.0"
+    assert sheet.freeze_panes == "C4"
+    assert sheet.column_dimensions["I"].width >= 2 * len("平均承诺时限（工作日）")
+    assert book.chartsheets[0].title == "评分图表"
 
 
 def test_the_evaluation_carries_the_satisfaction_rate(month_of_cases, applicant):
@@ -178,3 +187,72 @@ def test_the_evaluation_carries_the_satisfaction_rate(month_of_cases, applicant)
     refresh_statistics(now)
     (row,) = evaluate(None, 2026, 3, "department", now=now)
     assert row.satisfaction == 0.5
+
+
+def test_cards_count_in_the_score_with_the_administrators_weights(
+    month_of_cases, supervisor, head, dept_a
+):
+    from onestop.supervision import actions as sup
+    from onestop.supervision.models import ScoreWeights
+
+    now = NOW + 40 * DAY
+    refresh_statistics(now)
+    (row,) = evaluate(None, 2026, 3, "department", now=now)
+    # Default weights 60/10/30 over the rates it has (on-time 0.5, early 0.5; nobody rated).
+    assert row.score == 50.0 and (row.yellow_cards, row.red_cards) == (0, 0)
+
+    yellow = sup.issue_card(
+        actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="超期", rectify_days=1
+    )
+    sup.issue_card(actor=supervisor, now=NOW, colour="red", department=dept_a, reason="推诿")
+    wrong = sup.issue_card(actor=supervisor, now=NOW, colour="red", department=dept_a, reason="误")
+    sup.withdraw_card(wrong, actor=supervisor, now=NOW + DAY, reason="误判")
+    sup.mark_overdue([yellow.pk], now=NOW + 5 * DAY)  # also escalates it: one more red card
+    (row,) = evaluate(None, 2026, 3, "department", now=now)
+    assert (row.yellow_cards, row.red_cards, row.overdue_cards) == (1, 2, 1)
+    assert row.score == 50.0 - 2 - 2 * 5 - 3
+
+    ScoreWeights.objects.create(on_time=100, early=0, satisfaction=0, yellow=1, red=1, overdue=0)
+    (row,) = evaluate(None, 2026, 3, "department", now=now)
+    assert row.score == 50.0 - 3
+
+
+def test_units_with_nothing_to_rate_show_a_dash_and_stay_unranked(
+    client, month_of_cases, supervisor, instant_item, new_case, district, dept_b
+):
+    # dept_b only does on-the-spot items this month: nothing to rate, not "0%".
+    clerk_b = make_staff("clerk_b", Role.CLERK, district, dept_b)
+    type(instant_item).objects.filter(pk=instant_item.pk).update(department=dept_b)
+    instant = new_case(item=type(instant_item).objects.get(pk=instant_item.pk))
+    provide_all(instant)
+    actions.handle_instant(instant, actor=clerk_b, now=NOW)
+    now = NOW + 40 * DAY
+    refresh_statistics(now)
+    rows = evaluate(None, 2026, 3, "department", now=now)
+    assert [(r.name, r.score) for r in rows][-1] == ("区民政局", None)
+    with time_machine.travel(now, tick=False):
+        client.force_login(supervisor)
+        page = client.get("/staff/dashboard/evaluation/", {"month": "2026-03"})
+        ranked = page.context["rows"]
+        assert ranked[0][0] == "1" and ranked[-1][0] == "—" and ranked[-1][1][-1] == "—"
+        assert ranked[-1][1][3] == "—"  # its on-time rate
+        dashboard = client.get("/staff/dashboard/", {"month": "2026-03"})
+        names = [r["name"] for r in dashboard.context["data"]["ranking"]]
+        assert "区民政局" not in names and names
+        xlsx = client.get("/staff/dashboard/evaluation/", {"month": "2026-03", "format": "xlsx"})
+    last = list(load_workbook(io.BytesIO(xlsx.content))["效能评估"].iter_rows(values_only=True))
+    unrated = next(r for r in last if r[1] == "区民政局")
+    assert unrated[0] is None and unrated[4] is None and unrated[-1] is None
+
+
+def test_the_evaluation_exports_to_pdf_with_charts(client, month_of_cases, supervisor):
+    from pypdf import PdfReader
+
+    refresh_statistics(NOW + 40 * DAY)
+    with time_machine.travel(NOW + 40 * DAY, tick=False):
+        client.force_login(supervisor)
+        response = client.get("/staff/dashboard/evaluation/", {"month": "2026-03", "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "2026年3月效能评估" in text and "区市场监管局" in text
+    assert "效能评分（前 15 名）" in text and "50.0%" in text

@@ -116,6 +116,9 @@ LIST_PAGES: dict[str, Route] = {
     ),
     "evaluation:rectifications": Route("supervisor", "evaluation.Rectification"),
     "evaluation:stats": Route(None, "evaluation.Rating"),
+    "evaluation:export": Route(
+        "supervisor", "evaluation.Rating", {"comment": "等了很久"}, query="format=json"
+    ),
     "hall:bookings": Route("clerk", "hall.Booking", {"cancelled_at__isnull": True}, set=today),
     "hall:window": Route("clerk", "hall.Ticket", {"clerk__username": "clerk"}, set=waiting_today),
     "hall:figures": Route("supervisor", "hall.Ticket", query=LAST_YEAR),

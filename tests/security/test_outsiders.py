@@ -333,6 +333,12 @@ PROBES: dict[str, Probe] = {
     "supervision:card_close": Probe(
         lambda w: {"pk": w.card.pk}, staff("supervisor"), method="POST"
     ),
+    "supervision:card_withdraw": Probe(
+        lambda w: {"pk": w.card.pk}, staff("supervisor"), method="POST", data={"reason": "误判"}
+    ),
+    "supervision:card_escalate": Probe(
+        lambda w: {"pk": w.card.pk}, staff("supervisor"), method="POST", data={"reason": "屡犯"}
+    ),
     # --- evaluation ---
     "evaluation:rate": Probe(
         lambda w: {"pk": w.rated_case.pk},

@@ -140,9 +140,121 @@ def test_a_card_on_a_case_out_of_scope_is_refused(client, street_supervisor, acc
     client.force_login(street_supervisor)
     response = client.post(
         "/staff/supervision/cards/new/",
-        {"colour": "yellow", "department": dept_a.pk, "reason": "超期", "case": case.pk},
+        {"colour": "yellow", "department": dept_a.pk, "reason": "超期", "case_number": case.number},
     )
     # District departments are outside a street supervisor's scope, and so is the case.
     assert response.status_code == 200
-    assert "请选择部门" in response.content.decode()
+    page = response.content.decode()
+    assert "该部门不在您的监察范围内" in page
+    assert "办件编号不存在，或不在您的监察范围内" in page
     assert not Card.objects.exists()
+
+
+def test_a_card_is_issued_by_case_number_to_the_case_department(
+    client, supervisor, head, accepted_case, dept_a
+):
+    case = accepted_case()
+    client.force_login(supervisor)
+    response = client.post(
+        "/staff/supervision/cards/new/",
+        {"colour": "red", "case_number": case.number, "reason": "超期未办", "rectify_days": "3"},
+    )
+    card = Card.objects.get()
+    assert response.status_code == 302
+    assert (card.case, card.department, card.colour, card.rectify_days) == (case, dept_a, "red", 3)
+    page = client.get(f"/staff/supervision/cards/{card.pk}/").content.decode()
+    assert case.number in page and "3 个工作日" in page
+
+
+def test_a_bad_card_form_keeps_what_was_typed_and_names_each_field(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        "/staff/supervision/cards/new/",
+        {
+            "colour": "yellow",
+            "case_number": "510403-20991231-9999",
+            "reason": "",
+            "rectify_days": "99",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "办件编号不存在，或不在您的监察范围内" in page
+    assert 'value="510403-20991231-9999"' in page
+    assert "整改期限应为 1 至 60 个工作日" in page
+    assert "这个字段是必填项" in page  # the reason
+    assert not Card.objects.exists()
+
+
+def test_the_alert_and_violation_rows_lead_to_a_filled_card_form(
+    client, supervisor, accepted_case, dept_a
+):
+    case = accepted_case()
+    sweep_supervision(case.due_at + HOUR)
+    alert = Alert.objects.get(case=case, task=None, kind="red")
+    violation = Violation.objects.get(case=case)
+    client.force_login(supervisor)
+    index = client.get("/staff/supervision/").content.decode()
+    assert f"?alert={alert.pk}" in index and f"?violation={violation.pk}" in index
+    page = client.get(f"/staff/supervision/cards/new/?violation={violation.pk}").content.decode()
+    assert f'value="{case.number}"' in page and violation.detail in page
+    response = client.post(
+        "/staff/supervision/cards/new/",
+        {
+            "colour": "red",
+            "case_number": case.number,
+            "department": dept_a.pk,
+            "reason": violation.detail,
+            "violation": violation.pk,
+        },
+    )
+    card = Card.objects.get()
+    assert response.status_code == 302 and card.violation == violation
+    assert set(card.events.all()) == set(violation.events.all())
+
+
+def test_the_lists_filter_by_department_level_period_and_kind(
+    client, supervisor, accepted_case, street_case, dept_a, dept_b
+):
+    case = accepted_case()
+    sweep_supervision(case.due_at + HOUR)
+    actions.issue_card(actor=supervisor, now=NOW, colour="yellow", department=dept_b, reason="脱岗")
+    client.force_login(supervisor)
+
+    def page(**params) -> str:
+        return client.get("/staff/supervision/", params).content.decode()
+
+    assert case.number in page() and street_case.number in page()
+    assert street_case.number not in page(level="district")
+    assert case.number not in page(level="street") and street_case.number in page(level="street")
+    assert case.number not in page(department=dept_b.pk) and "脱岗" in page(department=dept_b.pk)
+    assert "脱岗" not in page(department=dept_a.pk)
+    assert "脱岗" in page(month="2026-03") and "脱岗" not in page(month="2026-04")
+    assert case.number not in page(violation_kind="second_supplement", alert_kind="yellow")
+    assert "脱岗" not in page(colour="red")
+    assert "月份格式应为 2026-12" in page(month="三月")
+
+
+def test_the_pages_escalate_and_withdraw_with_a_reason(client, supervisor, head, dept_a):
+    card = actions.issue_card(
+        actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="窗口脱岗"
+    )
+    client.force_login(head)
+    assert "升级为红牌" not in client.get(f"/staff/supervision/cards/{card.pk}/").content.decode()
+    response = client.post(f"/staff/supervision/cards/{card.pk}/escalate/", {"reason": "屡犯"})
+    assert not Card.objects.filter(escalated_from=card).exists()  # a head may not escalate
+    client.force_login(supervisor)
+    response = client.post(
+        f"/staff/supervision/cards/{card.pk}/escalate/", {"reason": ""}, follow=True
+    )
+    assert "请说明升级理由" in response.content.decode()
+    response = client.post(
+        f"/staff/supervision/cards/{card.pk}/escalate/", {"reason": "一周内再次脱岗"}
+    )
+    red = Card.objects.get(escalated_from=card)
+    assert response["Location"] == f"/staff/supervision/cards/{red.pk}/"
+    page = client.post(
+        f"/staff/supervision/cards/{red.pk}/withdraw/", {"reason": "经核实系调岗交接"}, follow=True
+    ).content.decode()
+    assert "已撤销" in page and "经核实系调岗交接" in page
+    assert red.rectification.__class__.objects.get(card=red).status == "withdrawn"

@@ -19,7 +19,15 @@ from onestop.cases.actions import _already_done, _holds, _lock
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent
-from onestop.evaluation.models import BAD, TAGS, Rating, Rectification, Score
+from onestop.evaluation.models import (
+    BAD,
+    OFFLINE_INDICATORS,
+    ONLINE_INDICATORS,
+    TAGS,
+    Rating,
+    Rectification,
+    Score,
+)
 from onestop.org.models import Role, StaffRole, Window
 from onestop.org.queries import is_staff_member
 from onestop.workdays import queries as workdays
@@ -87,6 +95,16 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _check_reasons(reasons: Iterable[str], channel: str) -> list[str]:
+    """The national indicators of the channel (the hall's pad and online channels differ)."""
+    allowed = OFFLINE_INDICATORS if channel == Rating.Channel.PAD else ONLINE_INDICATORS
+    chosen = list(dict.fromkeys(reasons))
+    unknown = [r for r in chosen if r not in allowed]
+    if unknown:
+        raise CaseError("无效的评价指标：" + "、".join(unknown), field="reasons")
+    return chosen
+
+
 def _check_rater(
     case: Case, actor: User | None, channel: str, window: Window | None, now: datetime
 ) -> None:
@@ -121,6 +139,7 @@ def rate_case(
     real_name: bool = True,
     key: str = "",
     window: Window | None = None,
+    reasons: Iterable[str] = (),
 ) -> Rating:
     """The applicant rates a finished case once; a bad score opens a rectification.
     `window` is the pad's window (channel `pad` only)."""
@@ -135,12 +154,14 @@ def rate_case(
         raise TransitionError("该办件已评价，每件只能评价一次")
     value = _check_score(score)
     chosen = _check_tags(tags)
+    indicators = _check_reasons(reasons, channel)
     rating = Rating.objects.create(
         case=case,
         department_id=case.department_id,
         score=value,
         comment=comment.strip(),
         tags=chosen,
+        reasons=indicators,
         channel=channel,
         real_name=real_name,
         rated_at=now,
@@ -149,6 +170,8 @@ def rate_case(
     data: dict[str, object] = {"score": value, "channel": channel, "tags": chosen}
     if window is not None:
         data["window"] = window.number
+    if indicators:
+        data["reasons"] = indicators
     if value <= BAD:
         due = workdays.due_date(local_date(now), followup_days())
         rect = Rectification.objects.create(
@@ -212,9 +235,15 @@ def record_followup(
 
 @transaction.atomic
 def close_rectification(
-    rect: Rectification, *, actor: User, now: datetime, measure: str = "", key: str = ""
+    rect: Rectification,
+    *,
+    actor: User,
+    now: datetime,
+    measure: str = "",
+    key: str = "",
+    result: str = Rectification.Result.RECTIFIED,
 ) -> Rectification:
-    """整改办结: after the follow-up, with the measure taken."""
+    """整改办结: after the follow-up, with the measure taken and the result."""
     rect, case = _lock_rectification(rect)
     if _already_done(case, key):
         return rect
@@ -227,6 +256,9 @@ def close_rectification(
         rect.measure = measure.strip()
     if not rect.measure:
         raise CaseError("请填写整改措施", field="measure")
+    if result not in Rectification.Result.values:
+        raise CaseError("请选择整改结果", field="result")
+    rect.result = result
     rect.status = Rectification.Status.CLOSED
     rect.closed_at = now
     rect.handler = actor
@@ -237,7 +269,7 @@ def close_rectification(
         actor=actor,
         now=now,
         key=key,
-        data={"rectification": rect.pk, "measure": rect.measure},
+        data={"rectification": rect.pk, "measure": rect.measure, "result": rect.result},
     )
     return rect
 

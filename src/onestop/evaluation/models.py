@@ -29,6 +29,21 @@ TAGS = (
     "态度生硬",
     "超时办理",
 )
+# The national 好差评 evaluation content (GB/T 39735, 国办发〔2019〕51号): besides the overall
+# level, the rater may name the second-level indicators the rating is about — online channels
+# and the hall's channels have their own. Codes are ours; labels are the national ones.
+ONLINE_INDICATORS = {
+    "efficiency": "办事效率",
+    "guide_accuracy": "办事指南精确度",
+    "convenience": "办事便捷度",
+    "platform": "平台操作性",
+}
+OFFLINE_INDICATORS = {
+    "service_efficiency": "服务效率",
+    "service_level": "服务水平",
+    "service_attitude": "服务态度",
+}
+INDICATORS = ONLINE_INDICATORS | OFFLINE_INDICATORS
 GOOD = 4  # a score at or above this counts as satisfied
 BAD = 2  # a score at or below this opens a rectification
 
@@ -49,6 +64,8 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(_("评价"), choices=Score.choices)
     comment = models.TextField(_("评价意见"), blank=True)
     tags = models.JSONField(_("评价标签"), default=list, blank=True)
+    # Codes of INDICATORS the rating names (for a bad rating: what was wrong).
+    reasons = models.JSONField(_("评价指标"), default=list, blank=True)
     channel = models.CharField(_("评价渠道"), max_length=12, choices=Channel.choices)
     real_name = models.BooleanField(_("实名评价"), default=True)
     rated_at = models.DateTimeField(_("评价时间"))
@@ -87,6 +104,10 @@ class Rectification(models.Model):
         CONTACTED = "contacted", _("已回访")
         CLOSED = "closed", _("已办结")
 
+    class Result(models.TextChoices):
+        RECTIFIED = "rectified", _("已整改")
+        EXPLAINED = "explained", _("已解释说明")  # verified: not a fault of the service
+
     rating = models.OneToOneField(
         Rating, verbose_name=_("评价"), on_delete=models.PROTECT, related_name="rectification"
     )
@@ -103,6 +124,7 @@ class Rectification(models.Model):
     measure = models.TextField(_("整改措施"), blank=True)
     contacted_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    result = models.CharField(_("整改结果"), max_length=12, choices=Result.choices, blank=True)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经办人"),
@@ -121,3 +143,8 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_status_display()}"
+
+    @property
+    def closed_late(self) -> bool:
+        """Closed after its deadline (an open one past it is shown by its light)."""
+        return self.closed_at is not None and self.closed_at > self.due_at

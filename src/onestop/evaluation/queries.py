@@ -126,3 +126,17 @@ def get_rectification_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) 
     if rect is None:
         raise Http404("整改任务不存在")
     return rect
+
+
+def ratings_for_overseer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Rating] | None:
+    """Ratings of the cases in a supervisor's or centre administrator's region subtree; None
+    for anyone else (the export answers them 404)."""
+    roles = [r for r in staff_roles_of(user) if r.role in OVERSIGHT_ROLES]
+    if getattr(user, "is_superuser", False):
+        return Rating.objects.all()
+    if not roles:
+        return None
+    q = roles[0].region.subtree_q("case__region")
+    for role in roles[1:]:
+        q |= role.region.subtree_q("case__region")
+    return Rating.objects.filter(q)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onestop.evaluation import views
+from onestop.evaluation import export_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("rectifications/", views.rectification_list, name="rectifications"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
     path("stats/", views.stats, name="stats"),
+    path("export/", export_views.export, name="export"),
 ]

@@ -389,6 +389,14 @@ def load_trading(counts: Counts, *, now: datetime) -> None:
         counts.created["公共资源交易与中介超市"] = created
 
 
+def load_supervision(counts: Counts, *, now: datetime) -> None:
+    from onestop.supervision.demo import load_demo_rules
+
+    created = load_demo_rules(now=now)
+    if created:
+        counts.created["自动亮牌规则"] = created
+
+
 @transaction.atomic
 def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True) -> Counts:
     """Everything the demo shows; `history` adds the past year of finished cases (the
@@ -407,6 +415,7 @@ def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True)
     load_hall(counts, now=now)
     load_hotline(counts, now=now)
     load_trading(counts, now=now)
+    load_supervision(counts, now=now)
     record_demo_proofs(counts)
     load_pending_claim(counts, now=now)
     return counts

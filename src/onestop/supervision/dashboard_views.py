@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from datetime import datetime
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from onestop.hall.figures import dashboard_panel as hall_queue_panel
 from onestop.org.models import Region, Role
@@ -19,14 +18,17 @@ from onestop.org.queries import staff_roles_of
 from onestop.parallel.queries import dashboard_panel as parallel_panel
 from onestop.supervision.efficiency import (
     DIMENSION_LABELS,
-    Figures,
+    RegionFigures,
     evaluate,
     hall_today,
     last_months,
     monthly_trend,
     region_tree,
+    rollup,
+    top_region,
 )
 from onestop.supervision.models import StatDay
+from onestop.supervision.reports import NOTE, Report, pdf, workbook
 from onestop.workdays.calendar import local_date
 
 OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
@@ -71,9 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "red": [v["red"] for v in hall.values()],
         },
         "trend": monthly_trend(region, last_months(local_date(now), 12)),
-        "ranking": [
-            {"name": r.name, "rate": round((r.on_time_rate or 0) * 100, 1)} for r in ranking
-        ],
+        # Units with nothing to rate have no score and sit outside the ranking.
+        "ranking": [{"name": r.name, "score": r.score} for r in ranking if r.score is not None],
         "tree": region_tree(region, now),
     }
     return render(
@@ -88,58 +89,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "computed_at": _computed_at(),
             "hall_queue": hall_queue_panel(region, now),  # the hall app's queue figures
             "parallel_panel": parallel_panel(region, now),
+            "rollup": _rollup(region, now, year, month),
         },
     )
 
 
-def _computed_at() -> object:
+def _rollup(region: Region | None, now: datetime, year: int, month: int) -> RegionFigures | None:
+    root = top_region(region)
+    return rollup(root, now, year, month) if root is not None else None
+
+
+def _computed_at() -> datetime | None:
     """When the daily statistics were last brought up to date (None before the first run)."""
     last = StatDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
     return last
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _avg(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
-
-
-COLUMNS = [
-    "名称",
-    "收件",
-    "办结",
-    "按时办结率",
-    "提前办结率",
-    "即办率",
-    "平均用时（工作日）",
-    "平均承诺时限（工作日）",
-    "超期件",
-    "满意度",
-]
-
-
-def _row(r: Figures) -> list[object]:
-    return [
-        r.name,
-        r.received,
-        r.completed,
-        _pct(r.on_time_rate),
-        _pct(r.early_rate),
-        _pct(r.on_the_spot_rate),
-        _avg(r.avg_used),
-        _avg(r.avg_promised),
-        r.overdue,
-        _pct(r.satisfaction),
-    ]
-
-
-PERSON_COLUMNS = [*COLUMNS, "办理环节", "环节按时率"]
-
-
-def _person_row(r: Figures) -> list[object]:
-    return [*_row(r), r.tasks_done, _pct(r.task_on_time_rate)]
 
 
 @login_required
@@ -152,36 +115,47 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "department")
     if by not in DIMENSION_LABELS:
         by = "department"
-    rows = evaluate(region, year, month, by, now=now)
-    columns, to_row = (PERSON_COLUMNS, _person_row) if by == "person" else (COLUMNS, _row)
-    columns = [DIMENSION_LABELS[by], *columns[1:]]
+    report = Report(
+        rows=evaluate(region, year, month, by, now=now),
+        by=by,
+        year=year,
+        month=month,
+        unit=_unit(region),
+        computed_at=_computed_at(),
+    )
+    stem = f"evaluation-{by}-{year}-{month:02d}"
     if request.GET.get("format") == "xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.title = f"{year}年{month}月效能评估（按{DIMENSION_LABELS[by]}）"
-        sheet.append(columns)
-        for r in rows:
-            sheet.append(to_row(r))
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="evaluation-{by}-{year}-{month:02d}.xlsx"'
-        )
-        return response
+        return _download(workbook(report), f"{stem}.xlsx", XLSX)
+    if request.GET.get("format") == "pdf":
+        return _download(pdf(report), f"{stem}.pdf", "application/pdf")
     return render(
         request,
         "supervision/evaluation.html",
         {
-            "rows": [(i + 1, to_row(r)) for i, r in enumerate(rows)],
-            "columns": columns,
+            "rows": report.texts(),
+            "columns": report.headers[1:],
             "month": f"{year}-{month:02d}",
             "by": by,
             "dimensions": DIMENSION_LABELS,
             "region": region,
-            "computed_at": _computed_at(),
+            "computed_at": report.computed_at,
+            "note": NOTE,
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _unit(region: Region | None) -> str:
+    """The supervising unit named in a report's heading: the region (or the whole deployment)."""
+    if region is not None:
+        return region.name
+    top = Region.objects.filter(parent=None).order_by("code").first()
+    return top.name if top else ""

@@ -9,12 +9,11 @@ A scope (a region subtree) limits what a supervisor sees.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -22,10 +21,11 @@ from django.db.models.functions import TruncDate, TruncMonth
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent
 from onestop.org.models import Centre, Department, Region, Window
-from onestop.supervision.models import DailyStat
+from onestop.supervision.models import Card, DailyStat, Rectification, ScoreWeights
+from onestop.supervision.periods import month_bounds
 from onestop.supervision.stats import COUNTS, Windows
 from onestop.workdays import queries as workdays
-from onestop.workdays.calendar import centre_zone
+from onestop.workdays.calendar import centre_zone, local_date
 
 S = Case.Status
 DIMENSIONS = {
@@ -35,14 +35,6 @@ DIMENSIONS = {
     "person": "person_id",
 }
 DIMENSION_LABELS = {"department": "部门", "centre": "网点", "window": "窗口", "person": "人员"}
-
-
-def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    """[first moment, first moment of the next month) in the centre's zone."""
-    zone = ZoneInfo(settings.CENTRE_TIME_ZONE)
-    start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return start, datetime.combine(nxt, time.min, tzinfo=zone)
 
 
 @dataclass
@@ -66,6 +58,14 @@ class Figures:
     tasks_on_time: int = 0
     rated: int = 0
     satisfied: int = 0
+    yellow_cards: int = 0  # standing (not withdrawn) cards issued in the month
+    red_cards: int = 0
+    overdue_cards: int = 0  # of those, rectifications that missed their deadline
+    score: float | None = None  # see ScoreWeights; None: nothing to rate
+
+    @property
+    def rated_anything(self) -> bool:
+        return self.score is not None
 
     @property
     def overdue(self) -> int:
@@ -130,10 +130,96 @@ def evaluate(
             rows.setdefault(key, Figures(str(key), "")).open_overdue = n
     if by != "person":  # steps done for other departments' cases do not make a ranked row
         rows = {k: r for k, r in rows.items() if r.received or r.completed or r.rated or r.overdue}
+    for key, (yellow, red, late) in _cards(region, by, start, end).items():
+        row = rows.setdefault(key, Figures(str(key), ""))
+        row.yellow_cards, row.red_cards, row.overdue_cards = yellow, red, late
+    weights = ScoreWeights.current()
     names = _names(by, list(rows))
     for key, row in rows.items():
         row.name = names.get(key, str(key))
-    return sorted(rows.values(), key=lambda r: (-(r.on_time_rate or 0), -r.completed, r.name))
+        row.score = score_of(row, weights)
+    return ranked(rows.values())
+
+
+def ranked(rows: Iterable[Figures]) -> list[Figures]:
+    """Scored units best first; units with nothing to rate after them, by name (unranked)."""
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.score is None,
+            -(r.score or 0),
+            -(r.on_time_rate or 0),
+            -r.completed,
+            r.name,
+        ),
+    )
+
+
+def ranks(rows: list[Figures]) -> list[int | None]:
+    """Competition ranks (1, 2, 2, 4) by score; None for a unit with nothing to rate."""
+    out: list[int | None] = []
+    for i, row in enumerate(rows):
+        if row.score is None:
+            out.append(None)
+        elif i and rows[i - 1].score == row.score:
+            out.append(out[-1])
+        else:
+            out.append(i + 1)
+    return out
+
+
+def score_of(row: Figures, w: ScoreWeights) -> float | None:
+    """The efficiency score (ScoreWeights documents the formula); None with nothing to rate.
+
+    The rates a unit has are weighted and scaled to 100; each standing card of the month takes
+    its points off, a card whose rectification missed its deadline takes the overdue points more.
+    """
+    parts = [
+        (w.on_time, row.on_time_rate),
+        (w.early, row.early_rate),
+        (w.satisfaction, row.satisfaction),
+    ]
+    present = [(weight, rate) for weight, rate in parts if rate is not None and weight > 0]
+    if not present:
+        return None
+    base = 100 * sum(weight * rate for weight, rate in present) / sum(wt for wt, _ in present)
+    penalty = (
+        float(w.yellow) * row.yellow_cards
+        + float(w.red) * row.red_cards
+        + float(w.overdue) * row.overdue_cards
+    )
+    return round(max(base - penalty, 0.0), 1)
+
+
+CARD_COLUMNS = {"department": "department_id", "window": "window_id", "person": "person_id"}
+
+
+def _cards(
+    region: Region | None, by: str, start: datetime, end: datetime
+) -> dict[Any, tuple[int, int, int]]:
+    """Standing cards issued in [start, end) counted by the dimension: (yellow, red, overdue).
+
+    Cards carry a department, and a window or handler when aimed at one; by centre a card counts
+    at its window's centre (cards without a window have no centre).
+    """
+    column = CARD_COLUMNS.get(by, "window__zone__centre_id")
+    cards = Card.objects.filter(
+        issued_at__gte=start,
+        issued_at__lt=end,
+        rectification__status__in=Rectification.STANDING,
+    ).exclude(**{f"{column}__isnull": True})
+    if region is not None:
+        cards = cards.filter(region.subtree_q("region"))
+    return {
+        key: (yellow, red, late)
+        for key, yellow, red, late in cards.values_list(column)
+        .annotate(
+            yellow=Count("pk", filter=Q(colour=Card.Colour.YELLOW)),
+            red=Count("pk", filter=Q(colour=Card.Colour.RED)),
+            late=Count("pk", filter=Q(rectification__overdue_at__isnull=False)),
+        )
+        .values_list(column, "yellow", "red", "late")
+    }
 
 
 def _open_overdue(region: Region | None, by: str, before: datetime) -> dict[Any, int]:
@@ -237,33 +323,95 @@ def monthly_trend(region: Region | None, months: list[tuple[int, int]]) -> list[
     ]
 
 
-def region_tree(region: Region | None, now: datetime) -> dict[str, object]:
-    """The three levels with each region's open and overdue cases (for the ECharts tree)."""
-    root = region or Region.objects.filter(parent=None).order_by("code").first()
-    if root is None:
-        return {}
-    regions = list(Region.objects.filter(root.subtree_q()).order_by("code"))
-    counts = {
-        region_id: (n, late)
-        for region_id, n, late in scoped_cases(root)
+ROLLUP_FIELDS = ("open", "overdue", "received", "completed", "yellow", "red")
+
+
+@dataclass
+class RegionFigures:
+    """A region's figures: its own (cases, statistics and cards whose region it is) and its
+    total (its own plus its children's totals), over the region tree of any depth."""
+
+    region: Region
+    own: dict[str, int]
+    total: dict[str, int]
+    children: list[RegionFigures]
+
+
+def rollup(root: Region, now: datetime, year: int, month: int) -> RegionFigures:
+    """The region subtree with every level's figures summed from the level below.
+
+    Open and overdue cases are live; received and completed come from the month's daily
+    statistics; yellow and red are the month's standing cards. Generic over the tree: it walks
+    parent links, not level names, so province and city levels roll up the same way.
+    """
+    start, end = month_bounds(year, month)
+    regions = list(Region.objects.filter(root.subtree_q()).order_by("path"))
+    own: dict[int, dict[str, int]] = {r.pk: dict.fromkeys(ROLLUP_FIELDS, 0) for r in regions}
+    for region_id, n, late in (
+        scoped_cases(root)
         .filter(status__in=Case.CLOCK_RUNNING)
         .values_list("region_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
         .values_list("region_id", "n", "late")
-    }
-    nodes = {
-        r.pk: {
-            "name": r.name,
-            "value": counts.get(r.pk, (0, 0))[0],
-            "overdue": counts.get(r.pk, (0, 0))[1],
-            "children": [],
-        }
-        for r in regions
-    }
-    for r in regions:
-        if r.parent_id in nodes and r.pk != root.pk:
-            nodes[r.parent_id]["children"].append(nodes[r.pk])  # type: ignore[attr-defined]
+    ):
+        own[region_id] |= {"open": n, "overdue": late}
+    for region_id, received, completed in (
+        scoped_stats(root)
+        .filter(day__gte=start.date(), day__lt=end.date())
+        .values_list("region_id")
+        .annotate(r=Sum("received"), c=Sum("completed"))
+        .values_list("region_id", "r", "c")
+    ):
+        own[region_id] |= {"received": received or 0, "completed": completed or 0}
+    for region_id, yellow, red in (
+        Card.objects.filter(
+            root.subtree_q("region"),
+            issued_at__gte=start,
+            issued_at__lt=end,
+            rectification__status__in=Rectification.STANDING,
+        )
+        .values_list("region_id")
+        .annotate(
+            y=Count("pk", filter=Q(colour=Card.Colour.YELLOW)),
+            r=Count("pk", filter=Q(colour=Card.Colour.RED)),
+        )
+        .values_list("region_id", "y", "r")
+    ):
+        own[region_id] |= {"yellow": yellow, "red": red}
+    nodes = {r.pk: RegionFigures(r, own[r.pk], dict(own[r.pk]), []) for r in regions}
+    # Deepest first, so each child's total is complete before it is added to its parent's.
+    for r in sorted(regions, key=lambda r: -len(r.path)):
+        if r.pk != root.pk and r.parent_id in nodes:
+            parent = nodes[r.parent_id]
+            parent.children.append(nodes[r.pk])
+            for name in ROLLUP_FIELDS:
+                parent.total[name] += nodes[r.pk].total[name]
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.region.code)
     return nodes[root.pk]
+
+
+def top_region(region: Region | None) -> Region | None:
+    """The region a scope starts at (the first top-level region for the whole deployment)."""
+    return region or Region.objects.filter(parent=None).order_by("code").first()
+
+
+def region_tree(region: Region | None, now: datetime) -> dict[str, object]:
+    """The region tree with each level's open and overdue cases, summed (for the ECharts tree)."""
+    root = top_region(region)
+    if root is None:
+        return {}
+    today = local_date(now)
+    return _tree_node(rollup(root, now, today.year, today.month))
+
+
+def _tree_node(node: RegionFigures) -> dict[str, object]:
+    return {
+        "name": f"{node.region.name}（在办{node.total['open']}，超期{node.total['overdue']}）",
+        "value": node.total["open"],
+        "overdue": node.total["overdue"],
+        "children": [_tree_node(c) for c in node.children],
+    }
 
 
 def last_months(today: date, n: int = 12) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from onestop.cases.lights import RED, YELLOW, light
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.org.models import Role, StaffRole
 from onestop.supervision.models import Alert, SweepCursor, Violation
+from onestop.supervision.rules import apply_rules, close_alerts
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import Calendar, local_date
 
@@ -41,7 +42,8 @@ V = Violation.Kind
 
 
 def sweep_supervision(now: datetime) -> dict[str, int]:
-    """Raise the alerts of new crossings and record new violations; returns counts."""
+    """Raise the alerts of new crossings, record new violations, close the alerts of finished
+    cases and tasks, raise the cards the rules call for and act on late rectifications."""
     cal = workdays.calendar()
     people = _People()
     counts = {"alerts": 0, "violations": 0}
@@ -49,6 +51,8 @@ def sweep_supervision(now: datetime) -> dict[str, int]:
     counts["alerts"] += _case_alerts(now, lights, people)
     counts["alerts"] += _task_alerts(now, lights, people)
     counts["violations"] += detect_violations(now)
+    counts["alerts_closed"] = close_alerts(now)
+    counts.update(apply_rules(now))
     return counts
 
 

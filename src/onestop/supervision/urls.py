@@ -9,4 +9,6 @@ urlpatterns = [
     path("cards/<int:pk>/", views.card_detail, name="card"),
     path("cards/<int:pk>/answer/", views.card_answer, name="card_answer"),
     path("cards/<int:pk>/close/", views.card_close, name="card_close"),
+    path("cards/<int:pk>/withdraw/", views.card_withdraw, name="card_withdraw"),
+    path("cards/<int:pk>/escalate/", views.card_escalate, name="card_escalate"),
 ]

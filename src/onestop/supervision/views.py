@@ -3,6 +3,7 @@ rectifications. Thin views (STYLE §6): scoped fetch, one action, domain errors 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -14,10 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop.cases.errors import CaseError
-from onestop.cases.queries import get_case_for_user
-from onestop.org.models import Department, Window
-from onestop.org.queries import is_staff_member, regions_in_scope
+from onestop.org.queries import is_staff_member
 from onestop.supervision import actions
+from onestop.supervision.forms import CardForm, ListFilter, ReasonForm
 from onestop.supervision.models import Card
 from onestop.supervision.queries import (
     alerts_for_user,
@@ -39,11 +39,21 @@ def _staff(request: HttpRequest) -> User:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Alerts, violations and cards the user may see, newest first."""
+    """Alerts, violations and cards the user may see, filtered, newest first."""
     user = _staff(request)
-    alerts = alerts_for_user(user).select_related("case", "task", "case__department")[:LIMIT]
-    violations = violations_for_user(user).select_related("case").prefetch_related("events")[:LIMIT]
-    cards = cards_for_user(user).select_related("department", "window", "rectification")[:LIMIT]
+    filters = ListFilter(request.GET or {"standing": "open"}, user=user)
+    filters.is_valid()  # a bad field shows its message; the valid ones still filter
+    alerts = filters.alerts(alerts_for_user(user)).select_related(
+        "case", "task", "case__department"
+    )[:LIMIT]
+    violations = (
+        filters.violations(violations_for_user(user))
+        .select_related("case", "case__department")
+        .prefetch_related("events")[:LIMIT]
+    )
+    cards = filters.cards(cards_for_user(user)).select_related(
+        "department", "window", "person", "rectification", "rule"
+    )[:LIMIT]
     return render(
         request,
         "supervision/index.html",
@@ -51,64 +61,46 @@ def index(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "violations": violations,
             "cards": cards,
+            "filters": filters,
             "can_issue": is_supervisor(user),
         },
     )
 
 
-def _departments(user: User) -> list[Department]:
-    return list(Department.objects.filter(region__in=regions_in_scope(user)).order_by("name"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_new(request: HttpRequest) -> HttpResponse:
+    """Issue a card by case number, from an alert or violation row, or to a department."""
     user = _staff(request)
     if not is_supervisor(user):
         raise Http404("页面不存在")
-    departments = _departments(user)
-    form = {
-        "colour": request.POST.get("colour", "yellow"),
-        "department": request.POST.get("department", ""),
-        "window": request.POST.get("window", ""),
-        "reason": request.POST.get("reason", ""),
-        "case": request.POST.get("case", request.GET.get("case", "")),
-    }
     if request.method == "POST":
-        try:
-            department = next((d for d in departments if str(d.pk) == form["department"]), None)
-            if department is None:
-                raise CaseError("请选择部门", field="department")
-            window = None
-            if form["window"]:
-                window = Window.objects.filter(pk=int(form["window"])).first()
-                if window is None:
-                    raise CaseError("窗口不存在", field="window")
-            case = get_case_for_user(user, int(form["case"])) if form["case"] else None
-            card = actions.issue_card(
-                actor=user,
-                now=timezone.now(),
-                colour=form["colour"],
-                department=department,
-                reason=form["reason"],
-                window=window,
-                case=case,
-            )
-        except CaseError as exc:
-            messages.error(request, exc.message)
-        except ValueError:
-            messages.error(request, "编号格式不正确")
-        else:
-            messages.success(
-                request, f"已对{card.department.short_name}亮{card.get_colour_display()}"
-            )
-            return redirect("supervision:card", pk=card.pk)
-    windows = Window.objects.filter(departments__in=departments).distinct().order_by("number")
-    return render(
-        request,
-        "supervision/card_new.html",
-        {"departments": departments, "windows": windows, "form": form, "colours": Card.Colour},
-    )
+        form = CardForm(request.POST, user=user)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                card = actions.issue_card(
+                    actor=user,
+                    now=timezone.now(),
+                    colour=d["colour"],
+                    department=d["department"],
+                    reason=d["reason"],
+                    window=d["window"],
+                    case=d["case_number"],
+                    rectify_days=d["rectify_days"],
+                    alert=d["alert"],
+                    violation=d["violation"],
+                )
+            except CaseError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request, f"已对{card.department.short_name}亮{card.get_colour_display()}"
+                )
+                return redirect("supervision:card", pk=card.pk)
+    else:
+        form = CardForm(initial=CardForm.initial_from(user, request.GET), user=user)
+    return render(request, "supervision/card_new.html", {"form": form})
 
 
 @login_required
@@ -123,8 +115,15 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "card": card,
             "rect": rect,
             "can_answer": actions.heads_department(user, card.department_id)
-            and rect.status != "closed",
+            and rect.status in ("open", "answered"),
             "can_close": is_supervisor(user) and rect.status == "answered",
+            "can_withdraw": is_supervisor(user) and rect.status in ("open", "answered"),
+            "can_escalate": is_supervisor(user)
+            and card.colour == Card.Colour.YELLOW
+            and rect.status in ("open", "answered")
+            and not hasattr(card, "escalated_to"),
+            "history": card.history.select_related("actor"),
+            "events": card.events.order_by("seq"),
         },
     )
 
@@ -157,3 +156,35 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "整改已销号")
     return redirect("supervision:card", pk=card.pk)
+
+
+def _with_reason(
+    request: HttpRequest, pk: int, move: Callable[..., object], missing: str, done: str
+) -> HttpResponse:
+    """Withdraw or escalate: a reason is required; the page the move leads to is shown."""
+    user = _staff(request)
+    card = get_card_for_user(user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing)
+        return redirect("supervision:card", pk=card.pk)
+    try:
+        result = move(card, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"])
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:card", pk=card.pk)
+    messages.success(request, done)
+    # Escalating makes a new (red) card: show it.
+    return redirect("supervision:card", pk=result.pk if isinstance(result, Card) else card.pk)
+
+
+@login_required
+@require_POST
+def card_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(request, pk, actions.withdraw_card, "请说明撤销理由", "亮牌已撤销")
+
+
+@login_required
+@require_POST
+def card_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(request, pk, actions.escalate_card, "请说明升级理由", "已升级为红牌")
