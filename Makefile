@@ -37,7 +37,8 @@ run: setup fonts
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py load_demo
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py train_router demo/data/hotline_tickets.csv --if-missing
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py collectstatic --noinput -v 0
-	ONESTOP_EMBEDDED=true $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+	@# The demo publishes its ordinary hotline types on Open311 (never 举报 or 求助).
+	ONESTOP_EMBEDDED=true OPEN311_PUBLIC_SERVICES=$${OPEN311_PUBLIC_SERVICES-consult,complaint,suggestion,praise} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (DATABASE_URL switches it to PostgreSQL)
 test: setup browser fonts

@@ -106,6 +106,8 @@ LIST_PAGES: dict[str, Route] = {
     ),
     "staff:home": Route("clerk", "cases.Task", {"department__key": "scjgj"}, vary="case"),
     "staff:applicants": Route("clerk", "org.Applicant", {"kind": "person"}, vary="user"),
+    "staff:identity_reads": Route("supervisor", "org.PersonalDataRead"),
+    "portal:consents": Route("zhangmin", "cases.ReuseConsent"),
     "supervision:index": Route("supervisor", "supervision.Violation"),
     "dashboard:home": Route("supervisor", "cases.Case", {"status": "accepted"}),
     "dashboard:evaluation": Route(
@@ -178,6 +180,7 @@ API_LISTS: dict[str, Route] = {
 NOT_LISTS: dict[str, str] = {
     "set_language": "a POST that switches the language",
     "org:login": "a form",
+    "draws:script": "the draw verification script, a file",
     "org:logout": "a POST",
     "org:register": "a form",
     "org:identity": "the account's own identity (one claim or one applicant) and its forms",
@@ -402,6 +405,52 @@ def demo_world(db: None) -> None:
     run_job("refresh_statistics", now)
     seed_payment(now)
     seed_rectification(now)
+    seed_identity_read(now)
+    seed_consent(now)
+
+
+def seed_identity_read(now: Any) -> None:
+    """A clerk reads a case's full ID number, with a reason (the supervisors' list of reads)."""
+    from onestop.cases.identity_reads import reveal_case_identity
+    from onestop.cases.models import Case
+    from onestop.org.models import Role, StaffRole
+
+    case = Case.objects.filter(department__key="scjgj").exclude(status="draft").first()
+    assert case is not None  # noqa: S101
+    clerk = StaffRole.objects.filter(role=Role.CLERK, department=case.department)[0].user
+    reveal_case_identity(case, actor=clerk, now=now, reason="verify")
+
+
+def seed_consent(now: Any) -> None:
+    """zhangmin lets her community's agent point reuse a file on record."""
+    from django.core.files.base import ContentFile
+
+    from onestop.cases.consents import give_consent
+    from onestop.cases.models import ReuseConsent, StoredFile
+    from onestop.org.models import Applicant, Centre
+
+    owner = Applicant.objects.get(user__username="zhangmin")
+    stored = StoredFile.objects.filter(applicant=owner).first()
+    if stored is None:
+        stored = StoredFile.objects.create(
+            applicant=owner,
+            material_name="居民身份证",
+            file=ContentFile(b"%PDF-1.4 demo", name="id.pdf"),
+            original_name="身份证.pdf",
+            content_type="application/pdf",
+            size=13,
+            uploaded_by=owner.user,
+            uploaded_at=now,
+        )
+    point = Centre.objects.filter(level=Centre.Level.COMMUNITY).first()
+    give_consent(
+        owner,
+        material_name=stored.material_name,
+        channel=ReuseConsent.Channel.PORTAL,
+        actor=owner.user,
+        now=now,
+        point=point,
+    )
 
 
 def seed_payment(now: Any) -> None:

@@ -414,37 +414,38 @@ def events(request: HttpRequest, case_id: int) -> Any:
     )
 
 
-class IdentityIn(Schema):
+class IdentityReadIn(Schema):
     reason: str = Field(description="查看原因：" + "、".join(identity_reads.REASONS))
 
 
-class IdentityRowOut(Schema):
+class IdentityReadRowOut(Schema):
     label: str
     value: str
 
 
-class IdentityOut(Schema):
+class IdentityReadOut(Schema):
     case_number: str
-    rows: list[IdentityRowOut] = Field(description="申请人及申请表中的完整证件号码")
+    rows: list[IdentityReadRowOut] = Field(description="申请人及申请表中的完整证件号码")
 
 
 @router.post(
     "/{int:case_id}/identity",
-    response={200: IdentityOut, **ERRORS},
+    response={200: IdentityReadOut, **ERRORS},
     url_name="cases_identity",
     summary="查看完整证件号码（其他接口只返回脱敏值；须说明原因，每次查看都被记录）",
 )
 @domain_errors
 def identity(
-    request: HttpRequest, case_id: int, body: IdentityIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, case_id: int, body: IdentityReadIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     user = api_user(request)
     case = get_case_for_user(user, case_id)
     rows = identity_reads.reveal_case_identity(
         case, actor=user, now=timezone.now(), reason=body.reason, key=idempotency_key or ""
     )
-    return IdentityOut(
-        case_number=case.number, rows=[IdentityRowOut(label=r.label, value=r.value) for r in rows]
+    return IdentityReadOut(
+        case_number=case.number,
+        rows=[IdentityReadRowOut(label=r.label, value=r.value) for r in rows],
     )
 
 

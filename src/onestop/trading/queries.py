@@ -51,6 +51,8 @@ def bids_visible_to(viewer: Viewer) -> QuerySet[Bid]:
 
 def opening_record(project: Project, viewer: Viewer) -> list[Bid]:
     """Bidders and prices read out at the opening (public once opened)."""
+    if project.opened_at is None:  # no opening yet, so nothing read out (and no query)
+        return []
     return list(
         bids_visible_to(viewer)
         .filter(project=project, status__in=[Bid.Status.OPENED, Bid.Status.REJECTED])
