@@ -20,11 +20,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
+from onestop.cases.errors import NotAllowed
 from onestop.notify.models import Message
 from onestop.org.models import Applicant, Role
 from onestop.trading import actions, queries
 from onestop.trading.deadlines import sweep_trading
 from onestop.trading.models import Bid, Conflict, Expert, Project
+from onestop.workdays.calendar import local_date
 from tests.conftest import make_staff
 from tests.trading.conftest import (  # noqa: F401 - fixtures used by name
     PASSPHRASE,
@@ -35,7 +37,9 @@ from tests.trading.conftest import (  # noqa: F401 - fixtures used by name
     make_enterprise,
     make_project,
     officers,
+    open_tender,
     owner,
+    tender,
 )
 from tests.trading.helpers import draw_committee
 
@@ -297,3 +301,33 @@ def test_the_frozen_expert_list_does_not_tell_who_bid(
     page = read(client, f"/draws/{p.committee_draw.pk}/")
     assert "冻结的候选名单（12 项" in page  # every expert of the speciality
     assert p.events.get(action="experts_frozen").note == "候选专家 12 人"
+
+
+def test_a_complaint_before_the_opening_does_not_tell_that_its_complainant_bid(  # type: ignore[no-untyped-def]
+    tender, officers, bidders
+) -> None:
+    """Any enterprise may complain before the opening, so a complainant named on the staff
+    page may or may not have bid; after the opening only bidders may."""
+    now = tender.documents_issued_at + timedelta(days=1)
+    outsider = bidders[3]  # an enterprise that has not bid
+    bid(tender, bidders[0], "3500000", now)
+    for who in (bidders[0], outsider):
+        complaint = actions.file_complaint(
+            tender,
+            complainant=who,
+            text="招标文件资格条件排斥潜在投标人",
+            known_on=local_date(now),
+            objection=None,
+            now=now,
+        )
+        assert complaint.pk
+    opened = open_tender(tender, officers, bidders[1:3])
+    with pytest.raises(NotAllowed, match="开标后"):
+        actions.file_complaint(
+            opened,
+            complainant=outsider,
+            text="开标程序违法",
+            known_on=local_date(opened.opened_at),
+            objection=None,
+            now=opened.opened_at,
+        )

@@ -849,8 +849,13 @@ def file_complaint(
     project = _lock(project)
     if objection is not None:
         objection = Objection.objects.get(pk=objection.pk)
-    if not project.bids.filter(bidder=complainant).exists():
-        raise NotAllowed("只有投标人或其他利害关系人可以投诉")
+    # Before the opening any enterprise may complain as an interested party (招标投标法第六十五条:
+    # 投标人和其他利害关系人), e.g. of the tender documents; so a complaint tells nobody that its
+    # complainant bid (Art. 22). After it, the complainant must be one of the bidders.
+    if complainant.kind != Applicant.Kind.ENTERPRISE:
+        raise NotAllowed("请以企业账号投诉")
+    if project.opened_at is not None and not project.bids.filter(bidder=complainant).exists():
+        raise NotAllowed("开标后，只有投标人或其他利害关系人可以投诉")
     today = local_date(now)
     if known_on > today:
         raise TradingError("知道之日不能晚于今天", field="known_on")

@@ -134,7 +134,7 @@ def object_to_result(request: HttpRequest, pk: int) -> HttpResponse:
     me = _enterprise(request)
     try:
         if me is None:
-            raise TradingError("请以投标企业账号登录")
+            raise TradingError("请以企业账号登录后投诉")
         actions.raise_objection(
             project, bidder=me, text=request.POST.get("text", ""), now=timezone.now()
         )
@@ -154,7 +154,7 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
     ).first()
     try:
         if me is None:
-            raise TradingError("请以投标企业账号登录")
+            raise TradingError("请以企业账号登录后投诉")
         actions.file_complaint(
             project,
             complainant=me,
