@@ -53,3 +53,9 @@ def other_applicant(db):
         phone="13881230000",
         id_number="110101199003074477",
     )
+
+
+# What a bad rating must carry (an indicator of its channel and a comment), for tests whose
+# point is elsewhere.
+WHY_ONLINE = {"reasons": ["efficiency"], "comment": "材料要求前后说法不一，多跑了一趟"}
+WHY_HALL = {"reasons": ["service_attitude"], "comment": "窗口人员态度生硬，解释不耐心"}

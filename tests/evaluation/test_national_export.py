@@ -13,6 +13,7 @@ from onestop.cases.errors import CaseError
 from onestop.evaluation import actions
 from onestop.evaluation.models import INDICATORS, Rating, Score
 from tests.case_fixtures import NOW
+from tests.evaluation.conftest import WHY_ONLINE
 
 DAY = timedelta(days=1)
 
@@ -54,7 +55,7 @@ def test_a_rating_names_the_indicators_of_its_channel(done_case, applicant):
 
 def test_the_follow_up_has_its_deadline_and_result(done_case, applicant, head):
     rating = actions.rate_case(
-        done_case, actor=applicant.user, now=NOW, score=1, channel="portal", reasons=["efficiency"]
+        done_case, actor=applicant.user, now=NOW, score=1, channel="portal", **WHY_ONLINE
     )
     rect = rating.rectification
     assert rect.due_at > NOW
