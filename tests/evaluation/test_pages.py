@@ -215,6 +215,7 @@ def test_the_admin_lists_ratings_read_only(admin_client, done_case, applicant):
     for name in ("rating", "rectification"):
         r = admin_client.get(reverse(f"admin:evaluation_{name}_changelist"))
         assert r.status_code == 200 and done_case.number in _text(r)
+    assert "办事效率" in _text(admin_client.get(reverse("admin:evaluation_rating_changelist")))
     assert admin_client.get(reverse("admin:evaluation_rating_add")).status_code == 403
 
 
