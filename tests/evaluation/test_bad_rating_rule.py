@@ -19,7 +19,7 @@ from onestop.evaluation.models import (
     Rating,
     Rectification,
 )
-from tests.evaluation.conftest import WHY_HALL, WHY_ONLINE
+from tests.evaluation.conftest import WHY_HALL, close_bad_rating
 
 P = Rating.Channel.PORTAL
 
@@ -82,16 +82,8 @@ def test_the_messages_are_chinese(done_case, applicant):
         )
 
 
-def _closed_bad_rating(case, applicant, head, why=WHY_ONLINE):
-    now = timezone.now()
-    rating = actions.rate_case(case, actor=applicant.user, now=now, score=1, channel=P, **why)
-    rect = actions.record_followup(rating.rectification, actor=head, now=now, contact_note="已回访")
-    actions.close_rectification(rect, actor=head, now=now, measure="窗口一次性告知材料清单")
-    return rating
-
-
 def test_a_bad_rerate_needs_an_indicator_and_a_comment_too(done_case, applicant, head):
-    _closed_bad_rating(done_case, applicant, head)
+    close_bad_rating(done_case, applicant, head)
     now = timezone.now()
     with pytest.raises(CaseError) as err:
         actions.rerate(done_case, actor=applicant.user, now=now, score=2, comment="还是慢")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from onestop.evaluation import actions
 from onestop.evaluation.models import OFFLINE_INDICATORS, ONLINE_INDICATORS, Rating
-from tests.evaluation.conftest import WHY_ONLINE
+from tests.evaluation.conftest import close_bad_rating
 
 LEVELS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 P = Rating.Channel.PORTAL
@@ -125,12 +125,7 @@ def test_the_pad_shows_no_form_for_a_case_it_may_not_rate(finish, pad, device_cl
 
 
 def test_the_rerate_page(client, done_case, applicant, head):
-    now = timezone.now()
-    rating = actions.rate_case(
-        done_case, actor=applicant.user, now=now, score=1, channel=P, **WHY_ONLINE
-    )
-    rect = actions.record_followup(rating.rectification, actor=head, now=now, contact_note="已回访")
-    actions.close_rectification(rect, actor=head, now=now, measure="窗口一次性告知")
+    rating = close_bad_rating(done_case, applicant, head)
     client.force_login(applicant.user)
     url = reverse("evaluation:rate", args=[done_case.pk])
     html = _text(client.get(url))

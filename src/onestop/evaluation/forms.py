@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from onestop.evaluation.actions import BAD_NEEDS_COMMENT, BAD_NEEDS_REASON, indicators_of
-from onestop.evaluation.models import BAD, TAGS, Score
+from onestop.evaluation.models import BAD, TAGS, Rating, Score
 
 
 class RatingForm(forms.Form):
@@ -44,6 +44,7 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         reasons = cast(forms.MultipleChoiceField, self.fields["reasons"])
         reasons.choices = list(indicators_of(channel).items())
+        self.hall = channel == Rating.Channel.PAD  # the hall's indicators, else the online ones
         if rerate:  # the re-rate keeps the first rating's tags
             del self.fields["tags"]
         # Ids stay unique when a page shows two forms' worth of labels.
