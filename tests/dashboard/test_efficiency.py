@@ -182,6 +182,7 @@ def test_the_evaluation_carries_the_satisfaction_rate(month_of_cases, applicant)
         score=2,
         channel="portal",
         comment="超时办理",
+        reasons=["efficiency"],
     )
     now = NOW + 40 * DAY
     refresh_statistics(now)

@@ -53,3 +53,26 @@ def other_applicant(db):
         phone="13881230000",
         id_number="110101199003074477",
     )
+
+
+# What a bad rating must carry (an indicator of its channel and a comment), for tests whose
+# point is elsewhere.
+WHY_ONLINE = {"reasons": ["efficiency"], "comment": "材料要求前后说法不一，多跑了一趟"}
+WHY_HALL = {"reasons": ["service_attitude"], "comment": "窗口人员态度生硬，解释不耐心"}
+
+
+def close_bad_rating(case: Case, applicant, head, why: dict | None = None):
+    """The applicant rates `case` 非常不满意 on the portal; the head follows up and closes it."""
+    from django.utils import timezone
+
+    from onestop.evaluation import actions as rating_actions
+
+    now = timezone.now()
+    rating = rating_actions.rate_case(
+        case, actor=applicant.user, now=now, score=1, channel="portal", **(why or WHY_ONLINE)
+    )
+    rect = rating_actions.record_followup(
+        rating.rectification, actor=head, now=now, contact_note="已电话回访"
+    )
+    rating_actions.close_rectification(rect, actor=head, now=now, measure="窗口一次性告知材料清单")
+    return rating

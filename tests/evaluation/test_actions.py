@@ -16,6 +16,7 @@ from onestop.evaluation import actions
 from onestop.evaluation.models import Rating, Rectification
 from onestop.workdays.calendar import local_date
 from tests.case_fixtures import NOW, provide_all
+from tests.evaluation.conftest import WHY_ONLINE
 
 P = Rating.Channel.PORTAL
 LATER = NOW + timedelta(hours=1)
@@ -40,7 +41,9 @@ def test_a_rating_is_recorded_once_per_case(done_case, applicant):
     assert rating.rated_by == applicant.user and rating.real_name
     assert not Rectification.objects.exists()
     with pytest.raises(TransitionError, match="该办件已评价，每件只能评价一次"):
-        actions.rate_case(done_case, actor=applicant.user, now=LATER, score=1, channel=P)
+        actions.rate_case(
+            done_case, actor=applicant.user, now=LATER, score=1, channel=P, **WHY_ONLINE
+        )
     assert Rating.objects.count() == 1
     event = CaseEvent.objects.filter(case=done_case).latest("seq")
     assert event.kind == "rated" and event.data["score"] == 5
@@ -119,6 +122,7 @@ def test_a_bad_rating_opens_a_rectification_due_in_five_working_days(done_case, 
         score=2,
         tags=["多次跑腿"],
         comment="材料要求说了三次才说清",
+        reasons=["guide_accuracy"],
         channel=P,
     )
     rect = Rectification.objects.get(rating=rating)
@@ -130,12 +134,16 @@ def test_a_bad_rating_opens_a_rectification_due_in_five_working_days(done_case, 
 
 @override_settings(RATING_FOLLOWUP_DAYS=2)
 def test_the_follow_up_days_come_from_settings(done_case, applicant):
-    rating = actions.rate_case(done_case, actor=applicant.user, now=LATER, score=1, channel=P)
+    rating = actions.rate_case(
+        done_case, actor=applicant.user, now=LATER, score=1, channel=P, **WHY_ONLINE
+    )
     assert local_date(rating.rectification.due_at) == date(2026, 3, 12)
 
 
 def _bad(done_case, applicant) -> Rectification:
-    rating = actions.rate_case(done_case, actor=applicant.user, now=LATER, score=1, channel=P)
+    rating = actions.rate_case(
+        done_case, actor=applicant.user, now=LATER, score=1, channel=P, **WHY_ONLINE
+    )
     return Rectification.objects.get(rating=rating)
 
 

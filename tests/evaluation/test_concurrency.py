@@ -13,6 +13,7 @@ from onestop.cases.models import Case, CaseEvent
 from onestop.evaluation import actions
 from onestop.evaluation.models import Rating, Rectification
 from tests.case_fixtures import NOW
+from tests.evaluation.conftest import WHY_HALL, WHY_ONLINE
 
 
 @pytest.mark.django_db(transaction=True)
@@ -20,7 +21,7 @@ def test_two_ratings_at_once_one_wins(done_case, window_a01):
     barrier = threading.Barrier(2)
     results: list[str] = []
 
-    def rate(window, channel, score):
+    def rate(window, channel, score, why):
         try:
             barrier.wait()
             actions.rate_case(
@@ -30,6 +31,7 @@ def test_two_ratings_at_once_one_wins(done_case, window_a01):
                 score=score,
                 channel=channel,
                 window=window,
+                **why,
             )
             results.append("ok")
         except TransitionError as e:
@@ -39,8 +41,8 @@ def test_two_ratings_at_once_one_wins(done_case, window_a01):
             connection.close()
 
     threads = [
-        threading.Thread(target=rate, args=(window_a01, Rating.Channel.PAD, 1)),
-        threading.Thread(target=rate, args=(None, Rating.Channel.SMS_LINK, 2)),
+        threading.Thread(target=rate, args=(window_a01, Rating.Channel.PAD, 1, WHY_HALL)),
+        threading.Thread(target=rate, args=(None, Rating.Channel.SMS_LINK, 2, WHY_ONLINE)),
     ]
     for t in threads:
         t.start()

@@ -13,6 +13,7 @@ from onestop.cases.errors import CaseError
 from onestop.evaluation import actions
 from onestop.evaluation.models import INDICATORS, Rating, Score
 from tests.case_fixtures import NOW
+from tests.evaluation.conftest import WHY_ONLINE
 
 DAY = timedelta(days=1)
 
@@ -54,7 +55,7 @@ def test_a_rating_names_the_indicators_of_its_channel(done_case, applicant):
 
 def test_the_follow_up_has_its_deadline_and_result(done_case, applicant, head):
     rating = actions.rate_case(
-        done_case, actor=applicant.user, now=NOW, score=1, channel="portal", reasons=["efficiency"]
+        done_case, actor=applicant.user, now=NOW, score=1, channel="portal", **WHY_ONLINE
     )
     rect = rating.rectification
     assert rect.due_at > NOW
@@ -86,6 +87,14 @@ def test_a_supervisor_exports_the_months_ratings_in_the_national_shape(
         rating.rectification, actor=head, now=NOW + DAY, contact_note="已电话核实"
     )
     actions.close_rectification(rect, actor=head, now=NOW + DAY, measure="修复申报页面")
+    actions.rerate(
+        done_case,
+        actor=applicant.user,
+        now=NOW + 2 * DAY,
+        score=2,
+        reasons=["platform", "convenience"],
+        comment="页面能提交了，但仍需反复上传材料",
+    )
     with time_machine.travel(NOW + 3 * DAY, tick=False):
         client.force_login(supervisor)
         response = client.get("/evaluation/export/", {"month": "2026-03", "format": "json"})
@@ -95,6 +104,9 @@ def test_a_supervisor_exports_the_months_ratings_in_the_national_shape(
         assert (record["level"], record["level_name"]) == (2, "不满意")
         assert record["indicators"] == [INDICATORS["convenience"]]
         assert record["rectification_result"] == "已整改" and record["closed_on_time"] is True
+        assert record["rerate_level"] == 2
+        assert record["rerate_indicators"] == ["平台操作性", "办事便捷度"]
+        assert record["rerate_comment"] == "页面能提交了，但仍需反复上传材料"
         assert not {"rated_by", "rater", "applicant"} & set(record)  # the rater is not exported
         sheet = load_workbook(
             io.BytesIO(client.get("/evaluation/export/", {"month": "2026-03"}).content)
@@ -103,6 +115,8 @@ def test_a_supervisor_exports_the_months_ratings_in_the_national_shape(
         assert rows[0][0] == "2026年3月政务服务好差评数据"
         assert rows[1][:3] == ("评价编号", "办件编号", "事项实施编码")
         assert rows[2][1] == done_case.number and rows[2][8] == 2
+        assert rows[1][-2:] == ("再评价指标", "再评价内容")
+        assert rows[2][-2] == "平台操作性、办事便捷度"
         assert client.get("/evaluation/export/", {"month": "三月"}).json()["field"] == "month"
         assert not json.loads(
             client.get("/evaluation/export/", {"month": "2026-04", "format": "json"}).content

@@ -14,6 +14,7 @@ from onestop.evaluation import actions
 from onestop.evaluation.models import Rating, Rectification
 from onestop.evaluation.queries import department_stats
 from tests.case_fixtures import NOW
+from tests.evaluation.conftest import WHY_ONLINE
 
 P = Rating.Channel.PORTAL
 
@@ -33,7 +34,7 @@ def test_the_applicant_rates_from_the_portal(client, done_case, applicant):
     assert "感谢您的评价" in _text(r)
     rating = Rating.objects.get(case=done_case)
     assert (rating.score, rating.channel, rating.tags) == (5, P, ["服务态度好"])
-    r = client.post(url, {"score": "1"}, follow=True)
+    r = client.post(url, {"score": "1", **WHY_ONLINE}, follow=True)
     assert "该办件已评价，每件只能评价一次" in _text(r)
     assert Rating.objects.get(case=done_case).score == 5
     assert verify_cases() == []
@@ -53,10 +54,15 @@ def test_the_signed_link_rates_without_sign_in(client, done_case):
     url = reverse("evaluation:rate_link", args=[token])
     page = client.get(url)
     assert page.status_code == 200 and done_case.number in _text(page)
-    r = client.post(url, {"score": "2", "tags": ["超时办理"]}, follow=True)
+    r = client.post(
+        url,
+        {"score": "2", "tags": ["超时办理"], "reasons": ["efficiency"], "comment": "超期两天"},
+        follow=True,
+    )
     assert "感谢您的评价" in _text(r)
     rating = Rating.objects.get(case=done_case)
     assert (rating.channel, rating.rated_by, rating.score) == (Rating.Channel.SMS_LINK, None, 2)
+    assert (rating.reasons, rating.comment) == (["efficiency"], "超期两天")
     assert Rectification.objects.filter(rating=rating).exists()
 
 
@@ -109,7 +115,7 @@ def test_the_pad_is_a_device_not_a_staff_page(client, applicant, reviewer, clerk
 
 def test_the_department_follows_up_on_its_page(client, finish, applicant, head, clerk_b):
     case = finish()
-    actions.rate_case(case, actor=applicant.user, now=NOW, score=1, channel=P)
+    actions.rate_case(case, actor=applicant.user, now=NOW, score=1, channel=P, **WHY_ONLINE)
     rect = Rectification.objects.get()
     client.force_login(head)
     listing = _text(client.get(reverse("evaluation:rectifications")))
@@ -141,7 +147,9 @@ def test_the_department_follows_up_on_its_page(client, finish, applicant, head, 
 
 def test_open_rectifications_show_a_green_or_yellow_light(client, finish, applicant, head):
     case = finish()
-    actions.rate_case(case, actor=applicant.user, now=timezone.now(), score=2, channel=P)
+    actions.rate_case(
+        case, actor=applicant.user, now=timezone.now(), score=2, channel=P, **WHY_ONLINE
+    )
     client.force_login(head)
     listing = _text(client.get(reverse("evaluation:rectifications")))
     assert case.number in listing and ("正常" in listing or "预警" in listing)
@@ -150,7 +158,7 @@ def test_open_rectifications_show_a_green_or_yellow_light(client, finish, applic
 def test_statistics_per_department(finish, applicant, head):
     cases = [finish() for _ in range(5)]
     for case, score in zip(cases[:4], (5, 4, 2, 1), strict=True):
-        actions.rate_case(case, actor=applicant.user, now=NOW, score=score, channel=P)
+        actions.rate_case(case, actor=applicant.user, now=NOW, score=score, channel=P, **WHY_ONLINE)
     # Last month, in the same year.
     actions.rate_case(
         cases[4], actor=applicant.user, now=NOW - timedelta(days=20), score=3, channel=P
@@ -172,7 +180,9 @@ def test_statistics_per_department(finish, applicant, head):
 def test_the_public_statistics_page(client, finish, applicant):
     now = timezone.now()
     for score in (5, 3, 1):
-        actions.rate_case(finish(), actor=applicant.user, now=now, score=score, channel=P)
+        actions.rate_case(
+            finish(), actor=applicant.user, now=now, score=score, channel=P, **WHY_ONLINE
+        )
     page = client.get(reverse("evaluation:stats"))
     assert page.status_code == 200
     text = _text(page)
@@ -189,7 +199,7 @@ def test_satisfaction_for_the_monthly_evaluation(finish, applicant, clerk, dept_
 
     cases = [finish() for _ in range(3)]
     for case, score in zip(cases, (5, 3, 2), strict=True):
-        actions.rate_case(case, actor=applicant.user, now=NOW, score=score, channel=P)
+        actions.rate_case(case, actor=applicant.user, now=NOW, score=score, channel=P, **WHY_ONLINE)
     zone = centre_zone()
     march = datetime(2026, 3, 1, tzinfo=zone), datetime(2026, 4, 1, tzinfo=zone)
     by_dept = satisfaction(*march)
@@ -201,10 +211,11 @@ def test_satisfaction_for_the_monthly_evaluation(finish, applicant, clerk, dept_
 
 
 def test_the_admin_lists_ratings_read_only(admin_client, done_case, applicant):
-    actions.rate_case(done_case, actor=applicant.user, now=NOW, score=1, channel=P)
+    actions.rate_case(done_case, actor=applicant.user, now=NOW, score=1, channel=P, **WHY_ONLINE)
     for name in ("rating", "rectification"):
         r = admin_client.get(reverse(f"admin:evaluation_{name}_changelist"))
         assert r.status_code == 200 and done_case.number in _text(r)
+    assert "办事效率" in _text(admin_client.get(reverse("admin:evaluation_rating_changelist")))
     assert admin_client.get(reverse("admin:evaluation_rating_add")).status_code == 403
 
 

@@ -497,6 +497,7 @@ def seed_rectification(now: Any) -> None:
         now=now,
         score=1,
         comment="等了很久",
+        reasons=["efficiency"],
         channel=Rating.Channel.PORTAL,
     )
 

@@ -237,7 +237,8 @@ def test_the_pad_rates_the_case_its_window_just_closed_once(pad, device_client, 
     assert (rated.channel, rated.rated_by, rated.score) == (Rating.Channel.PAD, None, 4)
     assert case.events.get(kind="rated").data["window"] == "A01"
     # Only once: the same case again is refused and the first score stays.
-    r = c.post(reverse("evaluation:pad"), {"case": case.pk, "score": "1"}, follow=True)
+    again = {"case": case.pk, "score": "1", "reasons": ["service_level"], "comment": "再评一次"}
+    r = c.post(reverse("evaluation:pad"), again, follow=True)
     assert "该办件已评价，每件只能评价一次" in _text(r)
     assert Rating.objects.get(case=case).score == 4
 
@@ -314,7 +315,13 @@ def test_a_staff_member_who_applied_cannot_rate_their_own_case(
 
 def test_staff_cannot_rerate(done_case, applicant, clerk, head):
     rated = rating.rate_case(
-        done_case, actor=applicant.user, now=timezone.now(), score=1, channel="portal"
+        done_case,
+        actor=applicant.user,
+        now=timezone.now(),
+        score=1,
+        channel="portal",
+        reasons=["efficiency"],
+        comment="等候时间过长",
     )
     rect = rated.rectification
     rating.record_followup(rect, actor=head, now=timezone.now(), contact_note="已电话回访")

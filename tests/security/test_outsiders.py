@@ -140,6 +140,7 @@ def build_world() -> World:  # noqa: PLR0915 - one object of each kind, in order
         now=now,
         score=1,
         comment="材料被退回三次",
+        reasons=["guide_accuracy"],
         channel="portal",
     )
     w.objs["rated_case"] = finished

@@ -42,6 +42,8 @@ LINK_MAX_AGE = 30 * 24 * 3600  # 30 days
 # What closes a case at the window, so that the applicant standing there rates it on the pad.
 PAD_EVENTS = ("completed", "delivered", "not_accepted", "refused")
 STAFF_CANNOT_RATE = "工作人员不能评价办件，评价由申请人本人作出"
+BAD_NEEDS_REASON = "差评请至少选择一项评价指标"
+BAD_NEEDS_COMMENT = "差评请填写评价意见，说明不满意的原因"
 
 
 def followup_days() -> int:
@@ -95,14 +97,30 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
     return chosen
 
 
+def indicators_of(channel: str) -> dict[str, str]:
+    """The national indicators of a channel: the hall's pad has its own, the others are online."""
+    return OFFLINE_INDICATORS if channel == Rating.Channel.PAD else ONLINE_INDICATORS
+
+
 def _check_reasons(reasons: Iterable[str], channel: str) -> list[str]:
     """The national indicators of the channel (the hall's pad and online channels differ)."""
-    allowed = OFFLINE_INDICATORS if channel == Rating.Channel.PAD else ONLINE_INDICATORS
+    allowed = indicators_of(channel)
     chosen = list(dict.fromkeys(reasons))
     unknown = [r for r in chosen if r not in allowed]
     if unknown:
         raise CaseError("无效的评价指标：" + "、".join(unknown), field="reasons")
     return chosen
+
+
+def check_bad(score: int, reasons: list[str], comment: str) -> None:
+    """A 差评 (不满意, 非常不满意) names at least one indicator and says what went wrong: the
+    national platform receives both with every bad rating (GB/T 39735; 国办发〔2019〕51号)."""
+    if score > BAD:
+        return
+    if not reasons:
+        raise CaseError(BAD_NEEDS_REASON, field="reasons")
+    if not comment.strip():
+        raise CaseError(BAD_NEEDS_COMMENT, field="comment")
 
 
 def _check_rater(
@@ -155,6 +173,7 @@ def rate_case(
     value = _check_score(score)
     chosen = _check_tags(tags)
     indicators = _check_reasons(reasons, channel)
+    check_bad(value, indicators, comment)
     rating = Rating.objects.create(
         case=case,
         department_id=case.department_id,
@@ -292,6 +311,7 @@ def rerate(
     score: int,
     comment: str = "",
     key: str = "",
+    reasons: Iterable[str] = (),
 ) -> Rating:
     """再评价: once, after the rectification is closed; the first score stays on record.
     `actor` is the applicant, or None through the signed link."""
@@ -308,18 +328,19 @@ def rerate(
         raise TransitionError("该办件已再评价过一次")
     if not can_rerate(rating):
         raise TransitionError("差评整改办结后才能再评价")
-    rating.rerate_score = _check_score(score)
+    value = _check_score(score)
+    # The re-rate is about the same service, so it names the indicators of the first channel.
+    indicators = _check_reasons(reasons, rating.channel)
+    check_bad(value, indicators, comment)
+    rating.rerate_score = value
     rating.rerate_comment = comment.strip()
+    rating.rerate_reasons = indicators
     rating.rerated_at = now
-    rating.save(update_fields=["rerate_score", "rerate_comment", "rerated_at"])
-    record_event(
-        case,
-        "rerated",
-        actor=actor,
-        now=now,
-        key=key,
-        data={"score": rating.rerate_score, "first_score": rating.score},
-    )
+    rating.save(update_fields=["rerate_score", "rerate_comment", "rerate_reasons", "rerated_at"])
+    data: dict[str, object] = {"score": value, "first_score": rating.score}
+    if indicators:
+        data["reasons"] = indicators
+    record_event(case, "rerated", actor=actor, now=now, key=key, data=data)
     return rating
 
 

@@ -28,6 +28,7 @@ class RatingAdmin(ReadOnlyAdmin):
         "case",
         "department",
         "score",
+        "indicators",
         "rerate_score",
         "channel",
         "real_name",
@@ -36,6 +37,10 @@ class RatingAdmin(ReadOnlyAdmin):
     list_filter = ("score", "channel", "real_name", "department")
     search_fields = ("case__number", "comment")
     raw_id_fields = ("case", "rated_by")
+
+    @admin.display(description="评价指标")
+    def indicators(self, obj: Rating) -> str:
+        return "、".join(obj.indicator_labels) or "—"
 
 
 @admin.register(Rectification)

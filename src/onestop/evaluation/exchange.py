@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from onestop.evaluation.models import INDICATORS, Rating, Rectification
+from onestop.evaluation.models import Rating, Rectification
 from onestop.workdays.calendar import centre_zone
 
 # (key, Chinese header, width) in the order of the national record.
@@ -43,6 +43,8 @@ FIELDS = [
     ("closed_at", "整改办结时间", 20),
     ("closed_on_time", "按期整改", 10),
     ("rerate_level", "整改后再评价等级", 16),
+    ("rerate_indicators", "再评价指标", 24),
+    ("rerate_comment", "再评价内容", 40),
 ]
 CHANNELS: dict[str, str] = {
     Rating.Channel.PORTAL: "PC端（政务服务网）",
@@ -70,7 +72,7 @@ def record(rating: Rating) -> dict[str, Any]:
         "channel": CHANNELS.get(rating.channel, rating.channel),
         "level": rating.score,
         "level_name": rating.get_score_display(),
-        "indicators": [INDICATORS[r] for r in rating.reasons or [] if r in INDICATORS],
+        "indicators": rating.indicator_labels,
         "comment": rating.comment,
         "real_name": rating.real_name,
         "rated_at": _at(rating.rated_at),
@@ -82,6 +84,8 @@ def record(rating: Rating) -> dict[str, Any]:
         "closed_at": _at(rect.closed_at) if rect else "",
         "closed_on_time": (not rect.closed_late) if rect and rect.closed_at else None,
         "rerate_level": rating.rerate_score,
+        "rerate_indicators": rating.rerate_indicator_labels,
+        "rerate_comment": rating.rerate_comment,
     }
 
 

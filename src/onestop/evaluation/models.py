@@ -81,6 +81,7 @@ class Rating(models.Model):
         _("整改后再评价"), choices=Score.choices, null=True, blank=True
     )
     rerate_comment = models.TextField(_("再评价意见"), blank=True)
+    rerate_reasons = models.JSONField(_("再评价指标"), default=list, blank=True)
     rerated_at = models.DateTimeField(_("再评价时间"), null=True, blank=True)
 
     class Meta:
@@ -94,6 +95,14 @@ class Rating(models.Model):
     @property
     def current_score(self) -> int:
         return self.rerate_score or self.score
+
+    @property
+    def indicator_labels(self) -> list[str]:
+        return [INDICATORS[r] for r in self.reasons or [] if r in INDICATORS]
+
+    @property
+    def rerate_indicator_labels(self) -> list[str]:
+        return [INDICATORS[r] for r in self.rerate_reasons or [] if r in INDICATORS]
 
 
 class Rectification(models.Model):

@@ -22,7 +22,8 @@ from onestop.cases.lights import LABELS, light
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for_user
 from onestop.evaluation import actions
-from onestop.evaluation.models import TAGS, Rating, Rectification, Score
+from onestop.evaluation.forms import RatingForm
+from onestop.evaluation.models import Rating, Rectification
 from onestop.evaluation.queries import (
     department_stats,
     get_rectification_for_user,
@@ -35,43 +36,57 @@ from onestop.org.queries import is_staff_member
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
-SCORES = [(s.value, s.label) for s in Score]  # 5 … 1
+
+def _rating_of(case: Case) -> Rating | None:
+    return Rating.objects.filter(case=case).select_related("rectification").first()
 
 
-def _form_context(case: Case, rating: Rating | None) -> dict[str, Any]:
+def _form_for(request: HttpRequest, channel: str, rating: Rating | None) -> RatingForm:
+    """The rating form of the page: bound on POST, for the re-rate once a follow-up closed."""
+    rerate = rating is not None and actions.can_rerate(rating)
+    form_channel = rating.channel if rating is not None else channel
+    data = request.POST if request.method == "POST" else None
+    return RatingForm(data, channel=form_channel, rerate=rerate)
+
+
+def _form_context(case: Case, rating: Rating | None, form: RatingForm) -> dict[str, Any]:
     return {
         "case": case,
         "rating": rating,
-        "scores": SCORES,
-        "tags": TAGS,
+        "form": form,
         "can_rate": rating is None and case.status in actions.RATEABLE,
         "can_rerate": rating is not None and actions.can_rerate(rating),
         "key": secrets.token_hex(8),  # a double tap records one rating
     }
 
 
-def _rating_of(case: Case) -> Rating | None:
-    return Rating.objects.filter(case=case).select_related("rectification").first()
-
-
 def _submit(
     request: HttpRequest,
     case: Case,
+    form: RatingForm,
     *,
     actor: User | None,
     channel: str,
     window: Window | None = None,
 ) -> bool:
-    """Rate (or re-rate) from the posted form; True when saved."""
+    """Rate (or re-rate) from the posted form; True when saved. A refusal of the action is
+    shown next to its field when the form has one, else as a message."""
+    if not form.is_valid():
+        return False
     now = timezone.now()
-    score = request.POST.get("score", "")
-    comment = request.POST.get("comment", "")[:1000]
+    data = form.cleaned_data
     key = request.POST.get("key", "")[:64]
     rating = _rating_of(case)
     try:
         if rating is not None and actions.can_rerate(rating):
             actions.rerate(
-                case, actor=actor, now=now, score=cast(int, score), comment=comment, key=key
+                case,
+                actor=actor,
+                now=now,
+                score=data["score"],
+                comment=data["comment"],
+                reasons=data["reasons"],
+                key=key,
             )
             messages.success(request, "感谢您的再评价")
         else:
@@ -79,16 +94,20 @@ def _submit(
                 case,
                 actor=actor,
                 now=now,
-                score=cast(int, score),
-                comment=comment,
-                tags=request.POST.getlist("tags"),
+                score=data["score"],
+                comment=data["comment"],
+                tags=data.get("tags", []),
+                reasons=data["reasons"],
                 channel=channel,
                 key=key,
                 window=window,
             )
             messages.success(request, "感谢您的评价")
     except CaseError as e:
-        messages.error(request, e.message)
+        if e.field in form.fields:
+            form.add_error(e.field, e.message)
+        else:
+            messages.error(request, e.message)
         return False
     return True
 
@@ -101,11 +120,13 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user, pk)
     if case.applicant.user_id != user.pk:
         raise Http404("办件不存在")
+    rating = _rating_of(case)
+    form = _form_for(request, Rating.Channel.PORTAL, rating)
     if request.method == "POST" and _submit(
-        request, case, actor=user, channel=Rating.Channel.PORTAL
+        request, case, form, actor=user, channel=Rating.Channel.PORTAL
     ):
         return redirect("evaluation:rate", pk=case.pk)
-    ctx = _form_context(case, _rating_of(case))
+    ctx = _form_context(case, _rating_of(case), form)
     return render(request, "evaluation/rate.html", ctx, status=200)
 
 
@@ -118,11 +139,13 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "evaluation/link_invalid.html", status=404)
     if is_staff_member(request.user):
         return HttpResponseForbidden(actions.STAFF_CANNOT_RATE)
+    rating = _rating_of(case)
+    form = _form_for(request, Rating.Channel.SMS_LINK, rating)
     if request.method == "POST" and _submit(
-        request, case, actor=None, channel=Rating.Channel.SMS_LINK
+        request, case, form, actor=None, channel=Rating.Channel.SMS_LINK
     ):
         return redirect("evaluation:rate_link", token=token)
-    ctx = _form_context(case, _rating_of(case))
+    ctx = _form_context(case, _rating_of(case), form)
     ctx["link"] = True
     return render(request, "evaluation/rate.html", ctx)
 
@@ -141,9 +164,11 @@ def _pad_case(window: Window, now: datetime) -> Case | None:
 @require_http_methods(["GET", "POST"])
 @device_required(Device.Kind.RATING_PAD)
 def pad(request: HttpRequest, device: Device) -> HttpResponse:
-    """The window's evaluation pad (a device session, no staff user): the applicant taps a
-    score for the case the window has just closed."""
+    """The window's evaluation pad (a device session, no staff user): the applicant picks a
+    level and, for a bad one, the indicators, for the case the window has just closed."""
     window = cast(Window, device.window)
+    form = RatingForm(request.POST or None, channel=Rating.Channel.PAD)
+    case: Case | None
     if request.method == "POST":
         try:
             pk = int(request.POST.get("case", ""))
@@ -153,13 +178,19 @@ def pad(request: HttpRequest, device: Device) -> HttpResponse:
         case = Case.objects.filter(pk=pk).first()
         if case is None:
             raise Http404("办件不存在")
-        _submit(request, case, actor=None, channel=Rating.Channel.PAD, window=window)
-        return redirect("evaluation:pad")
+        if _submit(request, case, form, actor=None, channel=Rating.Channel.PAD, window=window):
+            return redirect("evaluation:pad")
+        # The form is shown again only for a case this pad may still rate.
+        if not form.errors or not actions.pad_cases(window, timezone.now()).filter(pk=pk):
+            if form.errors:
+                messages.error(request, "评价未提交，请重新评价")
+            return redirect("evaluation:pad")
+    else:
+        case = _pad_case(window, timezone.now())
     ctx: dict[str, Any] = {
-        "case": _pad_case(window, timezone.now()),
+        "case": case,
         "device": device,
-        "scores": SCORES,
-        "tags": TAGS,
+        "form": form,
         "pad": True,
         "key": secrets.token_hex(8),
     }
