@@ -23,7 +23,7 @@ from onestop.cases.models import Case
 from onestop.notify import backends
 from onestop.notify.actions import deliver_due
 from onestop.notify.models import Message
-from onestop.org.actions import CODE_TRIES, register_applicant, same_name
+from onestop.org.actions import CODE_TRIES, register_applicant, same_name, window_may_link
 from onestop.org.models import Applicant, IdentityClaim, IdentityEvent, Window
 from tests.api.helpers import login
 from tests.case_fixtures import NOW
@@ -229,6 +229,69 @@ def test_a_self_proven_squatter_loses_the_number_to_the_person_a_clerk_confirms(
     case = Case.objects.get()
     assert sees_case(person, case)
     assert not sees_case(squatter, case)
+
+
+def test_a_number_proven_by_sms_to_a_phone_the_claimant_chose_does_not_link_the_window_case(
+    item, clerk_at_window, travel
+):
+    # Nobody used the number: the squatter proves it by SMS to the squatter's own phone.
+    squatter = registered("squatter")
+    squatter.post("/accounts/identity/code/")
+    squatter.post("/accounts/identity/prove/", {"code": last_code(SQUATTER_PHONE)})
+    assert Applicant.objects.get(id_number=VICTIM_ID).user.username == "squatter"
+    # The real person brings the card; the name matches, the phone the clerk records does not.
+    assert walk_in(clerk_at_window, item).status_code == 302
+    case = Case.objects.get()
+    assert not sees_case(squatter, case)
+    record = Applicant.objects.get(id_number=VICTIM_ID)
+    assert (record.name, record.phone) == (VICTIM_NAME, VICTIM_PHONE)
+    assert not record.user.has_usable_password()
+    assert IdentityClaim.objects.get(user__username="squatter").status == IdentityClaim.Status.VOID
+    event = IdentityEvent.objects.get(kind=IdentityEvent.Kind.DETACHED)
+    assert (event.actor, event.data["reason"]) == (clerk_at_window, "phone_not_proven_at_window")
+    # The real person proves by SMS to the phone recorded at the window and sees the case.
+    person = registered("lijianguo", phone="13700002222")
+    person.post("/accounts/identity/code/")
+    response = person.post("/accounts/identity/prove/", {"code": last_code(VICTIM_PHONE)})
+    assert response.status_code == 302
+    assert sees_case(person, case)
+    assert not sees_case(squatter, case)
+
+
+def test_the_window_links_an_account_proven_by_sms_to_the_phone_given_at_the_window(
+    item, clerk_at_window, travel
+):
+    person = registered("lijianguo", phone=VICTIM_PHONE)
+    person.post("/accounts/identity/code/")
+    person.post("/accounts/identity/prove/", {"code": last_code(VICTIM_PHONE)})
+    assert walk_in(clerk_at_window, item).status_code == 302
+    assert sees_case(person, Case.objects.get())
+    assert not IdentityEvent.objects.filter(kind=IdentityEvent.Kind.DETACHED).exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "proof_phone", "window_phone", "links"),
+    [
+        ("sms", VICTIM_PHONE, VICTIM_PHONE, True),
+        ("sms", SQUATTER_PHONE, VICTIM_PHONE, False),
+        ("sms", VICTIM_PHONE, "", False),
+        ("clerk", SQUATTER_PHONE, VICTIM_PHONE, True),
+        ("record", SQUATTER_PHONE, VICTIM_PHONE, True),
+    ],
+)
+def test_which_proofs_let_the_window_link(db, method, proof_phone, window_phone, links):
+    applicant = register_applicant(
+        kind="person",
+        name=VICTIM_NAME,
+        username="lijianguo",
+        password="Jinsha-river-88",
+        phone=proof_phone,
+        id_number=VICTIM_ID,
+    )
+    IdentityClaim.objects.filter(user=applicant.user).update(method=method, code_phone=proof_phone)
+    assert window_may_link(applicant, phone=window_phone) is links
+    IdentityClaim.objects.filter(user=applicant.user).update(status=IdentityClaim.Status.VOID)
+    assert window_may_link(applicant, phone=window_phone) is False
 
 
 # --- clerk confirmation ----------------------------------------------------------------------
