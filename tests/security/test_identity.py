@@ -103,6 +103,15 @@ def registered(username: str, **overrides: str) -> Client:
     return client
 
 
+def proven_by_sms(username: str, phone: str) -> Client:
+    """An account that registered a number nobody used and proved it by SMS to `phone`."""
+    client = registered(username, phone=phone)
+    client.post("/accounts/identity/code/")
+    client.post("/accounts/identity/prove/", {"code": last_code(phone)})
+    assert Applicant.objects.get(id_number=VICTIM_ID).user.username == username
+    return client
+
+
 def last_code(phone: str) -> str:
     """Deliver the outbox through the SMS gateway and read the code sent to `phone`."""
     deliver_due(NOW_AT + timedelta(days=1))
@@ -210,10 +219,7 @@ def test_a_self_proven_squatter_loses_the_number_to_the_person_a_clerk_confirms(
     item, clerk_at_window, travel
 ):
     # No record yet: the squatter proves the number with the squatter's own phone.
-    squatter = registered("squatter")
-    squatter.post("/accounts/identity/code/")
-    squatter.post("/accounts/identity/prove/", {"code": last_code(SQUATTER_PHONE)})
-    assert Applicant.objects.get(id_number=VICTIM_ID).user.username == "squatter"
+    squatter = proven_by_sms("squatter", SQUATTER_PHONE)
     # The real person registers and shows the card at the window.
     person = registered("lijianguo", phone="13700002222")
     clerk = login(clerk_at_window)
@@ -235,10 +241,7 @@ def test_a_number_proven_by_sms_to_a_phone_the_claimant_chose_does_not_link_the_
     item, clerk_at_window, travel
 ):
     # Nobody used the number: the squatter proves it by SMS to the squatter's own phone.
-    squatter = registered("squatter")
-    squatter.post("/accounts/identity/code/")
-    squatter.post("/accounts/identity/prove/", {"code": last_code(SQUATTER_PHONE)})
-    assert Applicant.objects.get(id_number=VICTIM_ID).user.username == "squatter"
+    squatter = proven_by_sms("squatter", SQUATTER_PHONE)
     # The real person brings the card; the name matches, the phone the clerk records does not.
     assert walk_in(clerk_at_window, item).status_code == 302
     case = Case.objects.get()
@@ -261,9 +264,7 @@ def test_a_number_proven_by_sms_to_a_phone_the_claimant_chose_does_not_link_the_
 def test_the_window_links_an_account_proven_by_sms_to_the_phone_given_at_the_window(
     item, clerk_at_window, travel
 ):
-    person = registered("lijianguo", phone=VICTIM_PHONE)
-    person.post("/accounts/identity/code/")
-    person.post("/accounts/identity/prove/", {"code": last_code(VICTIM_PHONE)})
+    person = proven_by_sms("lijianguo", VICTIM_PHONE)
     assert walk_in(clerk_at_window, item).status_code == 302
     assert sees_case(person, Case.objects.get())
     assert not IdentityEvent.objects.filter(kind=IdentityEvent.Kind.DETACHED).exists()
