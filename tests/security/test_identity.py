@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from onestop.cases.actions import NAME_DIFFERS
 from onestop.cases.models import Case
+from onestop.cases.views import UNLINKED
 from onestop.notify import backends
 from onestop.notify.actions import deliver_due
 from onestop.notify.models import Message
@@ -110,6 +112,11 @@ def proven_by_sms(username: str, phone: str) -> Client:
     client.post("/accounts/identity/prove/", {"code": last_code(phone)})
     assert Applicant.objects.get(id_number=VICTIM_ID).user.username == username
     return client
+
+
+def told(response) -> list[str]:
+    """The messages the page flashes to whoever made the request."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def last_code(phone: str) -> str:
@@ -243,7 +250,9 @@ def test_a_number_proven_by_sms_to_a_phone_the_claimant_chose_does_not_link_the_
     # Nobody used the number: the squatter proves it by SMS to the squatter's own phone.
     squatter = proven_by_sms("squatter", SQUATTER_PHONE)
     # The real person brings the card; the name matches, the phone the clerk records does not.
-    assert walk_in(clerk_at_window, item).status_code == 302
+    response = walk_in(clerk_at_window, item)
+    assert response.status_code == 302
+    assert UNLINKED in told(response)  # the clerk is told, to tell the person
     case = Case.objects.get()
     assert not sees_case(squatter, case)
     record = Applicant.objects.get(id_number=VICTIM_ID)
@@ -265,7 +274,9 @@ def test_the_window_links_an_account_proven_by_sms_to_the_phone_given_at_the_win
     item, clerk_at_window, travel
 ):
     person = proven_by_sms("lijianguo", VICTIM_PHONE)
-    assert walk_in(clerk_at_window, item).status_code == 302
+    response = walk_in(clerk_at_window, item)
+    assert response.status_code == 302
+    assert UNLINKED not in told(response)
     assert sees_case(person, Case.objects.get())
     assert not IdentityEvent.objects.filter(kind=IdentityEvent.Kind.DETACHED).exists()
 
