@@ -102,6 +102,7 @@ def test_the_agent_pages_fit_a_phone(browser, live_server, demo):
     pg.goto("/agent/")
     expect(pg.locator("h1")).to_have_text("代办申请")
     pg.get_by_label("身份证号码").fill("510403196208173022")
+    pg.get_by_label("姓名").fill("罗秀英")
     pg.get_by_role("button", name="确定").click()
     expect(pg).to_have_url(re.compile(r"/agent/items/$"))
     expect(pg.locator("#agent-items a").first).to_be_visible()

@@ -56,7 +56,7 @@ def test_a_cell_not_in_the_table_is_none_and_the_department_roles_share_one_row(
 
 def _agent_filed_once(client, agent, villager, community_item) -> Case:
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     client.post(f"/agent/apply/{community_item.code}/", apply_data(villager))
     return Case.objects.get()
 
@@ -100,7 +100,7 @@ def test_an_agent_reuses_a_file_on_record_only_with_the_owners_consent(
     )
 
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     rows = client.get(apply_url).context["rows"]
     offered = {row.name: [f.pk for f in row.offers] for row in rows}
     assert offered == {"申请书": [], "身份证明": [id_card.pk]}  # only the consented material
@@ -116,7 +116,7 @@ def test_an_agent_reuses_a_file_on_record_only_with_the_owners_consent(
     consent.refresh_from_db()
     assert consent.revoked_at is not None
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     assert all(row.offers == [] for row in client.get(apply_url).context["rows"])
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
-from onestop.hall.demo import load_demo_hall
-from onestop.hall.models import Booking, Inquiry, PriorityRule, Ticket, WindowHours
+from onestop.hall.demo import DEMO_DEVICES, load_demo_hall
+from onestop.hall.models import Booking, Device, Inquiry, PriorityRule, Ticket, WindowHours
 from onestop.org import demo as org_demo
 from onestop.workdays.calendar import centre_zone
 
@@ -58,3 +61,40 @@ def test_before_opening_the_last_working_days_morning_is_shown(organisation):
     assert friday.count() > 40
     assert not friday.filter(status__in=("waiting", "called", "serving")).exists()
     assert friday.filter(status="abandoned").exists()  # left before being called
+
+
+def paired(code: str) -> Client:
+    c = Client()
+    response = c.post(reverse("hallpub:device"), {"code": code})
+    assert response.status_code == 302, response.content.decode()[:300]
+    return c
+
+
+def test_the_demo_kiosk_and_pad_pair_with_their_documented_codes(organisation):
+    now = datetime(2026, 3, 10, 11, 0, tzinfo=TZ)
+    load_demo_hall(now=now)
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    kiosk_code, pad_code = (d.code for d in DEMO_DEVICES)
+    assert kiosk_code in readme and pad_code in readme
+    kiosk = Device.objects.get(kind=Device.Kind.KIOSK)
+    pad = Device.objects.get(kind=Device.Kind.RATING_PAD)
+    assert (kiosk.centre.key, kiosk.window) == ("xq_zwfwzx", None)
+    assert (pad.centre, pad.window.number) == (kiosk.centre, "A01")
+    # The kiosk prints a number and shows it.
+    c = paired(kiosk_code.lower())
+    assert c.get(reverse("hallpub:kiosk")).status_code == 200
+    zone = pad.window.zone
+    before = set(Ticket.objects.values_list("pk", flat=True))
+    taken = c.post(reverse("hallpub:kiosk"), {"zone": zone.pk, "category": "normal"})
+    ticket = Ticket.objects.exclude(pk__in=before).get()
+    assert (ticket.source, ticket.centre, ticket.zone) == (Ticket.Source.KIOSK, kiosk.centre, zone)
+    assert taken["Location"] == reverse("hallpub:kiosk_ticket", args=[ticket.pk])
+    assert ticket.number in c.get(taken["Location"]).content.decode()
+    # The pad: its page, and nothing else (the workbench sends it back there).
+    p = paired(pad_code)
+    assert p.get(reverse("evaluation:pad")).status_code == 200
+    assert p.get("/staff/")["Location"] == reverse("evaluation:pad")
+    # The demo codes pair again (another browser) and a second load registers nothing more.
+    assert paired(kiosk_code).get(reverse("hallpub:kiosk")).status_code == 200
+    assert load_demo_hall(now=now) == 0
+    assert Device.objects.count() == len(DEMO_DEVICES)

@@ -10,6 +10,7 @@ from onestop.cases import actions
 from onestop.cases.models import Case, StoredFile
 from onestop.org.actions import register_applicant
 from onestop.org.models import Applicant, Centre, Region, Role
+from onestop.portal.cases_views.agents import NAME_DIFFERS
 from tests.cases.test_materials import media, pdf_bytes, upload  # noqa: F401
 from tests.conftest import make_staff
 from tests.factories import make_item
@@ -120,7 +121,7 @@ def test_the_agent_applies_for_a_villager_who_then_sees_the_case(
 ):
     client.force_login(agent)
     assert client.get("/agent/items/")["Location"] == "/agent/"  # no villager chosen yet
-    response = pick(client, VILLAGER_ID.lower())
+    response = pick(client, VILLAGER_ID.lower(), name=" 罗 秀英 ")
     assert response["Location"] == "/agent/items/"
     items = client.get("/agent/items/")
     codes = [i.code for i in items.context["page"]]
@@ -165,14 +166,14 @@ def test_another_agent_cannot_see_the_case(
     client, agent, other_agent, villager, community_item, media
 ):
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     client.post(f"/agent/apply/{community_item.code}/", apply_data(villager))
     case = Case.objects.get()
     client.force_login(other_agent)
     assert client.get(f"/my/cases/{case.pk}/").status_code == 404
     assert client.get("/agent/").context["filed"] == []
     # …nor pick a villager of another community.
-    response = pick(client, VILLAGER_ID)
+    response = pick(client, VILLAGER_ID, name="罗秀英")
     assert response.status_code == 422
     assert "该居民登记在其他社区/村" in response.content.decode()
 
@@ -205,6 +206,23 @@ def test_the_agent_registers_a_villager_not_yet_on_record(
     assert Case.objects.get().applicant == person
 
 
+@pytest.mark.parametrize("typed", ["", "罗秀芳", "王德明"])
+def test_the_agent_must_type_the_name_on_record_with_the_number(client, agent, villager, typed):
+    """The number alone links nobody: the name the agent types must be the record's."""
+    client.force_login(agent)
+    response = pick(client, VILLAGER_ID, name=typed, phone="13881230001")
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["name"] == [NAME_DIFFERS]
+    assert NAME_DIFFERS in response.content.decode()
+    # What was typed stays in the form.
+    assert (form["id_number"].value(), form["name"].value()) == (VILLAGER_ID, typed)
+    assert client.get("/agent/").context["villager"] is None
+    assert client.get("/agent/items/")["Location"] == "/agent/"
+    villager.refresh_from_db()
+    assert (villager.name, villager.phone) == ("罗秀英", "15082345678")
+
+
 def test_knowing_the_id_number_of_someone_registered_online_is_not_enough(
     client, agent, community_item, media
 ):
@@ -218,7 +236,7 @@ def test_knowing_the_id_number_of_someone_registered_online_is_not_enough(
         id_number="11010519491231002X",
     )
     client.force_login(agent)
-    response = pick(client, "11010519491231002X")
+    response = pick(client, "11010519491231002X", name="张敏")
     assert response.status_code == 422
     assert "该居民未登记所在社区/村，不能代办" in response.content.decode()
     assert client.get("/agent/items/")["Location"] == "/agent/"
@@ -228,7 +246,7 @@ def test_knowing_the_id_number_of_someone_registered_online_is_not_enough(
 
 def test_items_not_taken_at_community_points_are_refused(client, agent, villager, district_item):
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     response = client.get(f"/agent/apply/{district_item.code}/", follow=True)
     assert "该事项不能在社区/村代办点代办" in response.content.decode()
     assert not Case.objects.exists()
@@ -236,7 +254,7 @@ def test_items_not_taken_at_community_points_are_refused(client, agent, villager
 
 def test_the_agent_may_withdraw_what_they_filed(client, agent, villager, community_item, media):
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     client.post(f"/agent/apply/{community_item.code}/", apply_data(villager))
     case = Case.objects.get()
     client.post(f"/my/cases/{case.pk}/withdraw/", {"reason": "居民改为窗口办理"})
@@ -247,7 +265,7 @@ def test_the_agent_may_withdraw_what_they_filed(client, agent, villager, communi
 
 def test_changing_villager_clears_the_choice(client, agent, villager):
     client.force_login(agent)
-    pick(client, VILLAGER_ID)
+    pick(client, VILLAGER_ID, name="罗秀英")
     assert client.get("/agent/").context["villager"] == villager
     client.post("/agent/", {"action": "clear"})
     assert client.get("/agent/").context["villager"] is None

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -20,10 +21,11 @@ from hypothesis import strategies as st
 
 from onestop.cases.actions import NAME_DIFFERS
 from onestop.cases.models import Case
+from onestop.cases.views import UNLINKED
 from onestop.notify import backends
 from onestop.notify.actions import deliver_due
 from onestop.notify.models import Message
-from onestop.org.actions import CODE_TRIES, register_applicant, same_name
+from onestop.org.actions import CODE_TRIES, register_applicant, same_name, window_may_link
 from onestop.org.models import Applicant, IdentityClaim, IdentityEvent, Window
 from tests.api.helpers import login
 from tests.case_fixtures import NOW
@@ -101,6 +103,20 @@ def registered(username: str, **overrides: str) -> Client:
     response = register(client, username, **overrides)
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+def proven_by_sms(username: str, phone: str) -> Client:
+    """An account that registered a number nobody used and proved it by SMS to `phone`."""
+    client = registered(username, phone=phone)
+    client.post("/accounts/identity/code/")
+    client.post("/accounts/identity/prove/", {"code": last_code(phone)})
+    assert Applicant.objects.get(id_number=VICTIM_ID).user.username == username
+    return client
+
+
+def told(response) -> list[str]:
+    """The messages the page flashes to whoever made the request."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def last_code(phone: str) -> str:
@@ -210,10 +226,7 @@ def test_a_self_proven_squatter_loses_the_number_to_the_person_a_clerk_confirms(
     item, clerk_at_window, travel
 ):
     # No record yet: the squatter proves the number with the squatter's own phone.
-    squatter = registered("squatter")
-    squatter.post("/accounts/identity/code/")
-    squatter.post("/accounts/identity/prove/", {"code": last_code(SQUATTER_PHONE)})
-    assert Applicant.objects.get(id_number=VICTIM_ID).user.username == "squatter"
+    squatter = proven_by_sms("squatter", SQUATTER_PHONE)
     # The real person registers and shows the card at the window.
     person = registered("lijianguo", phone="13700002222")
     clerk = login(clerk_at_window)
@@ -229,6 +242,68 @@ def test_a_self_proven_squatter_loses_the_number_to_the_person_a_clerk_confirms(
     case = Case.objects.get()
     assert sees_case(person, case)
     assert not sees_case(squatter, case)
+
+
+def test_a_number_proven_by_sms_to_a_phone_the_claimant_chose_does_not_link_the_window_case(
+    item, clerk_at_window, travel
+):
+    # Nobody used the number: the squatter proves it by SMS to the squatter's own phone.
+    squatter = proven_by_sms("squatter", SQUATTER_PHONE)
+    # The real person brings the card; the name matches, the phone the clerk records does not.
+    response = walk_in(clerk_at_window, item)
+    assert response.status_code == 302
+    assert UNLINKED in told(response)  # the clerk is told, to tell the person
+    case = Case.objects.get()
+    assert not sees_case(squatter, case)
+    record = Applicant.objects.get(id_number=VICTIM_ID)
+    assert (record.name, record.phone) == (VICTIM_NAME, VICTIM_PHONE)
+    assert not record.user.has_usable_password()
+    assert IdentityClaim.objects.get(user__username="squatter").status == IdentityClaim.Status.VOID
+    event = IdentityEvent.objects.get(kind=IdentityEvent.Kind.DETACHED)
+    assert (event.actor, event.data["reason"]) == (clerk_at_window, "phone_not_proven_at_window")
+    # The real person proves by SMS to the phone recorded at the window and sees the case.
+    person = registered("lijianguo", phone="13700002222")
+    person.post("/accounts/identity/code/")
+    response = person.post("/accounts/identity/prove/", {"code": last_code(VICTIM_PHONE)})
+    assert response.status_code == 302
+    assert sees_case(person, case)
+    assert not sees_case(squatter, case)
+
+
+def test_the_window_links_an_account_proven_by_sms_to_the_phone_given_at_the_window(
+    item, clerk_at_window, travel
+):
+    person = proven_by_sms("lijianguo", VICTIM_PHONE)
+    response = walk_in(clerk_at_window, item)
+    assert response.status_code == 302
+    assert UNLINKED not in told(response)
+    assert sees_case(person, Case.objects.get())
+    assert not IdentityEvent.objects.filter(kind=IdentityEvent.Kind.DETACHED).exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "proof_phone", "window_phone", "links"),
+    [
+        ("sms", VICTIM_PHONE, VICTIM_PHONE, True),
+        ("sms", SQUATTER_PHONE, VICTIM_PHONE, False),
+        ("sms", VICTIM_PHONE, "", False),
+        ("clerk", SQUATTER_PHONE, VICTIM_PHONE, True),
+        ("record", SQUATTER_PHONE, VICTIM_PHONE, True),
+    ],
+)
+def test_which_proofs_let_the_window_link(db, method, proof_phone, window_phone, links):
+    applicant = register_applicant(
+        kind="person",
+        name=VICTIM_NAME,
+        username="lijianguo",
+        password="Jinsha-river-88",
+        phone=proof_phone,
+        id_number=VICTIM_ID,
+    )
+    IdentityClaim.objects.filter(user=applicant.user).update(method=method, code_phone=proof_phone)
+    assert window_may_link(applicant, phone=window_phone) is links
+    IdentityClaim.objects.filter(user=applicant.user).update(status=IdentityClaim.Status.VOID)
+    assert window_may_link(applicant, phone=window_phone) is False
 
 
 # --- clerk confirmation ----------------------------------------------------------------------

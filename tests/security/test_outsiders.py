@@ -4,9 +4,9 @@ The routes are read at test time from the URL resolver (pages) and the OpenAPI d
 a route with a path parameter that is neither in PROBES nor in PUBLIC fails the test, by name.
 Each probe fetches a real object that insiders of the demo district own, checks that an insider
 reaches it (so a wrong id cannot pass for a refusal), then tries it as outsiders: anonymous, an
-applicant who is not the owner, staff of another department and staff of another region. An
-outsider gets 404, 403, 401 (API) or a redirect to sign in, and a page never shows the object's
-identifying text.
+applicant who is not the owner, staff of another department and staff of another region (and,
+for a kiosk's ticket, another kiosk's device session). An outsider gets 404, 403, 401 (API) or a
+redirect to sign in, and a page never shows the object's identifying text.
 """
 
 from __future__ import annotations
@@ -161,6 +161,7 @@ def build_world() -> World:  # noqa: PLR0915 - one object of each kind, in order
         actor=user("guide"),
     )
     w.objs["called"] = hall.call_next(clerk_window, actor=user("clerk"), now=now)
+    _kiosk_objects(w, now)
     w.objs["inquiry"] = Inquiry.objects.order_by("pk").first()
     w.objs["booking"] = Booking.objects.exclude(phone="").order_by("pk").first()
     w.objs["hotline_ticket"] = HotlineTicket.objects.filter(lead_department__key="scjgj").first()
@@ -192,6 +193,40 @@ def build_world() -> World:  # noqa: PLR0915 - one object of each kind, in order
     w.objs["applicant"] = w.case.applicant
     _scope_objects(w, now)
     return w
+
+
+# Device sessions that probes use as insider or outsider (by these names, like usernames).
+OWN_KIOSK, OTHER_KIOSK = "kiosk:own", "kiosk:other"
+
+
+def _kiosk_objects(w: World, now: datetime) -> None:
+    """The demo kiosk, paired with its documented code, prints a number; a second kiosk of the
+    same hall is paired too."""
+    from django.urls import resolve
+
+    from onestop.hall import devices
+    from onestop.hall.demo import DEMO_DEVICES
+    from onestop.hall.models import Device
+    from onestop.hall.models import Ticket as HallTicket
+
+    code = next(d.code for d in DEMO_DEVICES if d.kind == Device.Kind.KIOSK)
+    own = Client(REMOTE_ADDR="10.4.0.1")
+    assert own.post(reverse("hallpub:device"), {"code": code}).status_code == 302
+    kiosk = Device.objects.get(token_hash=devices.digest(code))
+    zone = kiosk.centre.zones.order_by("pk").first()
+    printed = own.post(reverse("hallpub:kiosk"), {"zone": zone.pk, "category": "normal"})
+    w.objs["kiosk_ticket"] = HallTicket.objects.get(pk=resolve(printed["Location"]).kwargs["pk"])
+    _other, token, _code = devices.register_device(
+        name="二楼大厅自助取号机 2 号",
+        kind=Device.Kind.KIOSK,
+        centre=kiosk.centre,
+        window=None,
+        actor=None,
+        now=now,
+    )
+    other = Client(REMOTE_ADDR="10.4.0.2")
+    assert other.post(reverse("hallpub:device"), {"code": token}).status_code == 302
+    w.objs[OWN_KIOSK], w.objs[OTHER_KIOSK] = own, other
 
 
 def _scope_objects(w: World, now: datetime) -> None:
@@ -366,6 +401,12 @@ PROBES: dict[str, Probe] = {
         lambda w: {"pk": w.inquiry.pk},
         staff("guide"),
         outsiders=(ANON, *APPLICANTS, "clerk_glp"),
+    ),
+    "hallpub:kiosk_ticket": Probe(
+        lambda w: {"pk": w.kiosk_ticket.pk},
+        staff(OWN_KIOSK),
+        outsiders=(OTHER_KIOSK, ANON, "zhangmin", "clerk", OTHER_REGION),
+        secret=lambda w: w.kiosk_ticket.number,
     ),
     "hallpub:booking": Probe(
         lambda w: {"code": w.booking.code},
@@ -723,9 +764,6 @@ PUBLIC: dict[str, str] = {
     "fees:gateway_callback": "the payment gateway's signed callback, checked by signature",
     "hallpub:display": "the hall's public queue display, by centre key",
     "hallpub:board": "the hall's public queue display, by centre key",
-    # Not public: only the kiosk device session that printed the ticket reads it (no user
-    # session does); its outsiders are in tests/security/test_devices.py.
-    "hallpub:kiosk_ticket": "a kiosk device's own printed ticket (tests/security/test_devices.py)",
     "hallpub:book": "booking form of a public catalog item",
     "open311:services": "Open311 service list (public by the standard)",
     "open311:service": "Open311 service definition (public catalog)",
@@ -794,6 +832,17 @@ def test_every_route_with_a_parameter_is_in_the_table():
 # --- trying them ----------------------------------------------------------------------------------
 
 
+def sign_in_pages() -> tuple[str, ...]:
+    """Where an anonymous visitor is sent to sign in: a user, or a device (kiosk pages)."""
+    return (LOGIN, reverse("hallpub:device"))
+
+
+def _probe_client(name: str, w: World, address: str) -> Client:
+    """A device session of the world (OWN_KIOSK, …), else a user's (or anonymous) client."""
+    c = w.objs.get(name)
+    return c if isinstance(c, Client) else _client(name, address)
+
+
 def _client(name: str, address: str) -> Client:
     c = Client(REMOTE_ADDR=address)
     if name != ANON:
@@ -849,7 +898,7 @@ def _refused(response: Any, who: str) -> str | None:
     status = response.status_code
     if status in OK_STATUSES:
         return None
-    if status == 302 and who == ANON and response["Location"].startswith(LOGIN):
+    if status == 302 and who == ANON and response["Location"].startswith(sign_in_pages()):
         return None
     return f"answered {status} {response.get('Location', '')}".strip()
 
@@ -866,7 +915,7 @@ def try_probe(key: str, probe: Probe, w: World, url: str, body: Any) -> list[str
     problems = []
     secret = probe.secret(w) if probe.secret else ""
     if probe.check_insider and probe.method == "GET":
-        r = _client(probe.insider(w), "10.1.0.1").get(url)
+        r = _probe_client(probe.insider(w), w, "10.1.0.1").get(url)
         if r.status_code != 200:
             problems.append(f"{key}: the insider {probe.insider(w)} got {r.status_code} at {url}")
         elif secret and secret not in r.content.decode(errors="replace"):
@@ -874,12 +923,12 @@ def try_probe(key: str, probe: Probe, w: World, url: str, body: Any) -> list[str
     if probe.check_insider and probe.method == "POST":
         # The insider's POST reaches the action (whatever the action then says), and is undone.
         with transaction.atomic():
-            r = _send(_client(probe.insider(w), "10.1.0.2"), probe, url, body)
+            r = _send(_probe_client(probe.insider(w), w, "10.1.0.2"), probe, url, body)
             transaction.set_rollback(True)
         if r.status_code in OK_STATUSES:
             problems.append(f"{key}: the insider {probe.insider(w)} got {r.status_code} at {url}")
     for i, who in enumerate(probe.outsiders):
-        r = _send(_client(who, f"10.2.{i}.1"), probe, url, body)
+        r = _send(_probe_client(who, w, f"10.2.{i}.1"), probe, url, body)
         why = _refused(r, who)
         if why:
             problems.append(f"{key}: {who} {probe.method} {url} {why}")

@@ -31,7 +31,13 @@ from onestop.cases.errors import CaseError, NotAllowed, TransitionError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, CaseSequence, ClockStop, Task
 from onestop.cases.signals import case_closed, halved_for
 from onestop.catalog.models import ServiceItem
-from onestop.org.actions import detach_from_account, holds_account, same_name, walk_in_user
+from onestop.org.actions import (
+    detach_from_account,
+    holds_account,
+    same_name,
+    walk_in_user,
+    window_may_link,
+)
 from onestop.org.models import Applicant, Centre, Department, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
 from onestop.workdays import queries as workdays
@@ -1167,26 +1173,36 @@ NAME_DIFFERS = (
 
 
 def _walk_in_applicant(walk_in: WalkIn, *, actor: User, now: datetime) -> Applicant:
-    """The record the walk-in's case is filed under: the one on record for the number (linked
-    to its account only if the names match), else a new walk-in record."""
+    """The record the walk-in's case is filed under: the one on record for the number (left
+    with its account only if the names match and the account's proof covers the phone given
+    at the window: org.actions.window_may_link), else a new walk-in record."""
     applicant = walk_in.applicant
     if applicant is None:
         return register_walk_in(id_number=walk_in.id_number, name=walk_in.name, phone=walk_in.phone)
-    if holds_account(applicant) and not same_name(applicant.name, walk_in.name):
+    if not holds_account(applicant):
+        return applicant
+    if not same_name(applicant.name, walk_in.name):
         if not walk_in.unlink_account:
             raise CaseError(NAME_DIFFERS, field="name")
-        problems = register_walk_in_problems(walk_in.id_number, walk_in.name, walk_in.phone)
-        if problems:
-            raise CaseError("；".join(problems), field="applicant")
-        return detach_from_account(
-            applicant,
-            name=walk_in.name,
-            phone=walk_in.phone,
-            actor=actor,
-            centre=walk_in.centre,
-            now=now,
-        )
-    return applicant
+        reason = "name_differs_at_window"
+    elif window_may_link(applicant, phone=walk_in.phone):
+        return applicant
+    else:
+        # Accepted for the person at the desk, not for the account: the record goes back to a
+        # walk-in with this phone, to which the person may then prove the number by SMS.
+        reason = "phone_not_proven_at_window"
+    problems = register_walk_in_problems(walk_in.id_number, walk_in.name, walk_in.phone)
+    if problems:
+        raise CaseError("；".join(problems), field="applicant")
+    return detach_from_account(
+        applicant,
+        name=walk_in.name,
+        phone=walk_in.phone,
+        actor=actor,
+        centre=walk_in.centre,
+        now=now,
+        reason=reason,
+    )
 
 
 @transaction.atomic

@@ -481,6 +481,13 @@ def _hall_ticket(user: User, raw: str) -> Any:
     return get_window_ticket(user, int(raw)) if raw.isdigit() else None
 
 
+# The record was taken from the account that held the number (actions._walk_in_applicant).
+UNLINKED = (
+    "该身份证号码原关联的网上账号未能证明为申请人本人（姓名或核验手机号码不符），本办件未关联该账号。"
+    "申请人可凭本次登记的手机号码在网上完成实名核验后查看办件。"
+)
+
+
 def _accept_walk_in(
     request: HttpRequest, user: User, item: ServiceItem, centre: Centre | None, ticket: Any = None
 ) -> Case | list[str]:
@@ -523,4 +530,6 @@ def _accept_walk_in(
             )
     except CaseError as exc:
         return [exc.message]
+    if applicant is not None and case.applicant.user_id != applicant.user_id:
+        messages.info(request, UNLINKED)
     return case

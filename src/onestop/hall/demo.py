@@ -18,11 +18,12 @@ from django.contrib.auth.models import User
 from onestop.cases import actions as case_actions
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
-from onestop.hall import actions, booking, rules
+from onestop.hall import actions, booking, devices, rules
 from onestop.hall.errors import HallError
 from onestop.hall.models import (
     Booking,
     Category,
+    Device,
     HallPolicy,
     Inquiry,
     PriorityRule,
@@ -49,6 +50,25 @@ SEATS = {
     "D02": ("manager", "fgj"),
 }
 ZONE_OF = {"A": "approval", "B": "public", "D": "parallel"}
+
+
+@dataclass(frozen=True)
+class DemoDevice:
+    label: str
+    name: str
+    kind: str
+    window: str  # the window number a pad is bound to ("" for a kiosk)
+    code: str
+
+
+# The hall's devices, each with a fixed pairing code: demo data like the demo password, printed
+# by load_demo and listed in README. A production device's code is random, one-time and
+# expires; a demo code is the device's standing token, so that a newcomer can pair again (in
+# another browser, or after pairing the other device) at /hall/device/ whenever they like.
+DEMO_DEVICES = (
+    DemoDevice("自助取号机", "一楼大厅自助取号机 1 号", Device.Kind.KIOSK, "", "XQ-KIOSK-26"),
+    DemoDevice("A01 窗口评价器", "A01 窗口评价器", Device.Kind.RATING_PAD, "A01", "XQ-PAD-A01"),
+)
 NOT_BOOKABLE = ("C01", "C02", "C03", "F01", "F02", "F03")
 
 
@@ -67,7 +87,7 @@ def load_demo_hall(*, now: datetime) -> int:
     centre = Centre.objects.filter(key=CENTRE).first()
     if centre is None:
         return 0
-    created = _rules(centre)
+    created = _rules(centre) + _devices(centre, now)
     cal = workdays.calendar()
     today = local_date(now)
     local_now = now.astimezone(centre_zone())
@@ -81,6 +101,26 @@ def load_demo_hall(*, now: datetime) -> int:
         created += _morning(centre, day, now)
     created += _future_bookings(centre, now)
     created += _inquiries(centre, now)
+    return created
+
+
+def _devices(centre: Centre, now: datetime) -> int:
+    """The kiosk and A01's rating pad, registered as an administrator would, then given their
+    demo codes (once: a device the administrator has since re-paired is left alone)."""
+    created = 0
+    for d in DEMO_DEVICES:
+        if Device.objects.filter(centre=centre, kind=d.kind, name=d.name).exists():
+            continue
+        window = Window.objects.filter(zone__centre=centre, number=d.window).first()
+        if d.window and window is None:
+            continue
+        device, _token, _code = devices.register_device(
+            name=d.name, kind=d.kind, centre=centre, window=window, actor=None, now=now
+        )
+        device.token_hash = devices.digest(d.code)
+        device.pairing_hash, device.pairing_expires_at = "", None
+        device.save(update_fields=["token_hash", "pairing_hash", "pairing_expires_at"])
+        created += 1
     return created
 
 

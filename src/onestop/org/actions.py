@@ -63,6 +63,25 @@ def holds_account(applicant: Applicant) -> bool:
     return applicant.user.has_usable_password()
 
 
+def window_may_link(applicant: Applicant, *, phone: str) -> bool:
+    """Whether a window may file a walk-in's case under the account holding the record (the
+    names being the same): only if the account proved the number by a clerk who saw the card
+    (or holds it from records proven elsewhere), or by an SMS code sent to the very phone the
+    clerk now records for the person at the desk. A number nobody used, proven by SMS to a
+    phone the claimant chose, proves nothing about the person who later brings the card."""
+    number_field = "id_number" if applicant.kind == Applicant.Kind.PERSON else "credit_code"
+    claim = IdentityClaim.objects.filter(
+        user=applicant.user,
+        status=IdentityClaim.Status.PROVEN,
+        **{number_field: getattr(applicant, number_field)},
+    ).first()
+    if claim is None:
+        return False
+    if claim.method in (IdentityClaim.Method.CLERK, IdentityClaim.Method.RECORD):
+        return True
+    return bool(phone) and claim.code_phone == phone.strip()
+
+
 def _event(kind: str, *, now: datetime, **fields: object) -> IdentityEvent:
     return IdentityEvent.objects.create(kind=kind, at=now, **fields)  # type: ignore[arg-type]
 
@@ -361,9 +380,17 @@ def walk_in_user(name: str) -> User:
 
 @transaction.atomic
 def detach_from_account(
-    applicant: Applicant, *, name: str, phone: str, actor: User, centre: Centre, now: datetime
+    applicant: Applicant,
+    *,
+    name: str,
+    phone: str,
+    actor: User,
+    centre: Centre,
+    now: datetime,
+    reason: str = "name_differs_at_window",
 ) -> Applicant:
-    """A clerk holding a card whose name differs from the account's takes the record away from
+    """A clerk holding a card whose name differs from the account's (or whose account's proof
+    does not cover the phone given at the window: `window_may_link`) takes the record away from
     that account: the record goes back to a walk-in with the card's name and the phone given at
     the window, and the account must prove the number again (steps in the caller's
     transaction when there is one, e.g. window acceptance)."""
@@ -377,14 +404,14 @@ def detach_from_account(
         status=IdentityClaim.Status.PROVEN,
         **{number_field: getattr(applicant, number_field)},
     ):
-        _void(claim, now=now, reason="name_differs_at_window", actor=actor)
+        _void(claim, now=now, reason=reason, actor=actor)
     _event(
         IdentityEvent.Kind.DETACHED,
         applicant=applicant,
         actor=actor,
         centre=centre,
         now=now,
-        data={"account": account.pk},
+        data={"account": account.pk, "reason": reason},
     )
     return applicant
 

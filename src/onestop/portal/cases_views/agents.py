@@ -22,6 +22,7 @@ from onestop.lib.identity import (
     check_mobile,
     mask_id_number,
 )
+from onestop.org.actions import same_name
 from onestop.org.models import Applicant, Centre, Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.portal.cases_views.applying import Application, handle_application, live_item
@@ -29,6 +30,7 @@ from onestop.portal.cases_views.common import is_agent, user_of, with_lights
 from onestop.portal.cases_views.forms import VillagerForm
 
 SESSION_VILLAGER = "onestop_agent_villager"
+NAME_DIFFERS = "您填写的姓名与该身份证号码登记的姓名不一致，未予关联；请核对身份证原件"
 
 
 def _agent_point(user: User) -> tuple[Region, Centre] | None:
@@ -90,6 +92,10 @@ def _pick_villager(request: HttpRequest, form: VillagerForm, region: Region) -> 
             if found.region is None:
                 return "该居民未登记所在社区/村，不能代办；请本人网上申请或到窗口办理"
             return "该居民登记在其他社区/村，请到其所在地代办点办理或网上申请"
+        # Like the window: the number alone is no mandate, the card's name must match too.
+        if not same_name(found.name, form.cleaned_data["name"]):
+            form.add_error("name", NAME_DIFFERS)
+            return "请核对居民身份证原件上的姓名"
         request.session[SESSION_VILLAGER] = found.pk
         return ""
     name, phone = form.cleaned_data["name"].strip(), form.cleaned_data["phone"].strip()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from onestop.hall.demo import DEMO_DEVICES
 from onestop.org.demo import DEMO_PASSWORD, demo_accounts, load_demo, pad
 
 
@@ -19,3 +20,8 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username, name in demo_accounts():
             self.stdout.write(f"  {pad(label, 18)} {username:<14} {name}")
+        self.stdout.write(
+            "演示大厅终端（在 /hall/device/ 输入配对码；两台终端请用两个浏览器或无痕窗口）："
+        )
+        for device in DEMO_DEVICES:
+            self.stdout.write(f"  {pad(device.label, 18)} {device.code:<14} {device.name}")
