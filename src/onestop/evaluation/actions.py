@@ -128,8 +128,7 @@ def _check_rater(
 ) -> None:
     """Portal: the case's own applicant; pad: the pad device of the window that has just closed
     the case (the applicant taps; no user is signed in); SMS link: no sign-in (the view has
-    checked the signed token). A staff member never rates."""
-    check_not_staff(actor)
+    checked the signed token). The caller has refused staff (`check_not_staff`) already."""
     if channel == Rating.Channel.PORTAL:
         if actor is None or case.applicant.user_id != actor.pk:
             raise NotAllowed("只有申请人本人可以评价该办件")
