@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",  # serves the API docs from local static files, not a CDN
+    "onestop.core",
     "onestop.org",
     "onestop.workdays",
     "onestop.catalog",

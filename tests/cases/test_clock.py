@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from onestop.cases import actions
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, ClockStop, Task
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.tasks import run_periodic_job
 from onestop.workdays.calendar import local_date
 from tests.cases.conftest import NOW, provide_all

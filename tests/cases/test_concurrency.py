@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from onestop.cases import actions
-from onestop.cases.errors import TransitionError
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.core.errors import TransitionError
 from onestop.org.models import Role
 from tests.cases.conftest import NOW, provide_all
 from tests.conftest import make_staff

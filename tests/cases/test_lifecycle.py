@@ -6,8 +6,9 @@ import pytest
 
 from onestop.cases import actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.documents.actions import issue_certificate
 from onestop.workdays.calendar import local_date
 from tests.cases.conftest import NOW, provide_all

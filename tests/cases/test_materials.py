@@ -14,8 +14,9 @@ from PIL import Image
 
 from onestop.cases import actions, materials
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, StoredFile
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.org.actions import register_applicant
 from tests.cases.conftest import NOW, provide_all
 

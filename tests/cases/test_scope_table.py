@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from onestop.cases import consents, materials
-from onestop.cases.errors import NotAllowed
 from onestop.cases.models import Case, CaseEvent, ReuseConsent, StoredFile
 from onestop.cases.permissions import (
     TABLE,
@@ -20,6 +19,7 @@ from onestop.cases.permissions import (
     principal_of,
     reach,
 )
+from onestop.core.errors import NotAllowed
 from onestop.org.models import PersonalDataRead, Role
 from tests.cases.conftest import NOW
 from tests.cases.test_materials import media, pdf_bytes, upload  # noqa: F401

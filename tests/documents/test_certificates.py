@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.documents import pdf, signing
 from onestop.documents.actions import issue_certificate, revoke_certificate
 from onestop.documents.models import Certificate

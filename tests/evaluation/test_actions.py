@@ -9,8 +9,9 @@ from django.test import override_settings
 
 from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.documents.actions import issue_certificate
 from onestop.evaluation import actions
 from onestop.evaluation.models import Rating, Rectification

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import TransitionError
 from onestop.cases.models import Case, CaseEvent
+from onestop.core.errors import TransitionError
 from onestop.evaluation import actions
 from onestop.evaluation.models import Rating, Rectification
 from tests.case_fixtures import NOW

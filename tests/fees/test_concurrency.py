@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
+from onestop.core.errors import DomainError
 from onestop.fees import actions
 from onestop.fees.models import FeeNotice, Payment
 from onestop.org.models import Role
@@ -31,7 +31,7 @@ def race(*calls: Callable[[], object]) -> list[str]:
             barrier.wait()
             call()
             results.append("ok")
-        except CaseError as exc:
+        except DomainError as exc:
             results.append(exc.message)
         finally:
             connection.close()

@@ -9,8 +9,9 @@ import pytest
 
 from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import CaseEvent
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.fees import actions
 from onestop.fees.models import FeeNotice, Payment, Refund
 from tests.fees.conftest import NOW

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hall import actions, booking
-from onestop.hall.errors import HallError, NotAllowed, TransitionError
+from onestop.hall.errors import HallError
 from onestop.hall.models import Booking, HallPolicy, Slot, Ticket, WindowHours
 from onestop.notify.models import Message
 from onestop.workdays.calendar import centre_zone

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hall import actions
-from onestop.hall.errors import HallError, NotAllowed, TransitionError
+from onestop.hall.errors import HallError
 from onestop.hall.models import Category, PriorityRule, Ticket, TicketEvent
 from tests.hall.conftest import NOW
 

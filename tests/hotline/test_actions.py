@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hotline import actions
 from onestop.hotline.models import Callback, DeadlineRule, Dispatch, Escalation, Ticket
 from onestop.notify.models import Message

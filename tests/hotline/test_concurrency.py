@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.hotline import actions
 from onestop.hotline.models import Dispatch, Ticket, TicketEvent
 from onestop.notify.models import Message
@@ -29,7 +29,7 @@ def race(*moves: Callable[[], object]) -> list[str]:
             barrier.wait()
             move()
             results.append("ok")
-        except CaseError:
+        except DomainError:
             results.append("refused")
         finally:
             connection.close()

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 
-from onestop.cases.errors import NotAllowed
+from onestop.core.errors import NotAllowed
 from onestop.hotline import actions, queries
 from onestop.hotline.actions import ArticleData
 from onestop.hotline.models import Article

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.cases.errors import CaseError
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.draws.actions import verify_draw
 from onestop.intermediaries import actions
 from onestop.intermediaries.models import Intermediary, Need
@@ -126,7 +127,7 @@ def test_the_owner_draws_among_the_qualified_and_the_centre_checks(
         actions.perform_need_draw(
             need, sources=["3 8 15 22 27 31", "9"], actor=officer, now=now + timedelta(hours=1)
         )
-    with pytest.raises(CaseError, match="尚未抽取"):
+    with pytest.raises(TransitionError, match="尚未抽取"):
         actions.check_need_draw(need, actor=officer, now=now + timedelta(hours=1))
     need = actions.perform_need_draw(
         need, sources=["3 8 15 22 27 31", "9"], actor=owner.user, now=now + timedelta(hours=1)

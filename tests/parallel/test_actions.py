@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 
 from onestop.cases import actions as cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.notify.models import Message
 from onestop.org.models import Role
 from onestop.parallel import actions

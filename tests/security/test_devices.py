@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from onestop.cases import actions as case_actions
-from onestop.cases.errors import NotAllowed
+from onestop.core.errors import NotAllowed
 from onestop.evaluation import actions as rating
 from onestop.evaluation.models import Rating
 from onestop.hall import devices

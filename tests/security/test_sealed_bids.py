@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
-from onestop.cases.errors import NotAllowed
+from onestop.core.errors import NotAllowed
 from onestop.notify.models import Message
 from onestop.org.models import Applicant, Role
 from onestop.trading import actions, queries

@@ -3,8 +3,9 @@
 import pytest
 
 from onestop.cases import actions as case_actions
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.org.models import Centre, Role, Window
 from onestop.supervision import actions
 from onestop.supervision.models import Alert, Card, Violation

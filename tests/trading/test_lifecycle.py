@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.trading import actions
-from onestop.trading.errors import NotAllowed, TradingError, TransitionError
+from onestop.trading.errors import TradingError
 from onestop.trading.models import Bid, CreditRecord, Project
 
 from .conftest import PASSPHRASE, bid, make_project, open_tender

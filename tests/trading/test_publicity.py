@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.trading import actions
-from onestop.trading.errors import NotAllowed, TradingError
+from onestop.trading.errors import TradingError
 from onestop.trading.models import Complaint, Project
 from onestop.workdays.calendar import local_date
 
@@ -103,7 +104,7 @@ def test_complaint_deadlines_and_suspension(tender, officers, bidders, experts) 
     )
     p.refresh_from_db()
     assert p.status == S.SUSPENDED and c.decide_due > c.accept_due
-    with pytest.raises(TradingError):
+    with pytest.raises(TransitionError, match="暂停"):
         actions.award(p, actor=officers[0], now=p.publicity_ends_at)
     actions.decide_complaint(
         c, upheld=False, decision="投诉不成立，驳回", actor=officers[0], now=now

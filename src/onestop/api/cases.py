@@ -18,9 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from onestop.api.auth import API_AUTH, api_user
 from onestop.api.case_schemas import (
-    ERRORS,
     AcceptIn,
     BreakOut,
     CaseDetailOut,
@@ -29,7 +27,6 @@ from onestop.api.case_schemas import (
     CasePageOut,
     DecideIn,
     DeliverIn,
-    ErrorOut,
     ExtensionDecisionIn,
     ExtensionIn,
     MoveOut,
@@ -50,16 +47,16 @@ from onestop.api.case_schemas import (
     case_fields,
     case_out,
     display_name,
-    domain_errors,
     event_out,
-    idempotency_header,
     masked_form,
     material_out,
     progress_out,
 )
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, ErrorOut, domain_errors, idempotency_header
 from onestop.cases import actions, channels, identity_reads, queries, workflow
 from onestop.cases.audit import verify_case, verify_cases
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
 from onestop.cases.models import Case, Task
 from onestop.cases.queries import (
@@ -68,6 +65,7 @@ from onestop.cases.queries import (
     tasks_for_user,
 )
 from onestop.catalog.queries import live_items
+from onestop.core.errors import NotAllowed
 from onestop.org.models import Applicant, Centre, Role
 from onestop.org.queries import get_applicant_for_user, has_role, staff_roles_of
 from onestop.workdays import queries as workdays

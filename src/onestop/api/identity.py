@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, ErrorOut
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, ErrorOut
 from onestop.lib import ratelimit
 from onestop.lib.identity import (
     check_credit_code,

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from onestop.api import cases, identity, workdays
-from onestop.api.auth import register_error_handlers
+from onestop.apitokens.auth import register_error_handlers
 from onestop.fees import api as fees_api
 from onestop.hall import api as hall_api
 from onestop.hotline import api as hotline_api

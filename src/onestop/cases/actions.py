@@ -22,15 +22,19 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import Max
 
 from onestop.cases import workflow
 from onestop.cases.audit import mark_changed, record_event
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, CaseSequence, ClockStop, Task
 from onestop.cases.signals import case_closed, halved_for
 from onestop.catalog.models import ServiceItem
+from onestop.core.errors import NotAllowed, TransitionError
+from onestop.core.locking import already_done as core_already_done
+from onestop.core.locking import hold_keyed_requests_of
+from onestop.core.sequences import next_in_sequence
 from onestop.org.actions import (
     detach_from_account,
     holds_account,
@@ -56,7 +60,7 @@ QUERY_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _lock(case: Case | int) -> Case:
+def lock_case(case: Case | int) -> Case:
     """The case row, locked for this transaction (with what every move reads)."""
     pk = case if isinstance(case, int) else case.pk
     return (
@@ -81,23 +85,12 @@ LOCK_FIELDS = [
 ]
 
 
-def hold_keyed_requests_of(actor: User | None) -> None:
-    """Serialise a user's keyed requests that create something (no row exists to lock yet).
-
-    The same Idempotency-Key sent twice at once (a client retrying on another web node) would
-    otherwise pass the "done before?" check twice and create twice: the second request waits
-    here on the user's row until the first commits, then finds what it made. (SQLite's
-    IMMEDIATE transactions are serialised anyway.)"""
-    if actor is not None:
-        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
-
-
-def _already_done(case: Case, key: str) -> bool:
+def already_done(case: Case, key: str) -> bool:
     """A request key already recorded on this case: the repeated request does nothing."""
-    return bool(key) and CaseEvent.objects.filter(case=case, key=key).exists()
+    return core_already_done(CaseEvent.objects.filter(case=case), key)
 
 
-def _holds(actor: User, case: Case, roles: Iterable[str], department_id: int) -> bool:
+def holds_role(actor: User, case: Case, roles: Iterable[str], department_id: int) -> bool:
     """The actor holds one of `roles` in the department, with the case's region in scope; a
     clerk also acts for every department served at their window (综合窗口 / 并联窗口)."""
     wanted = set(roles)
@@ -142,7 +135,7 @@ def check_move(
                 and case.filed_by_id == actor.pk
                 and case.channel == Case.Channel.AGENT
             )
-            or _holds(
+            or holds_role(
                 actor,
                 case,
                 [r for r in spec.actors if r in Role.values],
@@ -234,20 +227,6 @@ def centre_code(centre: Centre) -> str:
         if code.endswith(tail):
             code = code[: -len(tail)]
     return code
-
-
-def next_in_sequence(model: Any, prefix: str) -> int:
-    """The next number of a named counter row (model with `prefix` and `last`).
-
-    The UPDATE takes the row lock, so concurrent requests get consecutive numbers; the first
-    request of a new prefix creates the row (a racing second one falls back to the UPDATE)."""
-    if not model.objects.filter(prefix=prefix).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                model.objects.create(prefix=prefix, last=1)
-        except IntegrityError:
-            model.objects.filter(prefix=prefix).update(last=F("last") + 1)
-    return int(model.objects.values_list("last", flat=True).get(prefix=prefix))
 
 
 def next_case_number(centre: Centre, day: date) -> str:
@@ -378,8 +357,8 @@ def _materials_missing(case: Case) -> list[CaseMaterial]:
 @transaction.atomic
 def submit_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """Online or agent application sent to the window: the receipt starts Art. 32's 5 days."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "submit", actor)
     case.received_at = now
@@ -410,8 +389,8 @@ def request_supplement(
     case: Case, *, actor: User, now: datetime, missing: Sequence[str], note: str = "", key: str = ""
 ) -> Case:
     """One notice listing every missing material (一次性告知), within 5 working days of receipt."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "request_supplement", actor)
     if CaseEvent.objects.filter(case=case, kind="supplement_requested").exists():
@@ -449,8 +428,8 @@ def request_supplement(
 @transaction.atomic
 def supply_materials(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """The applicant has supplied what was asked: back to the window for acceptance."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "supply", actor)
     still = [
@@ -536,8 +515,8 @@ def accept_case(
 ) -> Case:
     """The window accepts: required materials are present (or tolerated, 容缺), the clock starts,
     the lead department's review and every co-department's opinion open at once."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "accept", actor)
     if case.item.kind == ServiceItem.Kind.INSTANT:
@@ -575,7 +554,7 @@ def deem_accepted(case: Case, *, now: datetime) -> Case | None:
 
     Run by the periodic sweep; returns None when there is nothing to do (another worker did
     it, or the case moved on)."""
-    case = _lock(case)
+    case = lock_case(case)
     if (
         case.status != S.SUBMITTED
         or case.supplement_due_at is None
@@ -616,8 +595,8 @@ def sweep_deemed_acceptance(*, now: datetime) -> int:
 @transaction.atomic
 def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str = "") -> Case:
     """不予受理: with reasons and the applicant's rights."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "not_accept", actor)
     if not reasons.strip():
@@ -636,8 +615,8 @@ def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str
 @transaction.atomic
 def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """即办件: accepted, granted and completed on the spot by the window."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "handle_instant", actor)
     if case.item.kind != ServiceItem.Kind.INSTANT:
@@ -674,13 +653,13 @@ def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> 
 
 
 def _lock_task(task: Task) -> tuple[Task, Case]:
-    case = _lock(task.case_id)
+    case = lock_case(task.case_id)
     task = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
     return task, case
 
 
 def _check_task_actor(task: Task, case: Case, actor: User) -> None:
-    if not _holds(actor, case, [task.role], task.department_id):
+    if not holds_role(actor, case, [task.role], task.department_id):
         raise NotAllowed("您不是该任务所属部门的相应岗位人员")
 
 
@@ -699,7 +678,7 @@ def _lock_task_move(
     was already recorded (the repeated request does nothing). Checks the task's kind, that the
     actor holds the task's role in its department, and that the case's state allows `move`."""
     task, case = _lock_task(task)
-    if _already_done(case, key):
+    if already_done(case, key):
         return task, case, True
     if task.kind != kind:
         raise TransitionError(TASK_KIND_MISMATCH[kind])
@@ -732,7 +711,7 @@ def _finish(task: Task, actor: User, now: datetime, outcome: str, opinion: str) 
 @transaction.atomic
 def claim_task(task: Task, *, actor: User, now: datetime, key: str = "") -> Task:
     task, case = _lock_task(task)
-    if _already_done(case, key):
+    if already_done(case, key):
         return task
     _check_task_actor(task, case, actor)
     if task.status != Task.Status.OPEN:
@@ -753,7 +732,7 @@ def claim_task(task: Task, *, actor: User, now: datetime, key: str = "") -> Task
 def release_task(task: Task, *, actor: User, now: datetime, key: str = "") -> Task:
     """Hand a claimed task back to the department's queue."""
     task, case = _lock_task(task)
-    if _already_done(case, key):
+    if already_done(case, key):
         return task
     if task.status != Task.Status.CLAIMED or task.assignee_id != actor.pk:
         raise TransitionError("只能退回本人已认领的任务")
@@ -767,13 +746,13 @@ def release_task(task: Task, *, actor: User, now: datetime, key: str = "") -> Ta
 def reassign_task(task: Task, *, to: User, actor: User, now: datetime, key: str = "") -> Task:
     """The department head gives an open or claimed task to a colleague holding the role."""
     task, case = _lock_task(task)
-    if _already_done(case, key):
+    if already_done(case, key):
         return task
-    if not _holds(actor, case, [Role.DEPARTMENT_HEAD], task.department_id):
+    if not holds_role(actor, case, [Role.DEPARTMENT_HEAD], task.department_id):
         raise NotAllowed("只有部门负责人可以改派任务")
     if task.status not in Task.OPEN_STATES:
         raise TransitionError("该任务已完成，不能改派")
-    if not _holds(to, case, [task.role], task.department_id):
+    if not holds_role(to, case, [task.role], task.department_id):
         raise CaseError("改派对象不是本部门相应岗位人员", field="to")
     _assign(task, case, to, now)
     record_event(
@@ -890,8 +869,8 @@ def request_extension(
     case: Case, *, actor: User, now: datetime, reason: str, key: str = ""
 ) -> Task:
     """Ask the department head for the one extension of 10 working days (Art. 42)."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return _open_tasks(case, Task.Kind.EXTENSION).get()
     check_move(case, "request_extension", actor)
     if case.extension_days:
@@ -957,8 +936,8 @@ def suspend_case(
     case: Case, *, actor: User, now: datetime, reason: str, note: str, key: str = ""
 ) -> Case:
     """Stop the clock for one of Art. 45's reasons, recording why; the applicant is told."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "suspend", actor)
     if reason not in ClockStop.Reason.values or reason == ClockStop.Reason.SUPPLEMENT:
@@ -985,8 +964,8 @@ def suspend_case(
 
 @transaction.atomic
 def resume_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "resume", actor)
     today = local_date(now)
@@ -1055,8 +1034,8 @@ def mark_tolerated_supplied(
     case: Case, *, actor: User, now: datetime, name: str, key: str = ""
 ) -> Case:
     """A 容缺 material promised at acceptance has arrived."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "supply_tolerated", actor)
     material = case.materials.filter(name=name, state=CaseMaterial.State.TOLERATED).first()
@@ -1073,8 +1052,8 @@ def mark_tolerated_supplied(
 @transaction.atomic
 def complete_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """办结: a grant needs its certificate, its fees and every tolerated material."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "complete", actor)
     if case.status == S.GRANTED:
@@ -1097,8 +1076,8 @@ def complete_case(case: Case, *, actor: User, now: datetime, key: str = "") -> C
 def deliver_case(
     case: Case, *, actor: User, now: datetime, method: str = "窗口领取", key: str = ""
 ) -> Case:
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "deliver", actor)
     case.delivered_at = now
@@ -1111,8 +1090,8 @@ def deliver_case(
 def withdraw_case(
     case: Case, *, actor: User, now: datetime, reason: str = "", key: str = ""
 ) -> Case:
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
     check_move(case, "withdraw", actor)
     ClockStop.objects.filter(case=case, ended_on__isnull=True).update(ended_on=local_date(now))
@@ -1135,10 +1114,10 @@ def record_materials_checked(
     case: Case, names: Sequence[str], *, actor: User, now: datetime, key: str = ""
 ) -> Case:
     """The window checked the paper materials on the desk: those named are handed in."""
-    case = _lock(case)
-    if _already_done(case, key):
+    case = lock_case(case)
+    if already_done(case, key):
         return case
-    if not _holds(actor, case, [Role.CLERK], case.department_id):
+    if not holds_role(actor, case, [Role.CLERK], case.department_id):
         raise NotAllowed("只有本部门窗口受理员可以核验材料")
     if case.status not in (S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED):
         raise TransitionError(f"办件当前状态为“{case.get_status_display()}”，不能核验材料")
@@ -1262,4 +1241,4 @@ def record_note(
     case: Case, kind: str, *, actor: User | None, now: datetime, data: dict[str, Any]
 ) -> CaseEvent:
     """An event another app writes into a case's trail (a joint event's conclusion, …)."""
-    return record_event(_lock(case), kind, actor=actor, now=now, data=data)
+    return record_event(lock_case(case), kind, actor=actor, now=now, data=data)

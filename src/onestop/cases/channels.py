@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
 from onestop.catalog.models import ServiceItem
+from onestop.core.errors import NotAllowed
 from onestop.org.models import Applicant, Centre, Role
 from onestop.org.queries import staff_roles_of
 

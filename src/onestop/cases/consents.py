@@ -13,8 +13,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.cases.errors import CaseError
 from onestop.cases.models import ReuseConsent, StoredFile
+from onestop.core.errors import NotAllowed
 from onestop.org.models import Applicant, Centre, Role
 from onestop.org.queries import applicants_for_user, has_role, staff_roles_of
 

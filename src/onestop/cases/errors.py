@@ -1,29 +1,12 @@
-"""Domain errors of cases; views map them to pages, the API to JSON with a machine code."""
+"""Domain errors of cases; views map them to pages, the API to JSON with a machine code.
+
+The state and permission refusals every lifecycle shares (`TransitionError`, `NotAllowed`) are
+the kernel's (`onestop.core.errors`)."""
 
 from __future__ import annotations
 
-
-class CaseError(Exception):
-    """A request the rules refuse; `message` is Chinese and shown to the user."""
-
-    code = "invalid"
-    status = 422
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from onestop.core.errors import DomainError
 
 
-class TransitionError(CaseError):
-    """The move is not allowed in the case's (or task's) current state."""
-
-    code = "conflict"
-    status = 409
-
-
-class NotAllowed(CaseError):
-    """The actor may see the case but not make this move."""
-
-    code = "forbidden"
-    status = 403
+class CaseError(DomainError):
+    """A request the rules of cases refuse; `message` is Chinese and shown to the user."""

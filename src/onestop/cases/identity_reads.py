@@ -17,9 +17,10 @@ from django.db import transaction
 
 from onestop.cases import actions
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
 from onestop.cases.permissions import Act, Obj, may
+from onestop.core.errors import NotAllowed
 from onestop.lib.identity import mask_credit_code, mask_id_number
 from onestop.org.actions import read_full_identity
 from onestop.org.models import Applicant
@@ -77,7 +78,7 @@ def reveal_case_identity(
         raise CaseError("请选择查看完整证件号码的原因", field="reason")
     if not may_reveal(actor):
         raise NotAllowed("您的岗位不能查看完整证件号码")
-    case = actions._lock(case)
+    case = actions.lock_case(case)
     earlier = CaseEvent.objects.filter(case=case, key=key).first() if key else None
     if earlier is not None and (earlier.kind, earlier.actor_id) != ("identity_revealed", actor.pk):
         raise CaseError("该幂等键已用于其他请求", field="Idempotency-Key")

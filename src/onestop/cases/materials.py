@@ -33,8 +33,9 @@ from django.db import transaction
 
 from onestop.cases import actions, consents, workflow
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseMaterial, StoredFile
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.lib.uploads import UnsafeUpload, check_archive, check_pdf, clean_name
 from onestop.org.models import Applicant, Role
 from onestop.workdays.calendar import local_date
@@ -200,7 +201,7 @@ def _is_party(case: Case, actor: User) -> bool:
     return (
         case.applicant.user_id == actor.pk
         or (case.channel == Case.Channel.AGENT and case.filed_by_id == actor.pk)
-        or actions._holds(actor, case, [Role.CLERK], case.department_id)
+        or actions.holds_role(actor, case, [Role.CLERK], case.department_id)
     )
 
 
@@ -220,7 +221,7 @@ def check_may_attach(case: Case, material: CaseMaterial, actor: User) -> None:
 
 
 def _locked(case: Case, material: CaseMaterial) -> tuple[Case, CaseMaterial]:
-    case = actions._lock(case)
+    case = actions.lock_case(case)
     material = CaseMaterial.objects.select_for_update().get(pk=material.pk)
     return case, material
 
@@ -307,7 +308,7 @@ def attach_file(
        applicant, link it, record "material_attached"; a late 容缺 material is marked supplied.
     4. If step 3 fails, delete the file written in step 2.
     """
-    if actions._already_done(case, key):
+    if actions.already_done(case, key):
         return CaseMaterial.objects.get(pk=material.pk)
     checked = check_upload(upload)
     check_may_attach(case, material, actor)
@@ -315,7 +316,7 @@ def attach_file(
     try:
         with transaction.atomic():
             case, material = _locked(case, material)
-            if actions._already_done(case, key):  # a twin request got there first
+            if actions.already_done(case, key):  # a twin request got there first
                 _delete_after_commit(name)
                 return material
             check_may_attach(case, material, actor)
@@ -349,7 +350,7 @@ def reuse_file(
     """Link a file the same applicant already has on record (一次提交、多次使用): by its owner,
     or by an agent with the owner's recorded consent for that material (permissions.TABLE)."""
     case, material = _locked(case, material)
-    if actions._already_done(case, key):
+    if actions.already_done(case, key):
         return material
     check_may_attach(case, material, actor)
     if stored.applicant_id != case.applicant_id:
@@ -367,7 +368,7 @@ def remove_file(
 ) -> CaseMaterial:
     """Unlink a material's file while the application is still a draft."""
     case, material = _locked(case, material)
-    if actions._already_done(case, key):
+    if actions.already_done(case, key):
         return material
     check_may_attach(case, material, actor)
     if case.status != S.DRAFT:

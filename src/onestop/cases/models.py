@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import ServiceItem
+from onestop.core.sequences import Sequence
 from onestop.org.models import Applicant, Centre, Department, Region, Role
 
 
@@ -365,15 +366,11 @@ class CaseEvent(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class CaseSequence(models.Model):
+class CaseSequence(Sequence):
     """Per centre and day counter for readable case numbers (XQ-20261128-0001)."""
 
     prefix = models.CharField(max_length=24, unique=True)
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("编号序列")
         verbose_name_plural = _("编号序列")
-
-    def __str__(self) -> str:
-        return f"{self.prefix}:{self.last}"

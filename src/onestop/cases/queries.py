@@ -10,6 +10,7 @@ from django.http import Http404
 
 from onestop.cases.models import Case, Task
 from onestop.cases.permissions import Act, Obj, Reach, reach
+from onestop.core.errors import DomainError
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
 from onestop.org.models import Applicant, Region, Role, StaffRole
@@ -174,7 +175,6 @@ def case_by_query_code(number: str, query_code: str) -> Case | None:
 def allowed_moves(case: Case, user: User, moves: Iterable[str] | None = None) -> list[str]:
     """The moves on the case itself that `user` may make now (task moves are separate)."""
     from onestop.cases import actions, workflow
-    from onestop.cases.errors import CaseError
     from onestop.catalog.models import ServiceItem
 
     instant = case.item.kind == ServiceItem.Kind.INSTANT
@@ -186,7 +186,7 @@ def allowed_moves(case: Case, user: User, moves: Iterable[str] | None = None) ->
             continue
         try:
             actions.check_move(case, move, user)
-        except CaseError:
+        except DomainError:
             continue
         result.append(move)
     return result

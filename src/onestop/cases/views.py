@@ -36,6 +36,7 @@ from onestop.cases.queries import (
 )
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items, search_items
+from onestop.core.errors import DomainError
 from onestop.documents.actions import REVOKERS
 from onestop.documents.queries import certificate_of
 from onestop.documents.render import available_notices
@@ -224,7 +225,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "certificate": certificate,
             "can_revoke": certificate is not None
             and certificate.status == "valid"
-            and actions._holds(user, case, REVOKERS, certificate.department_id),
+            and actions.holds_role(user, case, REVOKERS, certificate.department_id),
             "light_labels": LABELS,
         },
     )
@@ -279,7 +280,7 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
         rows = identity_reads.reveal_case_identity(
             case, actor=user, now=timezone.now(), reason=request.POST.get("reason", "")
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/identity_revealed.html", {"case": case, "rows": rows})
@@ -291,7 +292,7 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
 def _run(request: HttpRequest, case_pk: int, fn: Callable[[], object], done: str) -> HttpResponse:
     try:
         fn()
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
@@ -528,7 +529,7 @@ def _accept_walk_in(
             case = actions.window_accept(
                 walk_in, actor=user, now=timezone.now(), key=post.get("key", "")
             )
-    except CaseError as exc:
+    except DomainError as exc:
         return [exc.message]
     if applicant is not None and case.applicant.user_id != applicant.user_id:
         messages.info(request, UNLINKED)

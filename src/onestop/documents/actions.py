@@ -16,16 +16,17 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 
 from onestop.cases.actions import (
-    _already_done,
-    _holds,
-    _lock,
+    already_done,
     centre_code,
     check_move,
-    next_in_sequence,
+    holds_role,
+    lock_case,
 )
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, Task
+from onestop.core.errors import NotAllowed, TransitionError
+from onestop.core.sequences import next_in_sequence
 from onestop.documents import signing
 from onestop.documents.models import Certificate, DocumentSequence
 from onestop.fees.queries import settled
@@ -94,9 +95,9 @@ def issue_certificate(
     valid_until: date | None = None,
 ) -> Certificate:
     """制发证照 for a granted case, once: a repeated call returns the certificate issued."""
-    case = _lock(case)
+    case = lock_case(case)
     existing = Certificate.objects.filter(case=case).first()
-    if existing is not None and _already_done(case, key):
+    if existing is not None and already_done(case, key):
         return existing
     check_move(case, "issue_certificate", actor)
     if existing is not None:
@@ -149,11 +150,11 @@ def revoke_certificate(
     cert: Certificate, *, actor: User, now: datetime, reason: str, key: str = ""
 ) -> Certificate:
     """撤销: the issuing department's head or approver; the verification page shows it."""
-    case = _lock(cert.case_id)
+    case = lock_case(cert.case_id)
     cert = Certificate.objects.select_for_update().get(pk=cert.pk)
-    if _already_done(case, key):
+    if already_done(case, key):
         return cert
-    if not _holds(actor, case, REVOKERS, cert.department_id):
+    if not holds_role(actor, case, REVOKERS, cert.department_id):
         raise NotAllowed("只有发证部门的负责人或审批人可以撤销证照")
     if cert.status == Certificate.Status.REVOKED:
         raise TransitionError("该证照已撤销")

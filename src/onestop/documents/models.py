@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
+from onestop.core.sequences import Sequence
 from onestop.org.models import Department
 
 
@@ -50,15 +51,9 @@ class Certificate(models.Model):
         return f"{self.number} {self.item_name}"
 
 
-class DocumentSequence(models.Model):
+class DocumentSequence(Sequence):
     """A counter per prefix (issuing centre, department and year) for certificate numbers."""
-
-    prefix = models.CharField(max_length=40, unique=True)
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("证照编号序列")
         verbose_name_plural = _("证照编号序列")
-
-    def __str__(self) -> str:
-        return f"{self.prefix}:{self.last}"

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.cases.errors import CaseError
 from onestop.cases.queries import get_case_for_user
+from onestop.core.errors import DomainError
 from onestop.documents import signing
 from onestop.documents.actions import issue_certificate, revoke_certificate
 from onestop.documents.queries import (
@@ -52,7 +52,7 @@ def notice(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     case = get_case_for_user(request.user, pk)
     try:
         content = render_notice(case, kind)
-    except CaseError as exc:
+    except DomainError as exc:
         raise Http404(exc.message) from exc
     return _pdf(notice_filename(case, kind), content)
 
@@ -85,7 +85,7 @@ def _move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
             reason = request.POST.get("reason", "")[:300]
             revoke_certificate(found, actor=user, now=timezone.now(), reason=reason, key=key)
             messages.success(request, f"已撤销电子证照 {found.number}")
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("cases:detail", pk=case.pk)
 

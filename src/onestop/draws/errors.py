@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 
 
-class DrawError(CaseError):
+class DrawError(DomainError):
     code = "conflict"
     status = 409

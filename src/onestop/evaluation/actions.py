@@ -1,6 +1,6 @@
 """好差评 moves: rate once, follow up a bad rating, close it, and let the applicant re-rate.
 
-Each move locks the case row (`cases.actions._lock`) and appends a case audit event, so the
+Each move locks the case row (`cases.actions.lock_case`) and appends a case audit event, so the
 rating history is part of the case's hash chain.
 """
 
@@ -15,10 +15,11 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 
-from onestop.cases.actions import _already_done, _holds, _lock
+from onestop.cases.actions import already_done, holds_role, lock_case
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.evaluation.models import (
     BAD,
     OFFLINE_INDICATORS,
@@ -160,9 +161,9 @@ def rate_case(
 ) -> Rating:
     """The applicant rates a finished case once; a bad score opens a rectification.
     `window` is the pad's window (channel `pad` only)."""
-    case = _lock(case)
+    case = lock_case(case)
     check_not_staff(actor)
-    if _already_done(case, key):
+    if already_done(case, key):
         return Rating.objects.get(case=case)
     _check_rater(case, actor, channel, window, now)
     if case.status not in RATEABLE:
@@ -205,12 +206,12 @@ def rate_case(
 
 
 def _lock_rectification(rect: Rectification) -> tuple[Rectification, Case]:
-    case = _lock(rect.case_id)
+    case = lock_case(rect.case_id)
     return Rectification.objects.select_for_update().get(pk=rect.pk), case
 
 
 def _check_follower(rect: Rectification, case: Case, actor: User) -> None:
-    if not _holds(actor, case, FOLLOWERS, rect.department_id):
+    if not holds_role(actor, case, FOLLOWERS, rect.department_id):
         raise NotAllowed("只有本部门负责人或窗口人员可以办理差评整改")
 
 
@@ -226,7 +227,7 @@ def record_followup(
 ) -> Rectification:
     """核实回访: the department verified the complaint and contacted the applicant."""
     rect, case = _lock_rectification(rect)
-    if _already_done(case, key):
+    if already_done(case, key):
         return rect
     _check_follower(rect, case, actor)
     if rect.status == Rectification.Status.CLOSED:
@@ -263,7 +264,7 @@ def close_rectification(
 ) -> Rectification:
     """整改办结: after the follow-up, with the measure taken and the result."""
     rect, case = _lock_rectification(rect)
-    if _already_done(case, key):
+    if already_done(case, key):
         return rect
     _check_follower(rect, case, actor)
     if rect.status == Rectification.Status.CLOSED:
@@ -314,9 +315,9 @@ def rerate(
 ) -> Rating:
     """再评价: once, after the rectification is closed; the first score stays on record.
     `actor` is the applicant, or None through the signed link."""
-    case = _lock(case)
+    case = lock_case(case)
     check_not_staff(actor)
-    if _already_done(case, key):
+    if already_done(case, key):
         return Rating.objects.get(case=case)
     if actor is not None and case.applicant.user_id != actor.pk:
         raise NotAllowed("只有申请人本人可以评价该办件")

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onestop.cases.errors import CaseError
 from onestop.cases.lights import LABELS, light
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for_user
+from onestop.core.errors import DomainError
 from onestop.evaluation import actions
 from onestop.evaluation.forms import RatingForm
 from onestop.evaluation.models import Rating, Rectification
@@ -103,7 +103,7 @@ def _submit(
                 window=window,
             )
             messages.success(request, "感谢您的评价")
-    except CaseError as e:
+    except DomainError as e:
         if e.field in form.fields:
             form.add_error(e.field, e.message)
         else:
@@ -247,7 +247,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     key=key,
                 )
                 messages.success(request, "已记录核实回访情况")
-        except CaseError as e:
+        except DomainError as e:
             messages.error(request, e.message)
         return redirect("evaluation:rectification", pk=rect.pk)
     now = timezone.now()

@@ -19,10 +19,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.actions import _already_done
+from onestop.cases.actions import already_done
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.fees.compute import FeeError, compute_fee, new_payment_code, to_money
 from onestop.fees.gateways import get_gateway
 from onestop.fees.models import FeeNotice, Payment, Refund
@@ -48,7 +49,7 @@ OPEN_STATES = (
 )
 
 
-def _lock(case: Case) -> Case:
+def lock_case(case: Case) -> Case:
     # of=("self",): lock the case row only, not the item, department and region rows it joins
     # (PostgreSQL would lock those too and serialise a whole department's payments).
     return (
@@ -59,7 +60,7 @@ def _lock(case: Case) -> Case:
 
 
 def _lock_notice(notice: FeeNotice) -> tuple[FeeNotice, Case]:
-    case = _lock(notice.case)
+    case = lock_case(notice.case)
     notice = FeeNotice.objects.select_for_update().get(pk=notice.pk)
     notice.case = case
     return notice, case
@@ -118,9 +119,9 @@ def issue_fee_notice(case: Case, *, actor: User, now: datetime, key: str = "") -
 
     Returns the live notice if there is one already, and None when the item charges nothing.
     """
-    case = _lock(case)
+    case = lock_case(case)
     live = FeeNotice.objects.filter(case=case, status__in=FeeNotice.ACTIVE).first()
-    if _already_done(case, key):
+    if already_done(case, key):
         return live
     _require(actor, case, (Role.CLERK,), "开具缴款通知")
     if live is not None:
@@ -167,7 +168,7 @@ def cancel_notice(
 ) -> FeeNotice:
     """Void an unpaid notice (or a recorded exemption) so that a corrected one can be issued."""
     notice, case = _lock_notice(notice)
-    if _already_done(case, key):
+    if already_done(case, key):
         return notice
     _require(actor, case, (Role.CLERK, Role.DEPARTMENT_HEAD), "作废缴款通知")
     if notice.status not in (N.ISSUED, N.EXEMPTED):
@@ -221,7 +222,7 @@ def record_payment(
     """Take the amount due on a notice: at the window (a clerk) or from a gateway (actor None)."""
     notice, case = _lock_notice(notice)
     reference = reference.strip()
-    if key and _already_done(case, key):
+    if key and already_done(case, key):
         earlier = Payment.objects.filter(notice__case=case, key=key).first()
         if earlier is None:
             raise TransitionError("该请求标识已用于本办件的其他操作")
@@ -291,7 +292,7 @@ def refund_payment(
     A notice refunded in full no longer settles the case."""
     notice, case = _lock_notice(payment.notice)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if key and _already_done(case, key):
+    if key and already_done(case, key):
         earlier = Refund.objects.filter(payment__notice__case=case, key=key).first()
         if earlier is None:
             raise TransitionError("该请求标识已用于本办件的其他操作")

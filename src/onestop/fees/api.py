@@ -16,9 +16,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors, idempotency_header
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
+from onestop.cases.errors import CaseError
+from onestop.core.errors import NotAllowed
 from onestop.fees import actions
 from onestop.fees.models import FeeNotice, Payment, Refund
 from onestop.fees.queries import (

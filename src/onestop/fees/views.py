@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases.errors import CaseError, NotAllowed
 from onestop.cases.models import Case
+from onestop.core.errors import DomainError, NotAllowed
 from onestop.fees import actions
 from onestop.fees.forms import CancelForm, PaymentForm, ReconciliationForm, RefundForm, new_key
 from onestop.fees.gateways import CallbackError, gateways, get_gateway
@@ -74,7 +74,7 @@ def issue(request: HttpRequest, case_pk: int) -> HttpResponse:
         )
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from None
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("fees:case", case_pk=case.pk)
     if notice is None:
@@ -117,7 +117,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
                     reference=form.cleaned_data["reference"],
                     key=form.cleaned_data["key"],
                 )
-            except CaseError as exc:
+            except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = exc.status
             else:
@@ -144,7 +144,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         actions.cancel_notice(notice, actor=_actor(request), now=timezone.now(), reason=reason)
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from None
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"缴款通知 {notice.code_display} 已作废。")
@@ -174,7 +174,7 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     key=form.cleaned_data["key"],
                 )
-            except CaseError as exc:
+            except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = exc.status
             else:
@@ -267,7 +267,7 @@ def gateway_callback(request: HttpRequest, name: str) -> JsonResponse:
             amount=paid.amount,
             reference=paid.reference,
         )
-    except CaseError as exc:
+    except DomainError as exc:
         return _json_error(exc.code, exc.message, exc.status)
     return JsonResponse(
         {

@@ -20,8 +20,10 @@ from django.db.models.functions import Coalesce
 from onestop.cases import actions as case_actions
 from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import ServiceItem
+from onestop.core.errors import NotAllowed, TransitionError
+from onestop.core.sequences import next_in_sequence
 from onestop.hall import rules
-from onestop.hall.errors import HallError, NotAllowed, TransitionError
+from onestop.hall.errors import HallError
 from onestop.hall.models import (
     Category,
     HallPolicy,
@@ -90,7 +92,7 @@ def serving_windows(zone: Zone, item: ServiceItem | None) -> QuerySet[Window]:
 def _next_number(centre: Centre, zone: Zone, now: datetime) -> str:
     letter = rules.zone_letter(zone.kind)
     prefix = f"{centre.pk}-{local_date(now):%Y%m%d}-{letter}"
-    return f"{letter}{case_actions.next_in_sequence(TicketSequence, prefix):03d}"
+    return f"{letter}{next_in_sequence(TicketSequence, prefix):03d}"
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, domain_errors
 from onestop.catalog.queries import live_items
 from onestop.hall import actions, booking, figures, queries
 from onestop.hall.models import Ticket

@@ -21,9 +21,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from onestop.catalog.models import ServiceItem
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hall import rules
 from onestop.hall.actions import NewTicket, policy_of, take_ticket
-from onestop.hall.errors import HallError, NotAllowed, TransitionError
+from onestop.hall.errors import HallError
 from onestop.hall.models import Booking, Category, PhoneCode, Slot, Ticket, WindowHours
 from onestop.lib.identity import check_mobile
 from onestop.notify.actions import enqueue

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.hall import actions, devices, queries
 from onestop.hall.devices import HOME, device_required
 from onestop.hall.models import Device, Ticket
@@ -40,7 +40,7 @@ def device_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device = devices.sign_in_device(request, form.cleaned_data["code"])
-        except (CaseError, RateLimited) as exc:
+        except (DomainError, RateLimited) as exc:
             form.add_error("code", exc.message)
         else:
             return redirect(HOME[device.kind])

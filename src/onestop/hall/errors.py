@@ -1,10 +1,7 @@
 """Domain errors of the hall: a Chinese message the pages and the API show as they are."""
 
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.core.errors import DomainError
 
 
-class HallError(CaseError):
+class HallError(DomainError):
     """A request the hall's rules refuse (bad input, a full slot, a blocked booker)."""
-
-
-__all__ = ["HallError", "NotAllowed", "TransitionError"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
 from onestop.catalog.models import ServiceItem
+from onestop.core.sequences import Sequence
 from onestop.org.models import Applicant, Centre, Department, Window, Zone
 
 
@@ -200,14 +201,8 @@ class PhoneCode(models.Model):
         return f"{self.phone[:3]}****{self.phone[7:]} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class TicketSequence(models.Model):
+class TicketSequence(Sequence):
     """Daily ticket counters, one row per centre, day and letter (see next_in_sequence)."""
-
-    prefix = models.CharField(max_length=40, unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}: {self.last}"
 
 
 class Ticket(models.Model):

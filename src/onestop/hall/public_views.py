@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onestop.cases.errors import CaseError
 from onestop.catalog.queries import live_items
+from onestop.core.errors import DomainError
 from onestop.hall import booking as booking_actions
 from onestop.hall import queries
 from onestop.hall.models import Booking
@@ -178,7 +179,7 @@ def _book_post(
             ),
             now=now,
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return None
     messages.success(request, f"预约成功，预约码 {made.code}，已短信通知")
@@ -212,7 +213,7 @@ def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
     try:
         booking_actions.cancel_booking(b, now=timezone.now())
         messages.success(request, "预约已取消，时段已释放")
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("hallpub:booking", code=b.code)
 
@@ -231,7 +232,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
             else:
                 booking_actions.verify_phone_code(phone, request.POST.get("sms_code", ""), now=now)
                 _remember_phone(request, phone)
-        except CaseError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{reverse('hallpub:my')}?phone={phone}")
     phone = verified_phone(request)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onestop.cases.errors import CaseError
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.core.errors import DomainError
 from onestop.hall import actions, booking, figures, queries
 from onestop.hall.models import Category, Inquiry, Ticket
 from onestop.org.models import Centre, Window, Zone
@@ -77,7 +78,7 @@ def take_from_post(
             now=now,
             actor=user,
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return None
 
@@ -209,7 +210,7 @@ def window_move(request: HttpRequest, window_pk: int, move: str) -> HttpResponse
         raise Http404("没有这个操作")
     try:
         messages.success(request, handler())
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(f"{reverse('hall:window')}?window={w.pk}")
 
@@ -316,7 +317,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
             now=timezone.now(),
         )
         messages.success(request, "已登记首问，您是该咨询的首问责任人")
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(f"{reverse('hall:desk')}?centre={centre.key}")
 
@@ -342,7 +343,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     inquiry, to=to, note=request.POST.get("note", ""), actor=user, now=now
                 )
                 messages.success(request, f"已移交给 {to.get_full_name() or to.username}")
-        except CaseError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("hall:inquiry", pk=inquiry.pk)
     return render(

@@ -24,9 +24,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
 
-from onestop.cases.actions import hold_keyed_requests_of, next_in_sequence
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.materials import Checked, check_upload, clean_name
+from onestop.core.errors import DomainError, NotAllowed, TransitionError
+from onestop.core.locking import hold_keyed_requests_of
+from onestop.core.sequences import next_in_sequence
 from onestop.hotline import rules
 from onestop.hotline.models import (
     Article,
@@ -254,7 +256,7 @@ def _check_attachments(uploads: Sequence[object]) -> list[tuple[UploadedFile, Ch
         up = cast(UploadedFile, upload)
         try:
             checked.append((up, check_upload(up)))
-        except CaseError as e:
+        except DomainError as e:
             name = clean_name(up.name or "")
             raise CaseError(f"附件“{name}”：{e.message}", field="attachments") from e
     return checked

@@ -18,10 +18,11 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors, idempotency_header
-from onestop.cases.errors import CaseError, NotAllowed
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
+from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
+from onestop.core.errors import NotAllowed
 from onestop.hotline import actions, queries
 from onestop.hotline import router as routing
 from onestop.hotline.models import Dispatch, Kind, Ticket, Urgency

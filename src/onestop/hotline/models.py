@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.sequences import Sequence
 from onestop.hotline.text import parse_keywords
 from onestop.lib.identity import mask_phone
 from onestop.org.models import Department, Region
@@ -59,14 +60,10 @@ class DeadlineRule(models.Model):
         return f"{self.get_kind_display() or '任意类型'}/{self.get_urgency_display() or '任意'}"
 
 
-class TicketSequence(models.Model):
+class TicketSequence(Sequence):
     """Per-day counter for readable ticket numbers (RX20261128-0001)."""
 
     prefix = models.CharField(max_length=24, unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}:{self.last}"
 
 
 class Ticket(models.Model):

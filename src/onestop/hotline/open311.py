@@ -39,7 +39,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.apitokens.queries import user_for_token_from
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.hotline import actions, router
 from onestop.hotline.models import Kind, Ticket
 from onestop.hotline.rules import find_rule
@@ -467,7 +467,7 @@ def _create(request: HttpRequest) -> list[dict[str, Any]]:
             now=timezone.now(),
             suggestion=(found.department, found.confidence) if found else None,
         )
-    except CaseError as e:
+    except DomainError as e:
         raise Open311Error(400, f"{e.field}: {e.message}" if e.field else e.message) from e
     amount, unit, _ = find_rule(ticket.kind, ticket.urgency)
     return [

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases.errors import CaseError
 from onestop.cases.lights import LABELS, light
+from onestop.core.errors import DomainError
 from onestop.hotline import actions, queries, router
 from onestop.hotline.forms import (
     STATUS_FILTER,
@@ -65,7 +65,7 @@ def _key(request: HttpRequest) -> str:
 def _run(request: HttpRequest, move: Callable[[], object], ok: str) -> bool:
     try:
         move()
-    except CaseError as e:
+    except DomainError as e:
         messages.error(request, e.message)
         return False
     messages.success(request, ok)
@@ -128,7 +128,7 @@ def console(request: HttpRequest) -> HttpResponse:
                 key=_key(request),
                 suggestion=(found.department, found.confidence) if found else None,
             )
-        except CaseError as e:
+        except DomainError as e:
             if e.field in form.fields:
                 form.add_error(e.field, e.message)
             else:
@@ -643,7 +643,7 @@ def kb_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     actor=user,
                     now=timezone.now(),
                 )
-            except CaseError as e:
+            except DomainError as e:
                 messages.error(request, e.message)
             else:
                 messages.success(request, "知识库条目已保存")
@@ -734,7 +734,7 @@ def public_submit(request: HttpRequest) -> HttpResponse:
                 key=_key(request),
                 suggestion=(found.department, found.confidence) if found else None,
             )
-        except CaseError as e:
+        except DomainError as e:
             if e.field in form.fields:
                 form.add_error(e.field, e.message)
             else:

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.draws import actions as draws
 from onestop.draws.models import Draw
 from onestop.intermediaries.models import Intermediary, Need, Quote, Service

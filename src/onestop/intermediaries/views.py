@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
+from onestop.core.errors import DomainError
 from onestop.intermediaries import actions
 from onestop.intermediaries.forms import FreezeDrawForm, SourcesForm
 from onestop.intermediaries.models import Intermediary, Need, Service
@@ -90,7 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "入驻申请已提交，交易中心审核后公开")
             return redirect("intermediaries:list")
-        except CaseError as e:
+        except DomainError as e:
             messages.error(request, e.message)
     return render(request, "intermediaries/register.html", {"me": me, "services": Service.choices})
 
@@ -141,7 +142,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
                 now=timezone.now(),
             )
             return redirect("intermediaries:need", pk=need.pk)
-        except (CaseError, ValueError) as e:
+        except (DomainError, ValueError) as e:
             messages.error(request, getattr(e, "message", "输入有误"))
     return render(
         request,
@@ -207,7 +208,7 @@ def _owner_draw(request: HttpRequest, need: Need, action: str, user: User) -> Ht
                 actions.perform_need_draw(need, sources=sources.sources(), actor=user, now=now)
                 messages.success(request, "已抽取，结果已公开，任何人可以重新运行核验")
             return redirect("intermediaries:need", pk=need.pk)
-        except CaseError as e:
+        except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
     need.refresh_from_db()
     return _need_page(request, need, freeze_form=freeze, sources_form=sources, status=400)
@@ -256,7 +257,7 @@ def need_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise CaseError("没有这个操作")
         messages.success(request, "已办理")
-    except CaseError as e:
+    except DomainError as e:
         messages.error(request, e.message)
     except ValueError:
         messages.error(request, "输入有误")
@@ -296,7 +297,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 need = get_object_or_404(Need, pk=p.get("need") or 0)
                 actions.check_need_draw(need, actor=user, now=now)
             messages.success(request, "已办理")
-        except CaseError as e:
+        except DomainError as e:
             messages.error(request, e.message)
         return redirect("intermediaries:staff")
     return render(

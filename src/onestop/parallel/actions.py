@@ -21,9 +21,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from onestop.cases import actions as cases
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import ServiceItem
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.lib.identity import check_credit_code
 from onestop.notify.actions import enqueue
 from onestop.org.models import Applicant, Centre, Department, Role, Zone

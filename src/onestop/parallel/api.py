@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from onestop.api.auth import API_AUTH, api_user
-from onestop.api.case_schemas import ERRORS, domain_errors, idempotency_header
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
 from onestop.cases.errors import CaseError
 from onestop.org.models import Applicant, Centre, Department
 from onestop.parallel import actions, queries

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.org.models import Applicant, Centre, Department, Role
 from onestop.org.queries import clerk_centre, has_role, is_staff_member
 from onestop.parallel import actions, queries
@@ -53,7 +54,7 @@ def _attempt(request: HttpRequest, move: Callable[[], Any], done: str) -> bool:
     """Run one action; its domain error becomes a message on the page (never a 500)."""
     try:
         move()
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return False
     messages.success(request, done)
@@ -132,7 +133,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 now=timezone.now(),
             )
-        except CaseError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已登记项目 {project.code}")
@@ -253,7 +254,7 @@ def accept(request: HttpRequest, track_pk: int) -> HttpResponse:
                 now=timezone.now(),
                 key=post.get("key", "")[:64],
             )
-        except CaseError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             n = sub.members.count()

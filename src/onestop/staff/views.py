@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.cases.consents import give_consent
-from onestop.cases.errors import CaseError
 from onestop.cases.models import ReuseConsent, Task
 from onestop.cases.permissions import Act, Obj, Reach, may, staff_reaches
 from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.core.errors import DomainError
 from onestop.hotline.models import Leader
 from onestop.org.actions import read_full_identity
 from onestop.org.models import Centre, PersonalDataRead, Region, Role
@@ -190,7 +190,7 @@ def applicant_consents(request: HttpRequest, pk: int) -> HttpResponse:
                 point=form.cleaned_data["point"],
                 paper_ref=form.cleaned_data["paper_ref"],
             )
-        except CaseError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "已登记纸质授权")

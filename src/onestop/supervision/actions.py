@@ -21,8 +21,9 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.notify.actions import tell
 from onestop.org.models import Department, Region, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.org.queries import is_staff_member
 from onestop.supervision import actions
 from onestop.supervision.forms import CardForm, ListFilter, ReasonForm
@@ -91,7 +91,7 @@ def card_new(request: HttpRequest) -> HttpResponse:
                     alert=d["alert"],
                     violation=d["violation"],
                 )
-            except CaseError as exc:
+            except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(
@@ -137,7 +137,7 @@ def card_answer(request: HttpRequest, pk: int) -> HttpResponse:
         actions.answer_card(
             card, actor=user, now=timezone.now(), measure=request.POST.get("measure", "")
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "整改措施已反馈")
@@ -151,7 +151,7 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_card_for_user(user, pk)
     try:
         actions.close_card(card, actor=user, now=timezone.now(), note=request.POST.get("note", ""))
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "整改已销号")
@@ -170,7 +170,7 @@ def _with_reason(
         return redirect("supervision:card", pk=card.pk)
     try:
         result = move(card, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"])
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("supervision:card", pk=card.pk)
     messages.success(request, done)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 
+from onestop.core.errors import NotAllowed, TransitionError
 from onestop.draws import actions as draws
 from onestop.draws.errors import DrawError
 from onestop.draws.models import Draw, DrawPick
@@ -26,7 +27,7 @@ from onestop.notify.models import Message
 from onestop.org.models import Applicant, Role
 from onestop.org.queries import has_role
 from onestop.trading import rules, sealing
-from onestop.trading.errors import NotAllowed, TradingError, TransitionError
+from onestop.trading.errors import TradingError
 from onestop.trading.models import (
     Bid,
     Clarification,

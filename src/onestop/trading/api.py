@@ -11,7 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from onestop.api.case_schemas import ErrorOut, domain_errors
+from onestop.apitokens.errors import ErrorOut, domain_errors
 from onestop.trading import ocds, queries
 
 router = Router(tags=["trading"])

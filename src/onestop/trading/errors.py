@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from onestop.cases.errors import CaseError, NotAllowed, TransitionError
+from onestop.core.errors import DomainError
 
-TradingError = CaseError
-__all__ = ["NotAllowed", "TradingError", "TransitionError"]
+
+class TradingError(DomainError):
+    """A request the rules of trading (tenders, bids, openings, objections) refuse."""

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onestop.core.errors import DomainError
 from onestop.draws.models import DrawPick
 from onestop.draws.queries import pick_rows
 from onestop.org.models import Applicant, Role
@@ -112,7 +113,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 now=timezone.now(),
             )
-        except TradingError as e:
+        except DomainError as e:
             messages.error(request, e.message)
         else:
             messages.success(request, "项目已登记")
@@ -359,7 +360,7 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("没有这个操作")
     try:
         messages.success(request, str(handler(request, project, user)))
-    except TradingError as e:
+    except DomainError as e:
         messages.error(request, e.message)
     return redirect("trading_staff:project", pk=pk)
 
@@ -375,7 +376,7 @@ def opening_key(request: HttpRequest) -> HttpResponse:
                 raise TradingError("两次输入的口令不一致", field="passphrase2")
             actions.register_opening_key(user, passphrase=p1, now=timezone.now())
             messages.success(request, "开标密钥已设置；请牢记口令，系统不保存口令，遗失无法找回")
-        except TradingError as e:
+        except DomainError as e:
             messages.error(request, e.message)
         return redirect("trading_staff:opening_key")
     return render(
@@ -404,7 +405,7 @@ def credit(request: HttpRequest) -> HttpResponse:
                 now=timezone.now(),
             )
             messages.success(request, "诚信记录已登记")
-        except TradingError as e:
+        except DomainError as e:
             messages.error(request, e.message)
         return redirect("trading_staff:credit")
     context: dict[str, Any] = {

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onestop.core.errors import DomainError
 from onestop.draws.queries import pick_rows
 from onestop.org.models import Applicant
 from onestop.trading import actions, queries, rules
@@ -92,7 +93,7 @@ def submit_bid(request: HttpRequest, pk: int) -> HttpResponse:
                 lot=lot,
                 now=timezone.now(),
             )
-        except TradingError as e:
+        except DomainError as e:
             messages.error(request, e.message)
         else:
             return redirect("trading:receipt", receipt=receipt.receipt)
@@ -122,7 +123,7 @@ def withdraw(request: HttpRequest, receipt: str) -> HttpResponse:
     try:
         actions.withdraw_bid(bid, bidder=bid.bidder, now=timezone.now())
         messages.success(request, "已撤回投标")
-    except TradingError as e:
+    except DomainError as e:
         messages.error(request, e.message)
     return redirect("trading:project", pk=bid.project_id)
 
@@ -139,7 +140,7 @@ def object_to_result(request: HttpRequest, pk: int) -> HttpResponse:
             project, bidder=me, text=request.POST.get("text", ""), now=timezone.now()
         )
         messages.success(request, "异议已提交，招标人应在 3 日内答复，答复前暂停招标投标活动")
-    except TradingError as e:
+    except DomainError as e:
         messages.error(request, e.message)
     return redirect("trading:project", pk=pk)
 
@@ -164,7 +165,7 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
             now=timezone.now(),
         )
         messages.success(request, "投诉已提交，行政监督部门应在 3 个工作日内决定是否受理")
-    except TradingError as e:
+    except DomainError as e:
         messages.error(request, e.message)
     return redirect("trading:project", pk=pk)
 

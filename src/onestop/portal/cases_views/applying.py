@@ -24,10 +24,10 @@ from django.views.decorators.http import require_http_methods
 
 from onestop.cases import actions, materials
 from onestop.cases.channels import online_centre, online_refusal
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, StoredFile
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.core.errors import DomainError
 from onestop.org.models import Applicant, Centre
 from onestop.org.queries import is_staff_member
 from onestop.portal.cases_views.common import applicant_of, current_time, sub_key, user_of
@@ -101,7 +101,7 @@ def _read_choices(request: HttpRequest, rows: list[MaterialRow]) -> MaterialChoi
         if upload is not None:
             try:
                 checked = materials.check_upload(upload)
-            except CaseError as exc:
+            except DomainError as exc:
                 chosen.errors[row.name] = exc.message
                 continue
             chosen.uploads[row.name] = (upload, checked.sha256)
@@ -227,7 +227,7 @@ def handle_application(request: HttpRequest, app: Application) -> HttpResponse:
             _attach_chosen(case, chosen, actor=actor, now=now, key=key)
             if submit:
                 actions.submit_case(case, actor=actor, now=now, key=sub_key(key, "submit"))
-    except CaseError as exc:
+    except DomainError as exc:
         return _apply_page(request, app, form=form, rows=rows, error=exc.message)
     if submit:
         messages.success(

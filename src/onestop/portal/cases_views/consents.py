@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop.cases import consents
-from onestop.cases.errors import CaseError
 from onestop.cases.models import ReuseConsent, StoredFile
+from onestop.core.errors import DomainError
 from onestop.org.models import Applicant, Centre
 from onestop.portal.cases_views.common import applicant_of, current_time, user_of
 
@@ -69,7 +69,7 @@ def consent_list(request: HttpRequest) -> HttpResponse:
                 now=current_time(),
                 point=form.cleaned_data["point"],
             )
-        except CaseError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "已授权，该代办点的代办员可以使用这份存档材料为您代办")

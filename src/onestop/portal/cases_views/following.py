@@ -18,6 +18,7 @@ from onestop.cases import actions, materials, workflow
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, StoredFile
 from onestop.cases.queries import get_case_for_user
+from onestop.core.errors import DomainError
 from onestop.portal.cases_views.common import (
     current_time,
     is_agent,
@@ -168,7 +169,7 @@ def notice_links(case: Case) -> list[tuple[str, str]]:
 def _can_attach(case: Case, material: CaseMaterial, user: User) -> bool:
     try:
         materials.check_may_attach(case, material, user)
-    except CaseError:
+    except DomainError:
         return False
     return True
 
@@ -237,7 +238,7 @@ def case_material(request: HttpRequest, pk: int, material_pk: int) -> HttpRespon
             messages.success(request, f"“{material.name}”已使用存档文件")
         else:
             raise CaseError("请选择要上传的文件", field="file")
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, f"“{material.name}”：{exc.message}")
     return redirect(reverse("portal:case_detail", args=[case.pk]) + "#materials")
 
@@ -259,7 +260,7 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
         case = actions.submit_case(
             case, actor=user_of(request), now=current_time(), key=request.POST.get("key", "")[:40]
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"申请已提交，办件编号 {case.number}，查询码 {case.query_code}。")
@@ -275,7 +276,7 @@ def case_supply(request: HttpRequest, pk: int) -> HttpResponse:
         actions.supply_materials(
             case, actor=user_of(request), now=current_time(), key=request.POST.get("key", "")[:40]
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "补正材料已提交，窗口将重新审查。")
@@ -294,7 +295,7 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", "").strip()[:200],
             key=request.POST.get("key", "")[:40],
         )
-    except CaseError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.info(request, "申请已撤回。")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.hotline import router
 from onestop.org.demo import pad
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError("尚无可用的派单模型：请先运行 manage.py train_router FILE")
         try:
             texts, labels = router.read_labelled(options["file"])
-        except CaseError as e:
+        except DomainError as e:
             raise CommandError(e.message) from e
         found_rules = [] if options["model_only"] else router.rules()
         report = router.evaluate(

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from onestop.cases.errors import CaseError
+from onestop.core.errors import DomainError
 from onestop.hotline import router
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             if options["file"]:
                 texts, labels = router.read_labelled(options["file"])
                 sources.append(str(options["file"]))
-        except CaseError as e:
+        except DomainError as e:
             raise CommandError(e.message) from e
         if options["with_tickets"]:
             t, lab = router.past_tickets()

@@ -1,0 +1,1 @@
+"""The demo deployment's data: loaders that nothing else imports (DESIGN "Layers")."""
