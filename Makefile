@@ -46,6 +46,8 @@ test: setup browser fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy src
+	@# The declared layers and no import cycles (pyproject.toml [tool.importlinter]).
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	@# Two processes (pytest-xdist, one per core here). Exit code 5 (no test collected) is a
 	@# failure too: a suite that ran nothing has proved nothing.
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
@@ -55,6 +57,7 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 ci:
 	./.ci/run
