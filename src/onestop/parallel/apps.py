@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -6,8 +8,10 @@ class ParallelConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self) -> None:
-        from onestop.cases.signals import case_closed, halving_rules
+        # Imported here: models and actions load only once the app registry is ready.
+        from onestop.cases import hooks
+        from onestop.cases.models import Case
         from onestop.parallel import actions
 
-        case_closed.connect(actions.on_case_closed, dispatch_uid="parallel-fan-in")
-        halving_rules.append(actions.is_key_enterprise)
+        hooks.case_closed.register(partial(actions.on_case_closed, Case))
+        hooks.halving_rules.register(actions.is_key_enterprise)
