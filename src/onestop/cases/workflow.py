@@ -8,6 +8,8 @@ The named sets say once what a word means for a case; the app uses them instead 
 
 from __future__ import annotations
 
+from typing import cast
+
 from onestop.cases.models import Case
 from onestop.core.workflow import Move, Workflow, states
 from onestop.org.models import Role
@@ -90,7 +92,7 @@ MOVES: dict[str, Move] = {
 WORKFLOW = Workflow(
     noun="办件",
     moves=MOVES,
-    labels=dict(S.choices),
+    labels=cast(dict[str, str], dict(S.choices)),  # lazy labels, read when a message is made
     sets={
         "AT_WINDOW": AT_WINDOW,
         "CLOCK_RUNNING": CLOCK_RUNNING,

@@ -11,7 +11,6 @@ from django.db import transaction
 
 from onestop.cases import hooks, rules
 from onestop.cases.actions.common import (
-    already_done,
     case_limit,
     close_tasks,
     fees_settled,
@@ -20,11 +19,11 @@ from onestop.cases.actions.common import (
     missing_materials,
     recompute_due,
     set_status,
+    start_move,
 )
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseMaterial, ClockStop, Task
-from onestop.cases.permissions import check_move
 from onestop.catalog.models import ServiceItem
 from onestop.core.errors import TransitionError
 from onestop.org.models import Role
@@ -94,10 +93,9 @@ def accept_case(
 ) -> Case:
     """The window accepts: required materials are present (or tolerated, 容缺), the clock starts,
     the lead department's review and every co-department's opinion open at once."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "accept", actor, key)
+    if done:
         return case
-    check_move(case, "accept", actor)
     if case.item.kind == ServiceItem.Kind.INSTANT:
         raise TransitionError("即办件请直接“即办办结”")
     problems = _check_materials_for_acceptance(case, tolerated)
@@ -174,10 +172,9 @@ def sweep_deemed_acceptance(*, now: datetime) -> int:
 @transaction.atomic
 def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str = "") -> Case:
     """不予受理: with reasons and the applicant's rights."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "not_accept", actor, key)
+    if done:
         return case
-    check_move(case, "not_accept", actor)
     if not reasons.strip():
         raise CaseError("不予受理须说明理由", field="reasons")
     set_status(case, S.NOT_ACCEPTED)
@@ -194,10 +191,9 @@ def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str
 @transaction.atomic
 def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """即办件: accepted, granted and completed on the spot by the window."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "handle_instant", actor, key)
+    if done:
         return case
-    check_move(case, "handle_instant", actor)
     if case.item.kind != ServiceItem.Kind.INSTANT:
         raise TransitionError("承诺件不能即办办结，请先受理")
     problems = _check_materials_for_acceptance(case, ())

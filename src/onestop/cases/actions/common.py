@@ -15,6 +15,7 @@ from django.db.models import Max
 from onestop.cases import hooks
 from onestop.cases.audit import mark_changed, record_event
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, ClockStop, Task
+from onestop.cases.permissions import check_move
 from onestop.core.locking import already_done as core_already_done
 from onestop.notify.actions import enqueue
 from onestop.org.models import Department
@@ -50,6 +51,17 @@ LOCK_FIELDS = [
 def already_done(case: Case, key: str) -> bool:
     """A request key already recorded on this case: the repeated request does nothing."""
     return core_already_done(CaseEvent.objects.filter(case=case), key)
+
+
+def start_move(case: Case, move: str, actor: User, key: str) -> tuple[Case, bool]:
+    """Lock the case for one of its moves; the flag says the request key was already recorded
+    (the repeated request does nothing). Otherwise checks that the actor may make the move and
+    that the case's state allows it."""
+    case = lock_case(case)
+    if already_done(case, key):
+        return case, True
+    check_move(case, move, actor)
+    return case, False
 
 
 def set_status(case: Case, status: str, *fields: str) -> None:

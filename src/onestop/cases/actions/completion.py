@@ -9,18 +9,16 @@ from django.db import transaction
 
 from onestop.cases import hooks
 from onestop.cases.actions.common import (
-    already_done,
     certificate_issued,
     close_tasks,
     fees_settled,
     invite_rating,
-    lock_case,
     set_status,
+    start_move,
 )
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseMaterial, ClockStop
-from onestop.cases.permissions import check_move
 from onestop.workdays.calendar import local_date
 
 S = Case.Status
@@ -31,10 +29,9 @@ def mark_tolerated_supplied(
     case: Case, *, actor: User, now: datetime, name: str, key: str = ""
 ) -> Case:
     """A 容缺 material promised at acceptance has arrived."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "supply_tolerated", actor, key)
+    if done:
         return case
-    check_move(case, "supply_tolerated", actor)
     material = case.materials.filter(name=name, state=CaseMaterial.State.TOLERATED).first()
     if material is None:
         raise CaseError(f"“{name}”不是待补交的容缺材料", field="name")
@@ -49,10 +46,9 @@ def mark_tolerated_supplied(
 @transaction.atomic
 def complete_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """办结: a grant needs its certificate, its fees and every tolerated material."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "complete", actor, key)
+    if done:
         return case
-    check_move(case, "complete", actor)
     if case.status == S.GRANTED:
         waiting = [m.name for m in case.materials.all() if m.state == CaseMaterial.State.TOLERATED]
         if waiting:
@@ -73,10 +69,9 @@ def complete_case(case: Case, *, actor: User, now: datetime, key: str = "") -> C
 def deliver_case(
     case: Case, *, actor: User, now: datetime, method: str = "窗口领取", key: str = ""
 ) -> Case:
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "deliver", actor, key)
+    if done:
         return case
-    check_move(case, "deliver", actor)
     case.delivered_at = now
     set_status(case, S.DELIVERED, "delivered_at")
     record_event(case, "delivered", actor=actor, now=now, key=key, data={"method": method})
@@ -87,10 +82,9 @@ def deliver_case(
 def withdraw_case(
     case: Case, *, actor: User, now: datetime, reason: str = "", key: str = ""
 ) -> Case:
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "withdraw", actor, key)
+    if done:
         return case
-    check_move(case, "withdraw", actor)
     ClockStop.objects.filter(case=case, ended_on__isnull=True).update(ended_on=local_date(now))
     set_status(case, S.WITHDRAWN)
     close_tasks(case, now)

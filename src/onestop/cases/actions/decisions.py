@@ -17,6 +17,7 @@ from onestop.cases.actions.common import (
     open_tasks,
     recompute_due,
     set_status,
+    start_move,
 )
 from onestop.cases.actions.tasks import finish_task, lock_task_move
 from onestop.cases.audit import mark_changed, record_event
@@ -152,10 +153,9 @@ def suspend_case(
     case: Case, *, actor: User, now: datetime, reason: str, note: str, key: str = ""
 ) -> Case:
     """Stop the clock for one of Art. 45's reasons, recording why; the applicant is told."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "suspend", actor, key)
+    if done:
         return case
-    check_move(case, "suspend", actor)
     if reason not in ClockStop.Reason.values or reason == ClockStop.Reason.SUPPLEMENT:
         raise CaseError(
             "中止计时须为听证、招标、拍卖、检验、检测、检疫、鉴定或专家评审之一", field="reason"
@@ -180,10 +180,9 @@ def suspend_case(
 
 @transaction.atomic
 def resume_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "resume", actor, key)
+    if done:
         return case
-    check_move(case, "resume", actor)
     today = local_date(now)
     stop = ClockStop.objects.filter(case=case, ended_on__isnull=True).order_by("-pk").first()
     if stop:

@@ -11,18 +11,16 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from onestop.cases.actions.common import (
-    already_done,
     close_tasks,
-    lock_case,
     new_task,
     set_status,
+    start_move,
 )
 from onestop.cases.actions.numbers import new_query_code, next_case_number
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
 from onestop.cases.hooks import halved_for
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, ClockStop, Task
-from onestop.cases.permissions import check_move
 from onestop.cases.rules import SUPPLEMENT_NOTICE_DAYS, check_form
 from onestop.catalog.models import ServiceItem
 from onestop.core.errors import NotAllowed, TransitionError
@@ -105,10 +103,9 @@ def create_case(new: NewCase, *, actor: User | None, now: datetime, key: str = "
 @transaction.atomic
 def submit_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """Online or agent application sent to the window: the receipt starts Art. 32's 5 days."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "submit", actor, key)
+    if done:
         return case
-    check_move(case, "submit", actor)
     case.received_at = now
     notice = workdays.due_date(local_date(now), SUPPLEMENT_NOTICE_DAYS)
     case.supplement_due_at = notice.end_at()
@@ -137,10 +134,9 @@ def request_supplement(
     case: Case, *, actor: User, now: datetime, missing: Sequence[str], note: str = "", key: str = ""
 ) -> Case:
     """One notice listing every missing material (一次性告知), within 5 working days of receipt."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "request_supplement", actor, key)
+    if done:
         return case
-    check_move(case, "request_supplement", actor)
     if CaseEvent.objects.filter(case=case, kind="supplement_requested").exists():
         raise TransitionError("补正告知只能一次性发出，本申请已告知过补正，不能再次要求补正")
     if case.supplement_due_at and now > case.supplement_due_at:
@@ -176,10 +172,9 @@ def request_supplement(
 @transaction.atomic
 def supply_materials(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """The applicant has supplied what was asked: back to the window for acceptance."""
-    case = lock_case(case)
-    if already_done(case, key):
+    case, done = start_move(case, "supply", actor, key)
+    if done:
         return case
-    check_move(case, "supply", actor)
     still = [
         m.name
         for m in case.materials.all()
