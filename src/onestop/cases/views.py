@@ -119,7 +119,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     _with_lights(list(page.object_list), "accepted_at", now)
     for case in page.object_list:
-        if case.status not in Case.CLOCK_RUNNING:
+        if case.status not in workflow.CLOCK_RUNNING:
             case.light = None  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
@@ -188,7 +188,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = list(case.events.select_related("actor").order_by("seq"))
     materials = list(case.materials.select_related("file").order_by("order"))
     case_light = (
-        light(case.accepted_at, case.due_at, now) if case.status in Case.CLOCK_RUNNING else None
+        light(case.accepted_at, case.due_at, now) if case.status in workflow.CLOCK_RUNNING else None
     )
     supplement = next((e for e in events if e.kind == "supplement_requested"), None)
     context: dict[str, Any] = {}

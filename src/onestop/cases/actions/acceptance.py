@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases import hooks, rules
+from onestop.cases import hooks, rules, workflow
 from onestop.cases.actions.common import (
     case_limit,
     close_tasks,
@@ -133,7 +133,7 @@ def deem_accepted(case: Case, *, now: datetime) -> Case | None:
     it, or the case moved on)."""
     case = lock_case(case)
     if (
-        case.status != S.SUBMITTED
+        not workflow.allowed_from("deem_accepted", case.status)
         or case.supplement_due_at is None
         or now <= case.supplement_due_at
         or case.received_at is None
