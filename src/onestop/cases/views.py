@@ -38,6 +38,7 @@ from onestop.cases.queries import (
     get_task_for_user,
     tasks_for_user,
 )
+from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items, search_items
 from onestop.core.errors import DomainError
 from onestop.lib.identity import check_id_number
@@ -352,17 +353,22 @@ def window_new(request: HttpRequest) -> HttpResponse:
     ticket = _hall_ticket(user, asked["ticket"] or posted["ticket"])
     item_code = asked["item"] or posted["item"]
     item = items.filter(code=item_code).prefetch_related("materials").first() if item_code else None
+    form = WalkInForm(request.POST, item=item) if request.method == "POST" and item else None
+    # Free text and checked boxes: always valid; the rules speak when the walk-in is accepted.
+    typed: dict[str, Any] = form.cleaned_data if form is not None and form.is_valid() else {}
     context: dict[str, Any] = {
         "items": (search_items(items, q) if q else items.order_by("name"))[:30],
         "q": q,
         "item": item,
         "ticket": ticket,
         "errors": [],
-        "values": request.POST,  # the form re-renders with what was typed
+        # The form re-renders with what was typed.
+        "values": typed,
+        "provided": typed.get("provided", []),
+        "tolerated": typed.get("tolerated", []),
+        "form_rows": _form_rows(item, typed) if item is not None else [],
     }
-    if request.method == "POST" and item is not None:
-        form = WalkInForm(request.POST, item=item)
-        form.is_valid()  # free text and checked boxes: the rules speak below
+    if form is not None:
         result = _accept_walk_in(request, user, form, clerk_centre(user), ticket)
         if isinstance(result, Case):
             messages.success(
@@ -372,6 +378,11 @@ def window_new(request: HttpRequest) -> HttpResponse:
         context["errors"] = result
         context["offer_unlink"] = actions.NAME_DIFFERS in result
     return render(request, "cases/window_new.html", context)
+
+
+def _form_rows(item: ServiceItem, typed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The item's form (一事一表), each field with what was typed into it."""
+    return [{**f, "value": typed.get(f"form_{f['name']}", "")} for f in item.form_schema or []]
 
 
 def _target(data: Any) -> dict[str, str]:
