@@ -145,8 +145,10 @@ def missing_materials(case: Case) -> list[CaseMaterial]:
 def invite_rating(case: Case, now: datetime) -> None:
     """Text the applicant a signed link to rate the service (好差评), through the outbox, in
     the move's transaction: sent only if the case really finished."""
+    if not case.applicant.phone:
+        return
     path = hooks.rating_link.first(case)
-    if not case.applicant.phone or path is None:
+    if path is None:  # no app offers ratings
         return
     link = settings.PUBLIC_BASE_URL.rstrip("/") + path
     enqueue(
