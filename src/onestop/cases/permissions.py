@@ -10,6 +10,9 @@ this table and fails on a cell it has no probe for.
 Devices (the hall's self-service kiosk, the window's rating pad) are sessions with one job and
 no user: `onestop.hall.devices` pairs them and its middleware confines each to the pages of its
 job (`DEVICE_PAGES` there); their rows here state that reach for the outsider test.
+
+Who may make a move on a case is checked here too (`check_move`, `holds_role`): the roles of
+each move are in `cases.workflow`, the department and region scope of a role here.
 """
 
 from __future__ import annotations

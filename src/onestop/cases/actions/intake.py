@@ -100,6 +100,11 @@ def create_case(new: NewCase, *, actor: User | None, now: datetime, key: str = "
     return case
 
 
+def _open_pre_review(case: Case, now: datetime, due_at: datetime | None) -> None:
+    """The window's pre-review (预审) of a received application: the supplement notice's time."""
+    new_task(case, Task.Kind.PRE_REVIEW, case.department, Role.CLERK, now=now, due_at=due_at)
+
+
 @transaction.atomic
 def submit_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Case:
     """Online or agent application sent to the window: the receipt starts Art. 32's 5 days."""
@@ -110,14 +115,7 @@ def submit_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Cas
     notice = workdays.due_date(local_date(now), SUPPLEMENT_NOTICE_DAYS)
     case.supplement_due_at = notice.end_at()
     set_status(case, S.SUBMITTED, "received_at", "supplement_due_at")
-    new_task(
-        case,
-        Task.Kind.PRE_REVIEW,
-        case.department,
-        Role.CLERK,
-        now=now,
-        due_at=case.supplement_due_at,
-    )
+    _open_pre_review(case, now, case.supplement_due_at)
     record_event(
         case,
         "submitted",
@@ -185,13 +183,6 @@ def supply_materials(case: Case, *, actor: User, now: datetime, key: str = "") -
     today = local_date(now)
     ClockStop.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today)
     set_status(case, S.SUBMITTED)
-    new_task(
-        case,
-        Task.Kind.PRE_REVIEW,
-        case.department,
-        Role.CLERK,
-        now=now,
-        due_at=workdays.due_date(today, SUPPLEMENT_NOTICE_DAYS).end_at(),
-    )
+    _open_pre_review(case, now, workdays.due_date(today, SUPPLEMENT_NOTICE_DAYS).end_at())
     record_event(case, "supplied", actor=actor, now=now, key=key)
     return case
