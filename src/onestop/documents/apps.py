@@ -8,10 +8,9 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        # Imported here: these load models, only once the app registry is ready.
-        from onestop.cases import hooks
-        from onestop.documents import panels, queries
-        from onestop.documents.checks import check_pdf_font
+        from onestop.cases import hooks  # ready(): where documents answer the cases app
+        from onestop.documents import panels, queries  # ready(): these load models
+        from onestop.documents.checks import check_pdf_font  # ready(): reads settings
 
         checks.register(check_pdf_font)
         hooks.certificate_issued.register(queries.has_certificate)

@@ -6,8 +6,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self) -> None:
-        # Imported here: actions load models, only once the app registry is ready.
-        from onestop.cases import hooks
-        from onestop.evaluation import actions
+        from onestop.cases import hooks  # ready(): where evaluation answers the cases app
+        from onestop.evaluation import actions  # ready(): loads models
 
         hooks.rating_link.register(actions.rate_link_path)

@@ -6,8 +6,7 @@ class FeesConfig(AppConfig):
     verbose_name = "集中收费"
 
     def ready(self) -> None:
-        # Imported here: queries load models, only once the app registry is ready.
-        from onestop.cases import hooks
-        from onestop.fees import queries
+        from onestop.cases import hooks  # ready(): where fees answers the cases app
+        from onestop.fees import queries  # ready(): loads models
 
         hooks.fees_settled.register(queries.settled)

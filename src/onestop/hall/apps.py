@@ -6,9 +6,8 @@ class HallConfig(AppConfig):
     verbose_name = "大厅排队叫号与预约"
 
     def ready(self) -> None:
-        # Imported here: actions and queries load models, only once the app registry is ready.
-        from onestop.cases import hooks
-        from onestop.hall import actions, queries
+        from onestop.cases import hooks  # ready(): where the hall answers the cases app
+        from onestop.hall import actions, queries  # ready(): these load models
 
         hooks.window_ticket.register(queries.get_window_ticket)
         hooks.accept_from_ticket.register(actions.start_case_from_ticket)

@@ -8,10 +8,10 @@ class ParallelConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self) -> None:
-        # Imported here: models and actions load only once the app registry is ready.
-        from onestop.cases import hooks
-        from onestop.cases.models import Case
-        from onestop.parallel import actions
+        from onestop.cases import hooks  # ready(): where parallel approval hangs on cases
+        from onestop.cases.models import Case  # ready(): models load only now
+        from onestop.parallel import actions  # ready(): loads models
 
+        # on_case_closed keeps a signal receiver's signature (sender first).
         hooks.case_closed.register(partial(actions.on_case_closed, Case))
         hooks.halving_rules.register(actions.is_key_enterprise)
