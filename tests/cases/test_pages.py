@@ -154,9 +154,24 @@ def test_the_window_refuses_a_bad_id_and_saves_nothing(client, item, clerk_at_wi
         },
     )
     assert response.status_code == 200
-    assert "校验码" in response.content.decode()
+    page = response.content.decode()
+    assert "校验码" in page
     assert not Case.objects.exists()
     assert not Applicant.objects.filter(name="李建国").exists()
+    # The screen shows again with what the clerk typed and ticked.
+    assert 'value="李建国"' in page and 'value="13881234567"' in page
+    assert 'value="营业执照" checked' in page
+
+
+def test_a_reassignment_to_nobody_is_refused_with_a_message(client, new_case, clerk, head, travel):
+    case = new_case()
+    provide_all(case)
+    actions.accept_case(case, actor=clerk, now=NOW)
+    review = Task.objects.get(case=case, kind="review")
+    client.force_login(head)
+    response = client.post(f"/staff/cases/tasks/{review.pk}/do/reassign/", {"to": "x"}, follow=True)
+    assert "请选择改派对象" in response.content.decode()
+    assert Task.objects.get(pk=review.pk).assignee is None
 
 
 def test_the_window_completes_an_instant_item_on_the_spot(

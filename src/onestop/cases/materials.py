@@ -44,7 +44,7 @@ S = Case.Status
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # States in which the applicant's side may still change the files of any material.
-EDITABLE = (S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
+EDITABLE = workflow.AT_WINDOW
 # States in which a material tolerated at acceptance (容缺) may still arrive.
 TOLERATED_OPEN = workflow.MOVES["supply_tolerated"].sources
 REUSE_OFFERS_PER_MATERIAL = 5

@@ -8,8 +8,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from onestop.cases import workflow
 from onestop.cases.models import Case, Task
-from onestop.cases.permissions import Act, Obj, Reach, reach
+from onestop.cases.permissions import Act, Obj, Reach, check_move, reach
+from onestop.catalog.models import ServiceItem
 from onestop.core.errors import DomainError
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
@@ -174,9 +176,6 @@ def case_by_query_code(number: str, query_code: str) -> Case | None:
 
 def allowed_moves(case: Case, user: User, moves: Iterable[str] | None = None) -> list[str]:
     """The moves on the case itself that `user` may make now (task moves are separate)."""
-    from onestop.cases import actions, workflow
-    from onestop.catalog.models import ServiceItem
-
     instant = case.item.kind == ServiceItem.Kind.INSTANT
     result = []
     for move in moves if moves is not None else workflow.moves_from(case.status):
@@ -185,7 +184,7 @@ def allowed_moves(case: Case, user: User, moves: Iterable[str] | None = None) ->
         if (move == "accept" and instant) or (move == "handle_instant" and not instant):
             continue
         try:
-            actions.check_move(case, move, user)
+            check_move(case, move, user)
         except DomainError:
             continue
         result.append(move)

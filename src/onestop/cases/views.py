@@ -6,12 +6,10 @@ domain error as a Chinese message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -20,8 +18,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases import actions, identity_reads, workflow
-from onestop.cases.errors import CaseError
+from onestop.cases import actions, hooks, identity_reads, workflow
+from onestop.cases.forms import (
+    CASE_MOVES,
+    TASK_MOVES,
+    RevealForm,
+    WalkInForm,
+    WindowTargetForm,
+)
 from onestop.cases.lights import LABELS, light
 from onestop.cases.models import Case, CaseEvent, ClockStop, Task
 from onestop.cases.permissions import Act, Obj, may
@@ -37,21 +41,12 @@ from onestop.cases.queries import (
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items, search_items
 from onestop.core.errors import DomainError
-from onestop.documents.actions import REVOKERS
-from onestop.documents.queries import certificate_of
-from onestop.documents.render import available_notices
 from onestop.lib.identity import check_id_number
 from onestop.org.models import Applicant, Centre, Role, StaffRole
-from onestop.org.queries import clerk_centre, is_staff_member, staff_roles_of
+from onestop.org.queries import clerk_centre, staff_roles_of
+from onestop.org.web import form_problems, run_move, staff_required
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
-
-
-def _staff(request: HttpRequest) -> User:
-    user = cast(User, request.user)
-    if not is_staff_member(user):
-        raise Http404("页面不存在")
-    return user
 
 
 def _with_lights(rows: list[Any], start: str, now: datetime) -> list[Any]:
@@ -65,11 +60,11 @@ def _with_lights(rows: list[Any], start: str, now: datetime) -> list[Any]:
 # --- lists -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
+@staff_required()
 def task_list(request: HttpRequest) -> HttpResponse:
     """我的任务 and my department's unclaimed tasks, with lights."""
-    user = _staff(request)
+    user = cast(User, request.user)
     now = timezone.now()
     base = (
         tasks_for_user(user)
@@ -100,10 +95,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
+@staff_required()
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     now = timezone.now()
     # A hotline operator learns number, item, status and due date only (permissions.TABLE).
     summary_only = not may(user, Obj.CASE, Act.READ)
@@ -125,7 +120,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     _with_lights(list(page.object_list), "accepted_at", now)
     for case in page.object_list:
-        if case.status not in Case.CLOCK_RUNNING:
+        if case.status not in workflow.CLOCK_RUNNING:
             case.light = None  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
@@ -179,10 +174,10 @@ def _task_rows(case: Case, tasks: list[Task], now: datetime) -> list[dict[str, A
     return rows
 
 
-@login_required
 @require_GET
+@staff_required()
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     case = get_case_for_user(user, pk)
     now = timezone.now()
     tasks = list(case.tasks.select_related("department", "assignee").order_by("created_at", "pk"))
@@ -194,14 +189,17 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = list(case.events.select_related("actor").order_by("seq"))
     materials = list(case.materials.select_related("file").order_by("order"))
     case_light = (
-        light(case.accepted_at, case.due_at, now) if case.status in Case.CLOCK_RUNNING else None
+        light(case.accepted_at, case.due_at, now) if case.status in workflow.CLOCK_RUNNING else None
     )
     supplement = next((e for e in events if e.kind == "supplement_requested"), None)
-    certificate = certificate_of(case)
+    context: dict[str, Any] = {}
+    for panel in hooks.case_page(case, user):  # the documents' panel, …
+        context.update(panel)
     return render(
         request,
         "cases/case_detail.html",
         {
+            **context,
             "case": case,
             "case_light": case_light,
             "applicant_id": identity_reads.masked_applicant(case),
@@ -221,11 +219,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tolerable": [m for m in materials if m.tolerance and m.state != "provided"],
             "form_fields": identity_reads.form_rows(case),
             "moves": workflow.MOVES,
-            "notices": available_notices(case),
-            "certificate": certificate,
-            "can_revoke": certificate is not None
-            and certificate.status == "valid"
-            and actions.holds_role(user, case, REVOKERS, certificate.department_id),
             "light_labels": LABELS,
         },
     )
@@ -268,155 +261,63 @@ EVENT_LABELS = {
 }
 
 
-@login_required
 @require_POST
+@staff_required()
 def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     """显示完整证件号: the case's full numbers once a reason is picked; the read is recorded."""
-    user = _staff(request)
+    user = cast(User, request.user)
     case = get_case_for_user(user, pk)
     if not identity_reads.may_reveal(user):
         raise Http404("页面不存在")
-    try:
-        rows = identity_reads.reveal_case_identity(
-            case, actor=user, now=timezone.now(), reason=request.POST.get("reason", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = RevealForm(request.POST)
+    form.is_valid()  # free text: always valid; the action judges the reason
+    rows = run_move(
+        request,
+        lambda: identity_reads.reveal_case_identity(
+            case, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"]
+        ),
+    )
+    if rows is None:
         return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/identity_revealed.html", {"case": case, "rows": rows})
 
 
-# --- moves -----------------------------------------------------------------------------------
+# --- moves ---------------------------------------------------------------------------------
 
 
-def _run(request: HttpRequest, case_pk: int, fn: Callable[[], object], done: str) -> HttpResponse:
-    try:
-        fn()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("cases:detail", pk=case_pk)
-
-
-@login_required
 @require_POST
+@staff_required()
 def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     """Moves on the case itself (accept, supplement, suspend, complete, deliver, …)."""
-    user = _staff(request)
+    user = cast(User, request.user)
     case = get_case_for_user(user, pk)
-    now = timezone.now()
-    key = request.POST.get("key", "")
-    post = request.POST
-    handlers: dict[str, Callable[[], object]] = {
-        "accept": lambda: actions.accept_case(
-            case, actor=user, now=now, tolerated=post.getlist("tolerated"), key=key
-        ),
-        "handle_instant": lambda: actions.handle_instant(case, actor=user, now=now, key=key),
-        "request_supplement": lambda: actions.request_supplement(
-            case,
-            actor=user,
-            now=now,
-            missing=post.getlist("missing"),
-            note=post.get("note", ""),
-            key=key,
-        ),
-        "not_accept": lambda: actions.not_accept(
-            case, actor=user, now=now, reasons=post.get("reasons", ""), key=key
-        ),
-        "request_extension": lambda: actions.request_extension(
-            case, actor=user, now=now, reason=post.get("reason", ""), key=key
-        ),
-        "suspend": lambda: actions.suspend_case(
-            case,
-            actor=user,
-            now=now,
-            reason=post.get("reason", ""),
-            note=post.get("note", ""),
-            key=key,
-        ),
-        "resume": lambda: actions.resume_case(case, actor=user, now=now, key=key),
-        "complete": lambda: actions.complete_case(case, actor=user, now=now, key=key),
-        "deliver": lambda: actions.deliver_case(
-            case, actor=user, now=now, method=post.get("method", "窗口领取"), key=key
-        ),
-        "withdraw": lambda: actions.withdraw_case(
-            case, actor=user, now=now, reason=post.get("reason", ""), key=key
-        ),
-        "mark_provided": lambda: actions.record_materials_checked(
-            case, post.getlist("provided"), actor=user, now=now
-        ),
-    }
-    handler = handlers.get(move)
-    if handler is None:
+    form_class = CASE_MOVES.get(move)
+    if form_class is None:
         raise Http404("没有这个操作")
-    label = workflow.MOVES[move].label if move in workflow.MOVES else "登记材料"
-    return _run(request, case.pk, handler, f"已{label}")
+    form = form_class(request.POST)
+    if form.is_valid():
+        label = workflow.MOVES[move].label if move in workflow.MOVES else "登记材料"
+        run_move(request, lambda: form.apply(case, actor=user, now=timezone.now()), f"已{label}")
+    else:
+        form_problems(request, form)
+    return redirect("cases:detail", pk=case.pk)
 
 
-@login_required
 @require_POST
+@staff_required()
 def task_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     task = get_task_for_user(user, pk)
-    now = timezone.now()
-    post = request.POST
-    key = post.get("key", "")
-    handlers: dict[str, Callable[[], object]] = {
-        "claim": lambda: actions.claim_task(task, actor=user, now=now, key=key),
-        "release": lambda: actions.release_task(task, actor=user, now=now, key=key),
-        "opinion": lambda: actions.give_opinion(
-            task,
-            actor=user,
-            now=now,
-            agree=post.get("agree") == "yes",
-            opinion=post.get("opinion", ""),
-            key=key,
-        ),
-        "review": lambda: actions.submit_review(
-            task,
-            actor=user,
-            now=now,
-            recommend_grant=post.get("recommend") == "grant",
-            opinion=post.get("opinion", ""),
-            key=key,
-        ),
-        "decide": lambda: actions.decide_case(
-            task,
-            actor=user,
-            now=now,
-            grant=post.get("decision") == "grant",
-            reasons=post.get("reasons", ""),
-            key=key,
-        ),
-        "extension": lambda: actions.decide_extension(
-            task, actor=user, now=now, approve=post.get("approve") == "yes", key=key
-        ),
-        "reassign": lambda: actions.reassign_task(
-            task, to=_colleague(post.get("to", "")), actor=user, now=now, key=key
-        ),
-    }
-    handler = handlers.get(move)
-    if handler is None:
+    found = TASK_MOVES.get(move)
+    if found is None:
         raise Http404("没有这个操作")
-    labels = {
-        "reassign": "改派",
-        "claim": "认领",
-        "release": "退回",
-        "opinion": "提交会签意见",
-        "review": "提交审核意见",
-        "decide": "作出决定",
-        "extension": "审批延期",
-    }
-    return _run(request, task.case_id, handler, f"已{labels[move]}")
-
-
-def _colleague(raw: str) -> User:
-    """The user a task is reassigned to; reassign_task checks that they hold the role."""
-    user = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    if user is None:
-        raise CaseError("请选择改派对象", field="to")
-    return user
+    form_class, label = found
+    form = form_class(request.POST)
+    if form.is_valid():
+        run_move(request, lambda: form.apply(task, actor=user, now=timezone.now()), f"已{label}")
+    else:
+        form_problems(request, form)
+    return redirect("cases:detail", pk=task.case_id)
 
 
 def _reassign_choices(case: Case, user: User, tasks: list[Task]) -> dict[int, list[User]]:
@@ -438,30 +339,37 @@ def _reassign_choices(case: Case, user: User, tasks: list[Task]) -> dict[int, li
 # --- the window: acceptance screen -----------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@staff_required()
 def window_new(request: HttpRequest) -> HttpResponse:
     """The window's acceptance screen: item, walk-in applicant, materials on the desk."""
-    user = _staff(request)
+    user = cast(User, request.user)
     depts = [
         r.department_id for r in staff_roles_of(user) if r.role == Role.CLERK and r.department_id
     ]
     items = live_items().filter(Q(department_id__in=depts)).select_related("department")
-    q = request.GET.get("q", "").strip()[:40]
-    ticket = _hall_ticket(user, request.GET.get("ticket") or request.POST.get("ticket", ""))
-    item_code = request.GET.get("item") or request.POST.get("item", "")
+    asked, posted = _target(request.GET), _target(request.POST)
+    q = asked["q"].strip()[:40]
+    ticket = _hall_ticket(user, asked["ticket"] or posted["ticket"])
+    item_code = asked["item"] or posted["item"]
     item = items.filter(code=item_code).prefetch_related("materials").first() if item_code else None
+    form = WalkInForm(request.POST, item=item) if request.method == "POST" and item else None
+    # Free text and checked boxes: always valid; the rules speak when the walk-in is accepted.
+    typed: dict[str, Any] = form.cleaned_data if form is not None and form.is_valid() else {}
     context: dict[str, Any] = {
         "items": (search_items(items, q) if q else items.order_by("name"))[:30],
         "q": q,
         "item": item,
         "ticket": ticket,
         "errors": [],
-        "values": request.POST,
+        # The form re-renders with what was typed.
+        "values": typed,
+        "provided": typed.get("provided", []),
+        "tolerated": typed.get("tolerated", []),
+        "form_rows": _form_rows(item, typed) if item is not None else [],
     }
-    if request.method == "POST" and item is not None:
-        centre = clerk_centre(user)
-        result = _accept_walk_in(request, user, item, centre, ticket)
+    if form is not None:
+        result = _accept_walk_in(request, user, form, clerk_centre(user), ticket)
         if isinstance(result, Case):
             messages.success(
                 request, f"已受理，办件编号 {result.number}，查询码 {result.query_code}"
@@ -472,17 +380,26 @@ def window_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/window_new.html", context)
 
 
+def _form_rows(item: ServiceItem, typed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The item's form (一事一表), each field with what was typed into it."""
+    return [{**f, "value": typed.get(f"form_{f['name']}", "")} for f in item.form_schema or []]
+
+
+def _target(data: Any) -> dict[str, str]:
+    form = WindowTargetForm(data)
+    form.is_valid()  # optional text fields: always valid
+    return {name: str(form.cleaned_data.get(name) or "") for name in ("q", "item", "ticket")}
+
+
 def _hall_ticket(user: User, raw: str) -> Any:
     """The queue ticket called to the clerk's window that this acceptance starts from (the
-    hall app links the case to it); 404 for a ticket that is not at the clerk's window."""
-    if not raw:
+    hall app answers, and links the case to it); 404 for a ticket not at the clerk's window."""
+    if not raw.isdigit():
         return None
-    from onestop.hall.queries import get_window_ticket
-
-    return get_window_ticket(user, int(raw)) if raw.isdigit() else None
+    return hooks.window_ticket.first(user, int(raw))
 
 
-# The record was taken from the account that held the number (actions._walk_in_applicant).
+# The record was taken from the account that held the number (actions.window).
 UNLINKED = (
     "该身份证号码原关联的网上账号未能证明为申请人本人（姓名或核验手机号码不符），本办件未关联该账号。"
     "申请人可凭本次登记的手机号码在网上完成实名核验后查看办件。"
@@ -490,45 +407,34 @@ UNLINKED = (
 
 
 def _accept_walk_in(
-    request: HttpRequest, user: User, item: ServiceItem, centre: Centre | None, ticket: Any = None
+    request: HttpRequest, user: User, form: WalkInForm, centre: Centre | None, ticket: Any = None
 ) -> Case | list[str]:
-    post = request.POST
     if centre is None:
         return ["您的岗位没有对应的受理网点，请联系中心管理员"]
-    number = post.get("id_number", "").strip().upper()
+    data = form.cleaned_data
+    number = data["id_number"].upper()
     result = check_id_number(number)
     if not result.valid:
         return [f"身份证号码：{result.reason}"]
     applicant = Applicant.objects.filter(id_number=number).first()
-    name, phone = post.get("name", "").strip(), post.get("phone", "").strip()
-    form_data = {
-        f["name"]: post.get(f"form_{f['name']}", "").strip() for f in (item.form_schema or [])
-    }
-    provided = post.getlist("provided")
-    tolerated = post.getlist("tolerated")
     walk_in = actions.WalkIn(
-        item=item,
+        item=form.item,
         centre=centre,
         id_number=number,
-        name=name,
-        phone=phone,
+        name=data["name"],
+        phone=data["phone"],
         applicant=applicant,
-        form_data=form_data,
-        provided=provided,
-        tolerated=tolerated,
-        unlink_account=post.get("unlink_account") == "on",
+        form_data=form.form_data(),
+        provided=data["provided"],
+        tolerated=data["tolerated"],
+        unlink_account=data["unlink_account"],
     )
+    now, key = timezone.now(), data["key"]
     try:
         if ticket is not None:
-            from onestop.hall.actions import start_case_from_ticket
-
-            case = start_case_from_ticket(
-                ticket, walk_in, actor=user, now=timezone.now(), key=post.get("key", "")
-            )
+            case = hooks.accept_from_ticket.first(ticket, walk_in, actor=user, now=now, key=key)
         else:
-            case = actions.window_accept(
-                walk_in, actor=user, now=timezone.now(), key=post.get("key", "")
-            )
+            case = actions.window_accept(walk_in, actor=user, now=now, key=key)
     except DomainError as exc:
         return [exc.message]
     if applicant is not None and case.applicant.user_id != applicant.user_id:

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class HallConfig(AppConfig):
     name = "onestop.hall"
     verbose_name = "大厅排队叫号与预约"
+
+    def ready(self) -> None:
+        from onestop.cases import hooks  # ready(): where the hall answers the cases app
+        from onestop.hall import actions, queries  # ready(): these load models
+
+        hooks.window_ticket.register(queries.get_window_ticket)
+        hooks.accept_from_ticket.register(actions.start_case_from_ticket)

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -6,8 +8,10 @@ class ParallelConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self) -> None:
-        from onestop.cases.signals import case_closed, halving_rules
-        from onestop.parallel import actions
+        from onestop.cases import hooks  # ready(): where parallel approval hangs on cases
+        from onestop.cases.models import Case  # ready(): models load only now
+        from onestop.parallel import actions  # ready(): loads models
 
-        case_closed.connect(actions.on_case_closed, dispatch_uid="parallel-fan-in")
-        halving_rules.append(actions.is_key_enterprise)
+        # on_case_closed keeps a signal receiver's signature (sender first).
+        hooks.case_closed.register(partial(actions.on_case_closed, Case))
+        hooks.halving_rules.register(actions.is_key_enterprise)
