@@ -40,6 +40,37 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+# Chromium logs "Executing inline script violates the following Content Security Policy
+# directive ..." (and the like for handlers, styles, sources) to the page's console.
+CSP_VIOLATION = "Content Security Policy"
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation(request, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """A browser test fails when any page it opened logged a CSP violation: page code is a
+    static module, never an inline script or handler (the policy allows neither)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    violations: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):  # type: ignore[no-untyped-def]
+        context = new_context(*args, **kwargs)
+
+        def on_console(message) -> None:  # type: ignore[no-untyped-def]
+            if CSP_VIOLATION in message.text:
+                violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+        context.on("console", on_console)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    assert not violations, "the browser logged CSP violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
