@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "onestop.intermediaries",
     "onestop.portal",
     "onestop.staff",
+    "onestop.demo",  # the demo deployment's loaders and `serve`; nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from onestop.cases import actions as case_actions
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.demo.cases import form_for, residents
 from onestop.hall import actions, booking, devices, rules
 from onestop.hall.errors import HallError
 from onestop.hall.models import (
@@ -155,12 +156,6 @@ def _items(dept: str, names: tuple[str, ...] = ()) -> list[ServiceItem]:
     return list(qs)
 
 
-def _residents() -> list[Applicant]:
-    from onestop.cases.demo import _residents as residents
-
-    return residents()
-
-
 def _arrivals(centre: Centre, day: date, end: datetime, rng: random.Random) -> list[Arrival]:
     start = _at(day, 9)
     span = (end - start).total_seconds() / 60
@@ -189,7 +184,7 @@ def _arrivals(centre: Centre, day: date, end: datetime, rng: random.Random) -> l
 
 def _morning_bookings(centre: Centre, day: date, end: datetime) -> list[Arrival]:
     """Three people booked the evening before and check in ten minutes early."""
-    people = _residents()
+    people = residents()
     plan = [(_items("scjgj", ("食品经营许可",)), 9, 30), (_items("mzj"), 10, 0)]
     plan.append((_items("rsj"), 10, 30))
     arrivals = []
@@ -237,7 +232,7 @@ def _morning(centre: Centre, day: date, now: datetime) -> int:
     zones = {k: centre.zones.filter(kind=v).first() for k, v in ZONE_OF.items()}
     arrivals = _arrivals(centre, day, end, rng)
     free = dict.fromkeys(seated, _at(day, 9, 2))
-    people = iter(_residents() * 3)
+    people = iter(residents() * 3)
     cases_left = 2
     i = 0
     while True:
@@ -290,8 +285,6 @@ def _arrive(centre: Centre, zones: dict, a: Arrival) -> None:
 
 
 def _start_case(ticket: Ticket, person: Applicant, clerk: User, at: datetime) -> None:
-    from onestop.cases.demo import form_for
-
     assert ticket.item is not None  # noqa: S101 - checked by the caller
     item = live_items().get(code=ticket.item.code)
     walk_in = case_actions.WalkIn(
@@ -326,7 +319,7 @@ def _future_bookings(centre: Centre, now: datetime) -> int:
     start = datetime.combine(days[0], time(0), centre_zone())
     if Booking.objects.filter(centre=centre, starts_at__gte=start, created_at__gte=start).exists():
         return 0
-    people = _residents()
+    people = residents()
     me = Applicant.objects.filter(user__username="zhangmin").first()
     created = 0
     for day in days:

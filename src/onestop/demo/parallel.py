@@ -13,9 +13,10 @@ from django.contrib.auth.models import User
 from stdnum.cn import uscc
 
 from onestop.cases import actions as cases
-from onestop.cases.demo import staff_member
 from onestop.cases.models import Case, Task
 from onestop.catalog.models import ServiceItem
+from onestop.demo.cases import form_for, id_number, staff_member
+from onestop.documents.actions import issue_certificate
 from onestop.org.actions import register_applicant
 from onestop.org.models import Applicant, Centre, Department, Role, StaffRole, Window, Zone
 from onestop.parallel import actions
@@ -213,8 +214,6 @@ def _workday_before(now: datetime, days: int, hour: int = 9) -> datetime:
 
 def _form(sub_form: dict[str, Any], track: Track, applicant: Applicant) -> dict[str, Any]:
     """Plausible answers to every field of the merged form."""
-    from onestop.cases.demo import form_for, id_number
-
     form = dict(sub_form)
     for m in actions.members_of(track):
         answers = form_for(m.item, applicant)
@@ -234,8 +233,6 @@ def _materials(track: Track) -> list[str]:
 
 def decide_member(case: Case, when: datetime, *, grant: bool = True, reasons: str = "") -> None:
     """The department decides its member case (instant ones are done at its window)."""
-    from onestop.documents.actions import issue_certificate
-
     case = Case.objects.get(pk=case.pk)
     clerk = staff_member(case.department.key, Role.CLERK)
     if case.item.kind == ServiceItem.Kind.INSTANT:

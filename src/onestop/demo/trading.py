@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from stdnum.cn import uscc
 
-from onestop.draws import demo as lottery
+from onestop.demo import draws as lottery
+from onestop.demo.org import demo_name
 from onestop.intermediaries import actions as market
 from onestop.intermediaries.models import Intermediary, Need
 from onestop.org.models import Applicant, Department, Region, Role, StaffRole
@@ -70,8 +71,6 @@ def _enterprises(data: dict[str, Any], password_hash: str) -> dict[str, Applican
 
 
 def _experts(data: dict[str, Any], firms: dict[str, Applicant], today: Any) -> None:
-    from onestop.org.demo import demo_name
-
     specs, employers = data["specialities"], data["employers"]
     for n in range(42):
         employer, code = employers[n % len(employers)]
