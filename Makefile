@@ -37,11 +37,11 @@ fonts:
 run: setup fonts
 	mkdir -p var
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py migrate --noinput
-	ONESTOP_EMBEDDED=true $(BIN)/python manage.py load_demo
+	@# The demo's names (settings.py; neutral when unset) sign the texts it sends and head its pages.
+	ONESTOP_EMBEDDED=true $(DEMO_NAMES) $(BIN)/python manage.py load_demo
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py train_router demo/data/hotline_tickets.csv --if-missing
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py collectstatic --noinput -v 0
 	@# The demo publishes its ordinary hotline types on Open311 (never 举报 or 求助).
-	@# The demo's names (settings.py; neutral when unset): a deployment sets its own.
 	ONESTOP_EMBEDDED=true OPEN311_PUBLIC_SERVICES=$${OPEN311_PUBLIC_SERVICES-consult,complaint,suggestion,praise} \
 	  $(DEMO_NAMES) $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
