@@ -332,26 +332,33 @@ def load_demo_trading(*, now: datetime, password_hash: str) -> int:
     for row in data["projects"]:
         if not Project.objects.filter(code=row["code"]).exists():
             _build(row, firms, officers, now - timedelta(hours=row["hours_ago"]))
-    _needs(firms, officers[0], now)
+    _needs(data["needs"], firms, officers[0], now)
     return Project.objects.count() + Intermediary.objects.count() + Need.objects.count() - before
 
 
-def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
+def _post(row: dict[str, Any], owner: Applicant, at: datetime) -> Need:
+    """Post the need of a trading.json row as `owner`."""
+    return market.post_need(
+        owner=owner,
+        service=row["service"],
+        title=row["title"],
+        description=row["description"],
+        budget=Decimal(row["budget"]),
+        method=row["method"],
+        quote_days=row["quote_days"],
+        actor=owner.user,
+        now=at,
+    )
+
+
+def _needs(
+    needs: dict[str, dict[str, Any]], firms: dict[str, Applicant], officer: User, now: datetime
+) -> None:
     owner = Applicant.objects.filter(user__username="jinsha").first() or firms["owner_zjj"]
     if Need.objects.exists():
         return
     t = now - timedelta(days=40)
-    need = market.post_need(
-        owner=owner,
-        service="survey",
-        title="金沙江餐饮新建厨房房产面积测绘",
-        description="房产面积测绘及报告，用于不动产登记",
-        budget=Decimal("6000"),
-        method=Need.Method.DIRECT,
-        quote_days=0,
-        actor=owner.user,
-        now=t,
-    )
+    need = _post(needs["survey"], owner, t)
     chosen = Intermediary.objects.get(name="攀枝花市恒信测绘有限公司")
     market.choose_direct(need, intermediary=chosen, actor=owner.user, now=t)
     market.record_contract(
@@ -362,17 +369,7 @@ def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
         need, score=5, comment="按期交付，成果规范", actor=owner.user, now=t + timedelta(days=9)
     )
     t = now - timedelta(days=20)
-    need = market.post_need(
-        owner=owner,
-        service="testing",
-        title="门店装修工程室内空气质量检测",
-        description="装修完工后的甲醛、苯等室内空气质量检测",
-        budget=Decimal("3500"),
-        method=Need.Method.DRAW,
-        quote_days=0,
-        actor=owner.user,
-        now=t,
-    )
+    need = _post(needs["testing"], owner, t)
     # The owner draws by itself (企业自行抽取); the centre checks the numbers afterwards.
     market.freeze_need_draw(
         need,
@@ -392,18 +389,7 @@ def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
     market.record_contract(
         need, amount=Decimal("3200"), actor=owner.user, now=t + timedelta(days=2)
     )
-    zjj = firms["owner_zjj"]
-    need = market.post_need(
-        owner=zjj,
-        service="cost",
-        title="格里坪镇污水管网改造工程竣工结算审核",
-        description="竣工结算审核，出具审核报告",
-        budget=Decimal("48000"),
-        method=Need.Method.QUOTE,
-        quote_days=5,
-        actor=zjj.user,
-        now=now - timedelta(days=1),
-    )
+    need = _post(needs["cost"], firms["owner_zjj"], now - timedelta(days=1))
     for name, amount in (
         ("四川众信工程造价咨询有限公司攀枝花分公司", "42000"),
         ("攀枝花宏达工程项目管理有限公司", "39800"),
