@@ -10,6 +10,7 @@ import os
 from celery import Celery, signals
 
 from onestop.core.jobs import JOBS
+from onestop.tasks import run_periodic_job
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
@@ -20,8 +21,6 @@ app.autodiscover_tasks(["onestop"])
 
 @app.on_after_finalize.connect
 def schedule_jobs(sender: Celery, **kwargs: object) -> None:
-    from onestop.tasks import run_periodic_job  # here: a task module needs Django set up
-
     for job in JOBS:
         sender.add_periodic_task(job.every_seconds, run_periodic_job.s(job.name), name=job.name)
 
