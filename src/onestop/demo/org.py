@@ -341,7 +341,7 @@ def load_items(counts: Counts, *, now: datetime, data_dir: Path = DATA_DIR) -> N
             counts.add("事项", created=outcome == "created")
 
 
-# A resident who came to the window (cases.demo) and has since registered on the portal: her
+# A resident who came to the window (demo.cases) and has since registered on the portal: her
 # claim waits for proof, so the demo shows both ways (an SMS code to the phone the clerk wrote
 # down, or a clerk at /accounts/identity/confirm/ with her card).
 PENDING_USERNAME, PENDING_NAME = "liuhaiyan", "刘海燕"
