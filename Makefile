@@ -8,6 +8,9 @@ PORT ?= 8000
 # Test processes: one per core, at most 4 (each may run a browser, a worker and a server).
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 STAMP := $(VENV)/.installed
+# The demo district's names (`make run`); the code and templates name no place.
+DEMO_NAMES := ONESTOP_DEPLOYMENT_NAME=攀枝花市西区政务服务网 ONESTOP_CENTRE_NAME=攀枝花市西区政务服务中心 \
+  ONESTOP_PLACE_NAME=西区 SMS_SIGNATURE=西区政务服务 OCDS_PUBLISHER=攀枝花市西区公共资源交易中心
 
 .PHONY: setup browser fonts run test lint ci clean messages
 
@@ -34,11 +37,13 @@ fonts:
 run: setup fonts
 	mkdir -p var
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py migrate --noinput
-	ONESTOP_EMBEDDED=true $(BIN)/python manage.py load_demo
+	@# The demo's names (settings.py; neutral when unset) sign the texts it sends and head its pages.
+	ONESTOP_EMBEDDED=true $(DEMO_NAMES) $(BIN)/python manage.py load_demo
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py train_router demo/data/hotline_tickets.csv --if-missing
 	ONESTOP_EMBEDDED=true $(BIN)/python manage.py collectstatic --noinput -v 0
 	@# The demo publishes its ordinary hotline types on Open311 (never 举报 or 求助).
-	ONESTOP_EMBEDDED=true OPEN311_PUBLIC_SERVICES=$${OPEN311_PUBLIC_SERVICES-consult,complaint,suggestion,praise} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+	ONESTOP_EMBEDDED=true OPEN311_PUBLIC_SERVICES=$${OPEN311_PUBLIC_SERVICES-consult,complaint,suggestion,praise} \
+	  $(DEMO_NAMES) $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (DATABASE_URL switches it to PostgreSQL)
 test: setup browser fonts

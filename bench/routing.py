@@ -95,8 +95,8 @@ def accuracy(output: str) -> float:
 
 
 SETUP = (
-    "from onestop.org.demo import Counts, load_departments, load_regions;"
-    "from onestop.hotline.demo import DATA, load_routing_rules;"
+    "from onestop.demo.org import Counts, load_departments, load_regions;"
+    "from onestop.demo.hotline import DATA, load_routing_rules;"
     "import json;"
     "c = Counts(); load_departments(c, load_regions(c));"
     "load_routing_rules(json.loads(DATA.read_text(encoding='utf-8'))['routing_rules'])"

@@ -108,7 +108,7 @@ def measure(closed: int, open_: int, rules: bool = False) -> dict[str, float]:
     if rules:
         from datetime import timedelta
 
-        from onestop.supervision.demo import load_demo_rules
+        from onestop.demo.supervision import load_demo_rules
 
         # The demo's four rules, in force for the last 30 days: cards for the open cases' facts.
         load_demo_rules(now=NOW - timedelta(days=30))

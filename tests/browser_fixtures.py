@@ -99,7 +99,7 @@ def demo_day(settings) -> Iterator[datetime]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo(transactional_db: None, demo_day: datetime) -> None:
-    from onestop.org.demo import load_demo
+    from onestop.demo.load import load_demo
 
     load_demo(now=timezone.now(), history=False)
 
@@ -107,7 +107,7 @@ def demo(transactional_db: None, demo_day: datetime) -> None:
 @pytest.fixture
 def demo_history(transactional_db: None, demo_day: datetime) -> None:
     """The demo with its past year of finished cases, and the statistics job run once."""
-    from onestop.org.demo import load_demo
+    from onestop.demo.load import load_demo
     from onestop.supervision.stats import refresh_statistics
 
     load_demo(now=timezone.now())

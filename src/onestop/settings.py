@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "onestop.intermediaries",
     "onestop.portal",
     "onestop.staff",
+    "onestop.demo",  # the demo deployment's loaders and `serve`; nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onestop.org.context_processors.staff_context",
+                "onestop.core.deployment.names",
             ],
         },
     },
@@ -288,6 +290,14 @@ if not set(OPEN311_PUBLIC_SERVICES) <= {"consult", "complaint", "suggestion", "p
 # Working-day and end-of-day arithmetic happens in the centre's zone (STYLE.md §4).
 CENTRE_TIME_ZONE = "Asia/Shanghai"
 
+# The deployment's names: nothing in code names a place. Neutral defaults; the demo (`make run`)
+# sets its district's names through these variables.
+ONESTOP_DEPLOYMENT_NAME = envstr("ONESTOP_DEPLOYMENT_NAME", "政务服务网")  # the public site
+ONESTOP_CENTRE_NAME = envstr("ONESTOP_CENTRE_NAME", "政务服务中心")  # in footers, Open311
+# The short place name before "12345热线" and "公共资源交易中心" (SMS signatures, scripts).
+ONESTOP_PLACE_NAME = envstr("ONESTOP_PLACE_NAME", "")
+SMS_SIGNATURE = envstr("SMS_SIGNATURE", "政务服务")  # the 【signature】 of the centre's SMS
+
 # Trading open data (OCDS): the publisher's registered ocid prefix and name.
 OCDS_OCID_PREFIX = envstr("OCDS_OCID_PREFIX", "ocds-xq0403")
-OCDS_PUBLISHER = envstr("OCDS_PUBLISHER", "攀枝花市西区公共资源交易中心")
+OCDS_PUBLISHER = envstr("OCDS_PUBLISHER", "公共资源交易中心")

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from onestop.jobs import run_job
+from onestop.core.jobs import run_job
 
 
 @shared_task(name="onestop.run_periodic_job")

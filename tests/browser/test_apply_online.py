@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from onestop.cases.models import Case
 from onestop.catalog.models import ServiceItem
-from onestop.org.demo import DEMO_PASSWORD
+from onestop.demo.org import DEMO_PASSWORD
 from tests.cases.test_materials import png_bytes
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from onestop.org.demo import DEMO_PASSWORD
+from onestop.demo.org import DEMO_PASSWORD
 from onestop.supervision.efficiency import evaluate, last_months
 from onestop.workdays.calendar import local_date
 

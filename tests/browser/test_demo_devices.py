@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from onestop.cases import actions as case_actions
-from onestop.cases.demo import form_for
 from onestop.catalog.queries import live_items
+from onestop.demo.cases import form_for
+from onestop.demo.hall import DEMO_DEVICES
 from onestop.evaluation.models import Rating
-from onestop.hall.demo import DEMO_DEVICES
 from onestop.hall.models import Device, Ticket
 from onestop.org.models import Applicant, Window
 

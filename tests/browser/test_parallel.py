@@ -8,11 +8,11 @@ from datetime import date
 from playwright.sync_api import expect
 from stdnum.cn import uscc
 
-from onestop.cases.demo import id_number
+from onestop.demo.cases import id_number
+from onestop.demo.org import DEMO_PASSWORD
+from onestop.demo.parallel import decide_member
 from onestop.org.actions import register_applicant
-from onestop.org.demo import DEMO_PASSWORD
 from onestop.parallel import actions
-from onestop.parallel.demo import decide_member
 from onestop.parallel.models import Submission, Track
 
 BODY = "91510403MA6D2K5L7"

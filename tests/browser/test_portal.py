@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from onestop.catalog.models import ServiceItem
-from onestop.org.demo import DEMO_PASSWORD
+from onestop.demo.org import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

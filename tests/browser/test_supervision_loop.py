@@ -10,7 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from onestop.org.demo import DEMO_PASSWORD, load_demo
+from onestop.demo.load import load_demo
+from onestop.demo.org import DEMO_PASSWORD
 from onestop.supervision.models import Card
 from onestop.supervision.sweep import sweep_supervision
 

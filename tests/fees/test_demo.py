@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from onestop.demo.fees import DATA_DIR, load_demo_fee_rules
 from onestop.fees.compute import compute_fee, rule_problems
-from onestop.fees.demo import DATA_DIR, load_demo_fee_rules
 from onestop.fees.models import FeeRule
 
 

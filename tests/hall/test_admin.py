@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
+from onestop.demo import org as org_demo
 from onestop.hall.models import PriorityRule
-from onestop.org import demo as org_demo
 
 
 def test_the_demo_centre_administrators_may_edit_the_hall_rules(db):

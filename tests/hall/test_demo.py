@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from onestop.hall.demo import DEMO_DEVICES, load_demo_hall
+from onestop.demo import org as org_demo
+from onestop.demo.hall import DEMO_DEVICES, load_demo_hall
 from onestop.hall.models import Booking, Device, Inquiry, PriorityRule, Ticket, WindowHours
-from onestop.org import demo as org_demo
 from onestop.workdays.calendar import centre_zone
 
 TZ = centre_zone()

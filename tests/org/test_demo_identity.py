@@ -9,7 +9,8 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from onestop.cases.models import Case
-from onestop.org.demo import PENDING_USERNAME, load_demo
+from onestop.demo.load import load_demo
+from onestop.demo.org import PENDING_USERNAME
 from onestop.org.models import Applicant, IdentityClaim
 from tests.api.helpers import login
 

@@ -396,8 +396,8 @@ def _checked(label: str, url: str, route: Route, clients: Callable[[str | None],
 
 @pytest.fixture
 def demo_world(db: None) -> None:
+    from onestop.demo.load import load_demo
     from onestop.jobs import run_job
-    from onestop.org.demo import load_demo
 
     now = timezone.now()
     load_demo(now=now)  # with the past year: ratings, statistics
@@ -456,9 +456,9 @@ def seed_consent(now: Any) -> None:
 def seed_payment(now: Any) -> None:
     """A window payment on a case of an item that charges a fee (the demo has fee rules only)."""
     from onestop.cases import actions
-    from onestop.cases.demo import form_for
     from onestop.cases.models import Case, CaseMaterial
     from onestop.catalog.queries import live_items
+    from onestop.demo.cases import form_for
     from onestop.fees.actions import issue_fee_notice, record_payment
     from onestop.fees.models import FeeRule, Payment
     from onestop.org.models import Applicant, Centre, Role, StaffRole

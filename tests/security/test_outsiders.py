@@ -204,8 +204,8 @@ def _kiosk_objects(w: World, now: datetime) -> None:
     same hall is paired too."""
     from django.urls import resolve
 
+    from onestop.demo.hall import DEMO_DEVICES
     from onestop.hall import devices
-    from onestop.hall.demo import DEMO_DEVICES
     from onestop.hall.models import Device
     from onestop.hall.models import Ticket as HallTicket
 
@@ -1314,7 +1314,7 @@ def run_cells(w: World) -> list[str]:
 @pytest.mark.slow
 def test_outsiders_never_get_data(db, settings, tmp_path):
     """The demo district, every probe, every outsider: one list of everything that leaks."""
-    from onestop.org.demo import load_demo
+    from onestop.demo.load import load_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from openpyxl import Workbook
 
-from onestop.org.demo import DEMO_PASSWORD
+from onestop.demo.org import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from onestop.demo import org as org_demo
+from onestop.demo.trading import load_demo_trading
 from onestop.draws.actions import verify_draw
 from onestop.draws.models import Draw
 from onestop.intermediaries.models import Intermediary, Need
-from onestop.org import demo as org_demo
 from onestop.trading import ocds
-from onestop.trading.demo import load_demo_trading
 from onestop.trading.models import Kind, Project
 
 from .test_ocds import validate

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from onestop.core import jobs
+
 
 class CasesConfig(AppConfig):
     name = "onestop.cases"
@@ -12,3 +14,7 @@ class CasesConfig(AppConfig):
         from onestop.cases.checks import check_audit_chain_key
 
         checks.register(check_audit_chain_key, checks.Tags.security, deploy=True)
+        # Art. 32: submitted applications with no supplement notice after 5 working days.
+        from onestop.cases.actions import sweep_deemed_acceptance  # in ready(): loads models
+
+        jobs.register("sweep_deemed_acceptance", 300, lambda now: sweep_deemed_acceptance(now=now))

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -30,6 +30,8 @@ from onestop.catalog.schema import (
     check_item_dict,
     text_problem,
 )
+from onestop.org.admin import DepartmentAdmin
+from onestop.org.models import Department
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -421,3 +423,22 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError("文件不能超过 20 MB")
         return upload
+
+
+admin.site.unregister(Department)
+
+
+@admin.register(Department)
+class DepartmentWithItemsAdmin(DepartmentAdmin):
+    """org's department admin, plus what the catalog (a layer above org) needs of it."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and {"name", "short_name"} & set(form.changed_data):
+            # The guide's search text carries department names.
+            actions.reindex_items(
+                ServiceItem.objects.filter(Q(department=obj) | Q(co_departments=obj))
+                .select_related("department")
+                .prefetch_related("co_departments", "materials")
+                .distinct()
+            )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -103,7 +104,7 @@ def notice_filename(case: Case, kind: str) -> str:
 
 
 def _docno(case: Case, event: CaseEvent) -> str:
-    """西区市监受字〔2026〕第510403-20260310-0001号: the case number keeps it unique."""
+    """<short name>受字〔2026〕第510403-20260310-0001号: the case number keeps it unique."""
     year = local_date(event.at).year
     return f"{case.department.short_name}{DOCNO_CHARS[event.kind]}字〔{year}〕第{case.number}号"
 
@@ -203,7 +204,7 @@ def _acceptance(case: Case, event: CaseEvent, s: pdf.Styles) -> list[Flowable]:
         )
     out.append(
         pdf.para(
-            "请妥善保管本通知书。你（单位）可凭办件编号和查询码在西区政务服务网查询办理进度；"
+            f"请妥善保管本通知书。你（单位）可凭办件编号和查询码在{settings.ONESTOP_DEPLOYMENT_NAME}查询办理进度；"
             "依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在办理时限内，"
             "本机关将书面告知。",
             s.body,

@@ -249,7 +249,7 @@ def _notify(booking: Booking, now: datetime, *, reminder: bool) -> None:
     """SMS (and e-mail to a signed-in applicant who has one) through the outbox."""
     head = "预约提醒" if reminder else "预约成功"
     body = (
-        f"【西区政务服务】{head}：{booking.name}，您预约{_when(booking)}在{booking.centre.name}"
+        f"【{settings.SMS_SIGNATURE}】{head}：{booking.name}，您预约{_when(booking)}在{booking.centre.name}"
         f"{booking.window.number}号窗口办理“{booking.item.name}”，预约码{booking.code}。"
         "请提前到大厅自助取号机输入预约码取号，如不能前往请取消预约。"
     )
@@ -413,7 +413,7 @@ def send_phone_code(phone: str, *, now: datetime) -> PhoneCode:
         now=now,
         template="hall_phone_code",
         context={},
-        body=f"【西区政务服务】您的预约验证码为{code}，{PHONE_CODE_MINUTES}分钟内有效，请勿告诉他人。",
+        body=f"【{settings.SMS_SIGNATURE}】您的预约验证码为{code}，{PHONE_CODE_MINUTES}分钟内有效，请勿告诉他人。",
     )
     return row
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -363,7 +364,8 @@ def _register(
         _escalate(ticket, reason=reason, actor=None, now=now)
     _sms_caller(
         ticket,
-        f"【西区12345】您的诉求已受理，工单号 {ticket.number}，查询码 {ticket.query_code}。",
+        f"【{settings.ONESTOP_PLACE_NAME}12345】您的诉求已受理，"
+        f"工单号 {ticket.number}，查询码 {ticket.query_code}。",
         now,
         "hotline_registered",
     )
@@ -418,7 +420,8 @@ def merge_ticket(
     _event(into, "merged_in", actor=actor, now=now, note=ticket.number)
     _sms_caller(
         ticket,
-        f"【西区12345】您反映的问题已有工单 {into.number} 在办理，目前{progress}，"
+        f"【{settings.ONESTOP_PLACE_NAME}12345】"
+        f"您反映的问题已有工单 {into.number} 在办理，目前{progress}，"
         "办理结果将一并告知您。",
         now,
         "hotline_merged",

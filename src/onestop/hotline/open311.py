@@ -545,7 +545,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     }
     data: dict[str, Any] = {
         "changeset": changeset,
-        "contact": "12345政务服务便民热线（攀枝花市西区政务服务和公共资源交易服务中心）",
+        "contact": f"12345政务服务便民热线（{settings.ONESTOP_CENTRE_NAME}）",
         "key_service": "接口密钥（api_key）由区政务服务中心管理员签发，请向中心申请",
         "endpoints": [endpoint],
     }

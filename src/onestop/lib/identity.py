@@ -57,7 +57,7 @@ def check_id_number(value: str, *, today: date | None = None) -> Check:
         return Check(False, f"身份证号码中的出生日期无效：{number[6:14]}")
     if birth > (today or datetime.now(tz=UTC).date()) or birth.year < 1890:
         return Check(False, f"身份证号码中的出生日期不合理：{birth.isoformat()}")
-    # Not ric.validate(): its county list lacks many real codes (510403 西区 among them), so
+    # Not ric.validate(): its county list lacks many real codes (510403 among them), so
     # the area is checked at province level above and the check character here.
     expected = ric.calc_check_digit(number)
     if number[-1] != expected:

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
+from onestop.core import jobs
+
 
 class NotifyConfig(AppConfig):
     name = "onestop.notify"
     verbose_name = "消息通知"
+
+    def ready(self) -> None:
+        from onestop.notify.actions import deliver_due  # in ready(): loads models
+
+        jobs.register("deliver_notifications", 60, deliver_due)  # the outbox

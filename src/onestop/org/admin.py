@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Q
 
 from onestop.lib.identity import mask_credit_code, mask_id_number, mask_phone
 from onestop.org.models import (
@@ -53,20 +52,6 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "key"]
     autocomplete_fields = ["region"]
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        if change and {"name", "short_name"} & set(form.changed_data):
-            # The guide's search text carries department names.
-            from onestop.catalog.actions import reindex_items
-            from onestop.catalog.models import ServiceItem
-
-            reindex_items(
-                ServiceItem.objects.filter(Q(department=obj) | Q(co_departments=obj))
-                .select_related("department")
-                .prefetch_related("co_departments", "materials")
-                .distinct()
-            )
 
 
 @admin.register(Window)

@@ -8,6 +8,6 @@ class WorkdaysConfig(AppConfig):
 
     def ready(self) -> None:
         if settings.REDIS_URL:  # calendar years are kept in the shared cache
-            from onestop.workdays import queries
+            from onestop.workdays import queries  # in ready(): queries loads the models
 
             queries.forget_years_on_changes()

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.cache import cache
 
+from onestop.workdays import hooks
 from onestop.workdays.calendar import (
     Calendar,
     Day,
@@ -76,8 +77,6 @@ def forget_years(*_changed: object) -> None:
 def forget_years_on_changes() -> None:
     """Register `forget_years` first on the calendar hooks, so that the other apps'
     recomputations after a change already read the new calendar."""
-    from onestop.workdays import hooks
-
     hooks.on_year_loaded.insert(0, forget_years)
     hooks.on_calendar_changed.insert(0, forget_years)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO
 
+from onestop.lib.uploads import UnsafeUpload, check_archive
 from onestop.workdays.models import CalendarDay
 
 DATE, KIND, NAME = "日期", "类型", "名称"
@@ -92,8 +93,6 @@ def _csv_table(raw: bytes) -> Iterable[tuple[int, list[object]]]:
 
 def _xlsx_table(data: IO[bytes]) -> Iterable[tuple[int, list[object]]]:
     from openpyxl import load_workbook  # imported here: only uploads need it
-
-    from onestop.lib.uploads import UnsafeUpload, check_archive
 
     try:
         check_archive(data)  # before openpyxl inflates anything

@@ -157,7 +157,10 @@ def invite_rating(case: Case, now: datetime) -> None:
         now=now,
         template="rating_invitation",
         context={"case": case.number},
-        body=f"【西区政务服务】您的办件{case.number}（{case.item.name}）已办结，欢迎评价：{link}",
+        body=(
+            f"【{settings.SMS_SIGNATURE}】您的办件{case.number}（{case.item.name}）已办结，"
+            f"欢迎评价：{link}"
+        ),
     )
 
 

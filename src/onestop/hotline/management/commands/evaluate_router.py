@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core.errors import DomainError
 from onestop.hotline import router
-from onestop.org.demo import pad
+from onestop.lib.terminal import pad
 
 
 class Command(BaseCommand):

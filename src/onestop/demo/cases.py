@@ -19,8 +19,13 @@ from django.db import transaction
 from onestop.cases import actions
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.catalog.models import ServiceItem
+from onestop.documents.actions import issue_certificate
+from onestop.evaluation.actions import rate_case
+from onestop.fees.actions import issue_fee_notice, record_payment
+from onestop.fees.queries import expected_fee, latest_notice
 from onestop.lib.identity import id_check_character
 from onestop.org.models import Applicant, Centre, Region, Role, StaffRole
+from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
 # Residents who come to the centre in the demo: name, birth date, sex (odd sequence = male),
@@ -44,7 +49,7 @@ def id_number(birth: date, seq: int, region: str) -> str:
     return body + id_check_character(body)
 
 
-def _residents() -> list[Applicant]:
+def residents() -> list[Applicant]:
     people = []
     for n, (name, birth, sex, region, phone) in enumerate(RESIDENTS):
         number = id_number(birth, 100 + n * 2 + (1 if sex == 1 else 0), "510403")
@@ -264,10 +269,6 @@ class Builder:
 
     def finish(self, case: Case) -> None:
         """Decide; for a grant pay any fee and issue the certificate; complete and deliver."""
-        from onestop.documents.actions import issue_certificate
-        from onestop.fees.actions import issue_fee_notice, record_payment
-        from onestop.fees.queries import expected_fee, latest_notice
-
         refuse = self.plan.stage == "refused"
         decide = Task.objects.get(case=case, kind=Task.Kind.DECIDE)
         actions.decide_case(
@@ -369,8 +370,6 @@ def history_plans(now: datetime) -> list[Plan]:
     What each case is depends only on its number (a seeded generator), so a later load finds
     the same cases; its day is moved back to the nearest working day.
     """
-    from onestop.workdays import queries as workdays
-
     cal = workdays.calendar()
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     plans = []
@@ -395,8 +394,6 @@ def _rates(n: int) -> bool:
 
 
 def _rate(n: int, case: Case, now: datetime) -> None:
-    from onestop.evaluation.actions import rate_case
-
     rng = random.Random(n * 7919)  # noqa: S311 - demo data, not security
     score = rng.choice([5, 5, 5, 5, 4, 4, 3])
     done = case.completed_at or case.decided_at or now
@@ -438,7 +435,7 @@ def _history(now: datetime, people: list[Applicant]) -> int:
 @transaction.atomic
 def load_demo_cases(*, now: datetime, history: bool = True) -> int:
     """Create the demo cases that do not exist yet; returns how many were created."""
-    people = _residents()
+    people = residents()
     created = sum(_run(n, plan, people, now) for n, plan in enumerate(PLANS, start=1))
     if history:
         created += _history(now, people)

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from onestop.cases import actions as case_actions
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
+from onestop.demo.cases import form_for, residents
 from onestop.hall import actions, booking, devices, rules
 from onestop.hall.errors import HallError
 from onestop.hall.models import (
@@ -155,12 +156,6 @@ def _items(dept: str, names: tuple[str, ...] = ()) -> list[ServiceItem]:
     return list(qs)
 
 
-def _residents() -> list[Applicant]:
-    from onestop.cases.demo import _residents as residents
-
-    return residents()
-
-
 def _arrivals(centre: Centre, day: date, end: datetime, rng: random.Random) -> list[Arrival]:
     start = _at(day, 9)
     span = (end - start).total_seconds() / 60
@@ -187,9 +182,30 @@ def _arrivals(centre: Centre, day: date, end: datetime, rng: random.Random) -> l
     return sorted(arrivals, key=lambda a: a.at)
 
 
+def _book(
+    centre: Centre,
+    item: ServiceItem,
+    starts: datetime,
+    person: Applicant,
+    *,
+    account: bool,
+    now: datetime,
+) -> Booking:
+    """Book for `person` (from their signed-in account when `account`, else by phone)."""
+    new = booking.NewBooking(
+        centre=centre,
+        item=item,
+        starts_at=starts,
+        name=person.name,
+        phone=person.phone,
+        applicant=person if account else None,
+    )
+    return booking.book(new, now=now)
+
+
 def _morning_bookings(centre: Centre, day: date, end: datetime) -> list[Arrival]:
     """Three people booked the evening before and check in ten minutes early."""
-    people = _residents()
+    people = residents()
     plan = [(_items("scjgj", ("食品经营许可",)), 9, 30), (_items("mzj"), 10, 0)]
     plan.append((_items("rsj"), 10, 30))
     arrivals = []
@@ -199,17 +215,7 @@ def _morning_bookings(centre: Centre, day: date, end: datetime) -> list[Arrival]
         if not items or starts - timedelta(minutes=10) >= end:
             continue
         person = people[n + 3]
-        made = booking.book(
-            booking.NewBooking(
-                centre=centre,
-                item=items[0],
-                starts_at=starts,
-                name=person.name,
-                phone=person.phone,
-                applicant=None,
-            ),
-            now=evening,
-        )
+        made = _book(centre, items[0], starts, person, account=False, now=evening)
         zone = "A" if made.window.number.startswith("A") else "B"
         arrivals.append(
             Arrival(
@@ -237,7 +243,7 @@ def _morning(centre: Centre, day: date, now: datetime) -> int:
     zones = {k: centre.zones.filter(kind=v).first() for k, v in ZONE_OF.items()}
     arrivals = _arrivals(centre, day, end, rng)
     free = dict.fromkeys(seated, _at(day, 9, 2))
-    people = iter(_residents() * 3)
+    people = iter(residents() * 3)
     cases_left = 2
     i = 0
     while True:
@@ -290,8 +296,6 @@ def _arrive(centre: Centre, zones: dict, a: Arrival) -> None:
 
 
 def _start_case(ticket: Ticket, person: Applicant, clerk: User, at: datetime) -> None:
-    from onestop.cases.demo import form_for
-
     assert ticket.item is not None  # noqa: S101 - checked by the caller
     item = live_items().get(code=ticket.item.code)
     walk_in = case_actions.WalkIn(
@@ -326,7 +330,7 @@ def _future_bookings(centre: Centre, now: datetime) -> int:
     start = datetime.combine(days[0], time(0), centre_zone())
     if Booking.objects.filter(centre=centre, starts_at__gte=start, created_at__gte=start).exists():
         return 0
-    people = _residents()
+    people = residents()
     me = Applicant.objects.filter(user__username="zhangmin").first()
     created = 0
     for day in days:
@@ -337,21 +341,34 @@ def _future_bookings(centre: Centre, now: datetime) -> int:
                 continue
             person = me if (me is not None and n == 0 and day != days[0]) else people[n]
             try:
-                booking.book(
-                    booking.NewBooking(
-                        centre=centre,
-                        item=items[0],
-                        starts_at=starts,
-                        name=person.name,
-                        phone=person.phone,
-                        applicant=person if person is me else None,
-                    ),
-                    now=now,
-                )
+                _book(centre, items[0], starts, person, account=person is me, now=now)
             except HallError:
                 continue  # e.g. the same person already booked that item that day
             created += 1
     return created
+
+
+# Questions at the guide desk: question, asker, phone, minutes ago, then (two minutes later)
+# an answer or a hand-over to the clerk, or nothing yet.
+INQUIRIES = (
+    ("办理食品经营许可是否需要先办营业执照？", "刘女士", "13908121003", 50, "", ""),
+    (
+        "老年人优待证在哪个窗口办理？",
+        "赵大爷",
+        "",
+        40,
+        "answer",
+        "已引导至B区社会事务综合受理窗口，并取爱心优先号。",
+    ),
+    (
+        "个体工商户经营范围变更能否当场办结？",
+        "陈先生",
+        "13908121004",
+        20,
+        "hand_over",
+        "涉及市场监管具体业务，已电话告知A04窗口李娜接续答复",
+    ),
+)
 
 
 def _inquiries(centre: Centre, now: datetime) -> int:
@@ -359,41 +376,18 @@ def _inquiries(centre: Centre, now: datetime) -> int:
     clerk = User.objects.filter(username="clerk").first()
     if guide is None or clerk is None or Inquiry.objects.filter(centre=centre).exists():
         return 0
-    actions.record_inquiry(
-        centre,
-        question="办理食品经营许可是否需要先办营业执照？",
-        asker_name="刘女士",
-        asker_phone="13908121003",
-        actor=guide,
-        now=now - timedelta(minutes=50),
-    )
-    answered = actions.record_inquiry(
-        centre,
-        question="老年人优待证在哪个窗口办理？",
-        asker_name="赵大爷",
-        asker_phone="",
-        actor=guide,
-        now=now - timedelta(minutes=40),
-    )
-    actions.answer_inquiry(
-        answered,
-        answer="已引导至B区社会事务综合受理窗口，并取爱心优先号。",
-        actor=guide,
-        now=now - timedelta(minutes=38),
-    )
-    handed = actions.record_inquiry(
-        centre,
-        question="个体工商户经营范围变更能否当场办结？",
-        asker_name="陈先生",
-        asker_phone="13908121004",
-        actor=guide,
-        now=now - timedelta(minutes=20),
-    )
-    actions.hand_over_inquiry(
-        handed,
-        to=clerk,
-        note="涉及市场监管具体业务，已电话告知A04窗口李娜接续答复",
-        actor=guide,
-        now=now - timedelta(minutes=18),
-    )
-    return 3
+    for question, name, phone, minutes, then, text in INQUIRIES:
+        inquiry = actions.record_inquiry(
+            centre,
+            question=question,
+            asker_name=name,
+            asker_phone=phone,
+            actor=guide,
+            now=now - timedelta(minutes=minutes),
+        )
+        later = now - timedelta(minutes=minutes - 2)
+        if then == "answer":
+            actions.answer_inquiry(inquiry, answer=text, actor=guide, now=later)
+        elif then == "hand_over":
+            actions.hand_over_inquiry(inquiry, to=clerk, note=text, actor=guide, now=later)
+    return len(INQUIRIES)

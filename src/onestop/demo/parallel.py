@@ -4,18 +4,22 @@ done and delivered within its limit — all built through the real actions, once
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from stdnum.cn import uscc
 
 from onestop.cases import actions as cases
-from onestop.cases.demo import staff_member
 from onestop.cases.models import Case, Task
 from onestop.catalog.models import ServiceItem
+from onestop.demo.cases import form_for, id_number, staff_member
+from onestop.documents.actions import issue_certificate
 from onestop.org.actions import register_applicant
 from onestop.org.models import Applicant, Centre, Department, Role, StaffRole, Window, Zone
 from onestop.parallel import actions
@@ -30,6 +34,8 @@ from onestop.parallel.models import (
 )
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import centre_zone, local_date
+
+DATA = Path(settings.BASE_DIR) / "demo" / "data" / "parallel.json"
 
 # (order, name, lead department, limit, [(item name, may run ahead)])
 STAGES = [
@@ -213,8 +219,6 @@ def _workday_before(now: datetime, days: int, hour: int = 9) -> datetime:
 
 def _form(sub_form: dict[str, Any], track: Track, applicant: Applicant) -> dict[str, Any]:
     """Plausible answers to every field of the merged form."""
-    from onestop.cases.demo import form_for, id_number
-
     form = dict(sub_form)
     for m in actions.members_of(track):
         answers = form_for(m.item, applicant)
@@ -234,8 +238,6 @@ def _materials(track: Track) -> list[str]:
 
 def decide_member(case: Case, when: datetime, *, grant: bool = True, reasons: str = "") -> None:
     """The department decides its member case (instant ones are done at its window)."""
-    from onestop.documents.actions import issue_certificate
-
     case = Case.objects.get(pk=case.pk)
     clerk = staff_member(case.department.key, Role.CLERK)
     if case.item.kind == ServiceItem.Kind.INSTANT:
@@ -313,20 +315,22 @@ def _bundle(centre: Centre, clerk: User, firm: Applicant, now: datetime) -> int:
     return 1
 
 
-def _project(
-    code: str, name: str, firm: Applicant, centre: Centre, clerk: User, now: datetime, **kw: Any
-) -> Project:
+def _project(code: str, firm: Applicant, centre: Centre, clerk: User, now: datetime) -> Project:
+    """The project of parallel.json with this code (registered 45 working days ago)."""
     project = Project.objects.filter(code=code).first()
     if project is None:
+        row = json.loads(DATA.read_text(encoding="utf-8"))["projects"][code]
         manager = StaffRole.objects.filter(role=Role.ACCOUNT_MANAGER).select_related("user").first()
         project = actions.register_project(
             actions.NewProject(
                 code=code,
-                name=name,
+                name=row["name"],
                 owner=firm,
                 centre=centre,
                 account_manager=manager.user if manager else None,
-                **kw,
+                kind=row["kind"],
+                location=row["location"],
+                investment=Decimal(row["investment"]),
             ),
             actor=clerk,
             now=_workday_before(now, 45),
@@ -339,17 +343,7 @@ def _green_project(centre: Centre, clerk: User, firm: Applicant, now: datetime) 
     countersign waiting for one department."""
     if Submission.objects.filter(key="demo-parallel-p1-s1").exists():
         return 0
-    project = _project(
-        "2026-510403-47-01-000123",
-        "西区钒钛新材料产业园标准厂房",
-        firm,
-        centre,
-        clerk,
-        now,
-        kind=Project.Kind.FILED,
-        location="攀枝花市西区格里坪镇钒钛产业园",
-        investment=Decimal("12800"),
-    )
+    project = _project("2026-510403-47-01-000123", firm, centre, clerk, now)
     admin = StaffRole.objects.filter(role=Role.CENTRE_ADMIN).select_related("user").first()
     start = _workday_before(now, 30)
     actions.request_green_channel(project, actor=clerk, now=start, reason="省级重点产业项目")
@@ -442,17 +436,7 @@ def _open_project(centre: Centre, clerk: User, firm: Applicant, now: datetime) -
     """金江物流: stage 1 accepted three working days ago, a joint survey booked."""
     if Submission.objects.filter(key="demo-parallel-p2-s1").exists():
         return 0
-    project = _project(
-        "2026-510403-54-01-000457",
-        "金江物流冷链仓储中心",
-        firm,
-        centre,
-        clerk,
-        now,
-        kind=Project.Kind.RATIFIED,
-        location="攀枝花市西区河门口街道物流园区",
-        investment=Decimal("6500"),
-    )
+    project = _project("2026-510403-54-01-000457", firm, centre, clerk, now)
     stage1 = Track.objects.get(kind=Track.Kind.STAGE, order=1)
     form = {"company_name": firm.name, "project_name": project.name, "contact": "王德胜"}
     sub = _accept(
@@ -499,17 +483,7 @@ def _big_enterprise(centre: Centre, clerk: User, firm: Applicant, now: datetime)
             department=dept,
             defaults={"leader": staff_member(dept.key, Role.DEPARTMENT_HEAD)},
         )
-    project = _project(
-        "2026-510403-31-03-000088",
-        "攀钢钒钛资源综合利用技术改造项目",
-        firm,
-        centre,
-        clerk,
-        now,
-        kind=Project.Kind.FILED,
-        location="攀枝花市西区攀钢钢钒厂区",
-        investment=Decimal("48600"),
-    )
+    project = _project("2026-510403-31-03-000088", firm, centre, clerk, now)
     consultation = Consultation.objects.create(
         applicant=firm,
         project=project,

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from onestop.hall.demo import DEMO_DEVICES
-from onestop.org.demo import DEMO_PASSWORD, demo_accounts, load_demo, pad
+from onestop.demo.hall import DEMO_DEVICES
+from onestop.demo.load import load_demo
+from onestop.demo.org import DEMO_PASSWORD, demo_accounts
+from onestop.lib.terminal import pad
 
 
 class Command(BaseCommand):

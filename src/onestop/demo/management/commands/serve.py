@@ -7,8 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from onestop.jobs import JOBS
-from onestop.org.demo import DEMO_PASSWORD, demo_accounts, pad
+from onestop.core.jobs import JOBS
+from onestop.demo.org import DEMO_PASSWORD, demo_accounts
+from onestop.lib.terminal import pad
 
 
 class Command(BaseCommand):

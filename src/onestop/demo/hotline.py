@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from onestop.demo.org import demo_password_hash
 from onestop.hotline import actions
 from onestop.hotline.models import (
     Article,
@@ -45,8 +46,6 @@ def _handler(dept: Department) -> User:
     )
     if role is not None:
         return role.user
-    from onestop.org.demo import demo_password_hash
-
     user, created = User.objects.get_or_create(
         username=f"{dept.key}_hotline", defaults={"first_name": f"{dept.short_name}热线联络员"}
     )

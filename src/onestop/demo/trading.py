@@ -7,6 +7,7 @@ actions at past times; a second load finds the projects by code and changes noth
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from stdnum.cn import uscc
 
-from onestop.draws import demo as lottery
+from onestop.demo import draws as lottery
+from onestop.demo.org import demo_name
 from onestop.intermediaries import actions as market
 from onestop.intermediaries.models import Intermediary, Need
 from onestop.org.models import Applicant, Department, Region, Role, StaffRole
@@ -70,8 +72,6 @@ def _enterprises(data: dict[str, Any], password_hash: str) -> dict[str, Applican
 
 
 def _experts(data: dict[str, Any], firms: dict[str, Applicant], today: Any) -> None:
-    from onestop.org.demo import demo_name
-
     specs, employers = data["specialities"], data["employers"]
     for n in range(42):
         employer, code = employers[n % len(employers)]
@@ -140,32 +140,22 @@ def _intermediaries(
         market.verify(item, approve=True, reason="", actor=officer, now=now - timedelta(days=199))
 
 
-def _project(
-    code: str,
-    title: str,
-    kind: str,
-    owner: Applicant,
-    budget: str,
-    spec: str,
-    officer: User,
-    at: datetime,
-    **extra: Any,
-) -> Project:
+def _project(row: dict[str, Any], owner: Applicant, officer: User, at: datetime) -> Project:
     return actions.create_project(
-        code=code,
-        title=title,
-        kind=kind,
-        method=extra.get("method", Project.Method.OPEN),
-        compulsory=extra.get("compulsory", True),
+        code=row["code"],
+        title=row["title"],
+        kind=row["kind"],
+        method=row.get("method", Project.Method.OPEN),
+        compulsory=row.get("compulsory", True),
         owner=owner,
-        agency=extra.get("agency", "攀枝花宏达工程项目管理有限公司"),
-        budget=Decimal(budget),
-        qualification=extra.get(
+        agency=row.get("agency", "攀枝花宏达工程项目管理有限公司"),
+        budget=Decimal(row["budget"]),
+        qualification=row.get(
             "qualification", "具有独立法人资格，近三年无重大违法记录，未被列入失信被执行人名单"
         ),
-        description=extra.get("description", title),
-        lots=extra.get("lots", []),
-        speciality=spec,
+        description=row.get("description", row["title"]),
+        lots=[actions.LotInput(name, Decimal(budget)) for name, budget in row.get("lots", [])],
+        speciality=row["speciality"],
         actor=officer,
         now=at,
     )
@@ -233,224 +223,142 @@ def _to_publicity(p: Project, officers: list[User], issue: str) -> Project:
     return actions.publish_candidates(p, days=3, actor=officers[0], now=at + timedelta(days=1))
 
 
+def _contested(p: Project, firms: dict[str, Applicant], officers: list[User], at: datetime) -> None:
+    """XQGC-2026-011: an objection and a complaint in its publicity, then award and contract."""
+    b2, b3 = firms["bidder2"], firms["bidder3"]
+    assert p.publicity_starts_at is not None and p.publicity_ends_at is not None  # noqa: S101
+    o = actions.raise_objection(
+        p,
+        bidder=b3,
+        text="第一中标候选人项目经理业绩证明材料存疑",
+        now=p.publicity_starts_at + timedelta(hours=5),
+    )
+    actions.answer_objection(
+        o,
+        answer="经向发证单位核实，业绩证明真实有效，异议不成立",
+        actor=officers[0],
+        now=o.filed_at + timedelta(days=1),
+    )
+    c = actions.file_complaint(
+        p,
+        complainant=b3,
+        text="对异议答复不服，认为评分标准适用不当",
+        known_on=(o.filed_at + timedelta(days=1)).date(),
+        objection=o,
+        now=o.filed_at + timedelta(days=2),
+    )
+    c = actions.accept_complaint(
+        c,
+        accept=True,
+        suspend=False,
+        reason="",
+        actor=officers[1],
+        now=c.filed_at + timedelta(days=1),
+    )
+    actions.decide_complaint(
+        c,
+        upheld=False,
+        decision="经调查，评标委员会按招标文件规定的评分标准评审，投诉缺乏事实依据，予以驳回",
+        actor=officers[1],
+        now=c.filed_at + timedelta(days=9),
+    )
+    p = actions.award(p, actor=officers[0], now=p.publicity_ends_at + timedelta(days=9))
+    assert p.winner is not None and p.awarded_at is not None  # noqa: S101
+    actions.record_contract(
+        p,
+        amount=p.winner.price or Decimal(0),
+        signed_on=(p.awarded_at + timedelta(days=12)).date(),
+        actor=officers[0],
+        now=p.awarded_at + timedelta(days=12),
+    )
+    actions.record_credit(
+        subject=CreditRecord.Subject.BIDDER,
+        name=b2.name,
+        credit_code=b2.credit_code,
+        kind=CreditRecord.Kind.GOOD,
+        summary="2025 年度攀枝花市建筑业守信企业",
+        actor=officers[0],
+        now=at,
+        valid_days=365,
+    )
+
+
+def _clarified(p: Project, firms: dict[str, Applicant], officers: list[User], at: datetime) -> None:
+    actions.clarify(
+        p,
+        text="第一包一体机须支持电子营业执照和电子社保卡读取。",
+        new_deadline=None,
+        actor=officers[0],
+        now=at + timedelta(days=1),
+    )
+
+
+def _in_review(p: Project, firms: dict[str, Applicant], officers: list[User], at: datetime) -> None:
+    actions.submit_for_review(p, actor=officers[0], now=at + timedelta(hours=4))
+
+
+# What happens to a project after its announcement, bids, opening and expert draw (trading.json).
+FOLLOW_UPS: dict[str, Callable[[Project, dict[str, Applicant], list[User], datetime], None]] = {
+    "XQGC-2026-011": _contested,
+    "XQZC-2026-027": _clarified,
+    "XQGC-2026-031": _in_review,
+}
+
+
+def _build(
+    row: dict[str, Any], firms: dict[str, Applicant], officers: list[User], at: datetime
+) -> None:
+    """One project of trading.json, as far as its row says it got."""
+    p = _project(row, firms[row["owner"]], officers[0], at)
+    if row["open_days"]:
+        p = _announce(p, officers, at, row["open_days"])
+    if row.get("bids"):
+        _bids(p, [(firms[key], price) for key, price in row["bids"]])
+    if row.get("opened") or row.get("draw_issue"):
+        p = _open(p, officers)
+    if row.get("draw_issue"):
+        p = _to_publicity(p, officers, row["draw_issue"])
+    if row["code"] in FOLLOW_UPS:
+        FOLLOW_UPS[row["code"]](p, firms, officers, at)
+
+
 def load_demo_trading(*, now: datetime, password_hash: str) -> int:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     before = Project.objects.count() + Intermediary.objects.count() + Need.objects.count()
     officers = _officers(data, password_hash, now)
     firms = _enterprises(data, password_hash)
-    today = now.date()
-    _experts(data, firms, today)
+    _experts(data, firms, now.date())
     _intermediaries(data, firms, officers[0], now)
-    b1, b2, b3, b4, b5 = (firms[k] for k in ("bidder", "bidder2", "bidder3", "bidder4", "bidder5"))
-    if not Project.objects.filter(code="XQGC-2026-011").exists():
-        t = now - timedelta(days=75)
-        p = _project(
-            "XQGC-2026-011",
-            "西区格里坪镇污水管网改造工程",
-            "construction",
-            firms["owner_zjj"],
-            "6850000",
-            "市政工程",
-            officers[0],
-            t,
-            description="格里坪镇场镇区域新建 DN300–DN600 污水管网约 6.2 公里及检查井、管道修复。",
-            qualification="市政公用工程施工总承包三级及以上，项目经理具有市政公用工程二级注册建造师",
-        )
-        p = _announce(p, officers, t, 21)
-        _bids(p, [(b1, "6512000"), (b2, "6398500"), (b3, "6605300"), (b4, "6450800")])
-        p = _to_publicity(_open(p, officers), officers, "2026231")
-        assert p.publicity_starts_at is not None and p.publicity_ends_at is not None  # noqa: S101
-        o = actions.raise_objection(
-            p,
-            bidder=b3,
-            text="第一中标候选人项目经理业绩证明材料存疑",
-            now=p.publicity_starts_at + timedelta(hours=5),
-        )
-        actions.answer_objection(
-            o,
-            answer="经向发证单位核实，业绩证明真实有效，异议不成立",
-            actor=officers[0],
-            now=o.filed_at + timedelta(days=1),
-        )
-        c = actions.file_complaint(
-            p,
-            complainant=b3,
-            text="对异议答复不服，认为评分标准适用不当",
-            known_on=(o.filed_at + timedelta(days=1)).date(),
-            objection=o,
-            now=o.filed_at + timedelta(days=2),
-        )
-        c = actions.accept_complaint(
-            c,
-            accept=True,
-            suspend=False,
-            reason="",
-            actor=officers[1],
-            now=c.filed_at + timedelta(days=1),
-        )
-        actions.decide_complaint(
-            c,
-            upheld=False,
-            decision="经调查，评标委员会按招标文件规定的评分标准评审，投诉缺乏事实依据，予以驳回",
-            actor=officers[1],
-            now=c.filed_at + timedelta(days=9),
-        )
-        p = actions.award(p, actor=officers[0], now=p.publicity_ends_at + timedelta(days=9))
-        assert p.winner is not None and p.awarded_at is not None  # noqa: S101
-        actions.record_contract(
-            p,
-            amount=p.winner.price or Decimal(0),
-            signed_on=(p.awarded_at + timedelta(days=12)).date(),
-            actor=officers[0],
-            now=p.awarded_at + timedelta(days=12),
-        )
-        actions.record_credit(
-            subject=CreditRecord.Subject.BIDDER,
-            name=b2.name,
-            credit_code=b2.credit_code,
-            kind=CreditRecord.Kind.GOOD,
-            summary="2025 年度攀枝花市建筑业守信企业",
-            actor=officers[0],
-            now=t,
-            valid_days=365,
-        )
-    if not Project.objects.filter(code="XQTD-2026-005").exists():
-        t = now - timedelta(days=26)
-        p = _project(
-            "XQTD-2026-005",
-            "西区清香坪片区 XQ2026-05 号地块国有建设用地使用权挂牌出让",
-            "land",
-            firms["owner_zrzy"],
-            "12600000",
-            "土地估价",
-            officers[0],
-            t,
-            method=Project.Method.LISTING,
-            agency="",
-            description="宗地面积 18,420 平方米，用途为城镇住宅用地，出让年限 70 年，容积率 ≤2.5。",
-            qualification="中华人民共和国境内外的法人、其他组织和自然人均可申请参加（法律另有规定者除外）",
-        )
-        p = _announce(p, officers, t, 21)
-        _bids(p, [(b1, "13150000"), (b4, "12980000"), (b2, "12800000")])
-        _to_publicity(_open(p, officers), officers, "2026298")
-    if not Project.objects.filter(code="XQGC-2026-024").exists():
-        t = now - timedelta(days=21, hours=2)
-        p = _project(
-            "XQGC-2026-024",
-            "清香坪街道背街小巷改造工程",
-            "construction",
-            firms["owner_zjj"],
-            "2380000",
-            "房屋建筑",
-            officers[0],
-            t,
-        )
-        p = _announce(p, officers, t, 21)
-        _bids(p, [(b1, "2298000"), (b2, "2315600"), (b3, "2260400")])
-    if not Project.objects.filter(code="XQGC-2026-019").exists():
-        t = now - timedelta(days=40)
-        p = _project(
-            "XQGC-2026-019",
-            "西区河门口片区人行道提升工程",
-            "construction",
-            firms["owner_zjj"],
-            "980000",
-            "市政工程",
-            officers[0],
-            t,
-        )
-        p = _announce(p, officers, t, 20)
-        _bids(p, [(b3, "951000"), (b4, "939800")])
-        _open(p, officers)
-    if not Project.objects.filter(code="XQZC-2026-027").exists():
-        t = now - timedelta(days=3)
-        p = _project(
-            "XQZC-2026-027",
-            "西区政务服务中心自助服务终端采购",
-            "procurement",
-            firms["owner_zwfw"],
-            "1460000",
-            "信息化设备",
-            officers[0],
-            t,
-            lots=[
-                actions.LotInput("政务自助一体机 30 台", Decimal("960000")),
-                actions.LotInput("智能叫号与评价终端 48 套", Decimal("500000")),
-            ],
-            qualification="具有独立承担民事责任的能力；具有良好的商业信誉和健全的财务会计制度",
-        )
-        p = _announce(p, officers, t, 24)
-        actions.clarify(
-            p,
-            text="第一包一体机须支持电子营业执照和电子社保卡读取。",
-            new_deadline=None,
-            actor=officers[0],
-            now=t + timedelta(days=1),
-        )
-    if not Project.objects.filter(code="XQNC-2026-003").exists():
-        t = now - timedelta(days=2)
-        p = _project(
-            "XQNC-2026-003",
-            "格里坪镇苏铁村集体林地经营权流转（120 亩）",
-            "rural",
-            firms["owner_glp"],
-            "360000",
-            "林业",
-            officers[0],
-            t,
-            method=Project.Method.LISTING,
-            compulsory=False,
-            agency="",
-            description="流转期限 15 年，用于芒果种植，流转价款按年支付。",
-        )
-        _announce(p, officers, t, 16)
-    if not Project.objects.filter(code="XQGZ-2026-002").exists():
-        t = now - timedelta(days=5)
-        p = _project(
-            "XQGZ-2026-002",
-            "西区国有资产经营有限公司清香坪商铺租赁权转让",
-            "state_assets",
-            firms["owner_zwfw"],
-            "540000",
-            "工程造价",
-            officers[0],
-            t,
-            method=Project.Method.LISTING,
-            agency="",
-        )
-        _announce(p, officers, t, 35)
-    if not Project.objects.filter(code="XQGC-2026-031").exists():
-        p = _project(
-            "XQGC-2026-031",
-            "西区大宝鼎社区综合服务中心维修工程",
-            "construction",
-            firms["owner_zjj"],
-            "860000",
-            "房屋建筑",
-            officers[0],
-            now - timedelta(days=1),
-        )
-        actions.submit_for_review(p, actor=officers[0], now=now - timedelta(hours=20))
-    _needs(firms, officers[0], now)
+    for row in data["projects"]:
+        if not Project.objects.filter(code=row["code"]).exists():
+            _build(row, firms, officers, now - timedelta(hours=row["hours_ago"]))
+    _needs(data["needs"], firms, officers[0], now)
     return Project.objects.count() + Intermediary.objects.count() + Need.objects.count() - before
 
 
-def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
+def _post(row: dict[str, Any], owner: Applicant, at: datetime) -> Need:
+    """Post the need of a trading.json row as `owner`."""
+    return market.post_need(
+        owner=owner,
+        service=row["service"],
+        title=row["title"],
+        description=row["description"],
+        budget=Decimal(row["budget"]),
+        method=row["method"],
+        quote_days=row["quote_days"],
+        actor=owner.user,
+        now=at,
+    )
+
+
+def _needs(
+    needs: dict[str, dict[str, Any]], firms: dict[str, Applicant], officer: User, now: datetime
+) -> None:
     owner = Applicant.objects.filter(user__username="jinsha").first() or firms["owner_zjj"]
     if Need.objects.exists():
         return
     t = now - timedelta(days=40)
-    need = market.post_need(
-        owner=owner,
-        service="survey",
-        title="金沙江餐饮新建厨房房产面积测绘",
-        description="房产面积测绘及报告，用于不动产登记",
-        budget=Decimal("6000"),
-        method=Need.Method.DIRECT,
-        quote_days=0,
-        actor=owner.user,
-        now=t,
-    )
+    need = _post(needs["survey"], owner, t)
     chosen = Intermediary.objects.get(name="攀枝花市恒信测绘有限公司")
     market.choose_direct(need, intermediary=chosen, actor=owner.user, now=t)
     market.record_contract(
@@ -461,17 +369,7 @@ def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
         need, score=5, comment="按期交付，成果规范", actor=owner.user, now=t + timedelta(days=9)
     )
     t = now - timedelta(days=20)
-    need = market.post_need(
-        owner=owner,
-        service="testing",
-        title="门店装修工程室内空气质量检测",
-        description="装修完工后的甲醛、苯等室内空气质量检测",
-        budget=Decimal("3500"),
-        method=Need.Method.DRAW,
-        quote_days=0,
-        actor=owner.user,
-        now=t,
-    )
+    need = _post(needs["testing"], owner, t)
     # The owner draws by itself (企业自行抽取); the centre checks the numbers afterwards.
     market.freeze_need_draw(
         need,
@@ -491,18 +389,7 @@ def _needs(firms: dict[str, Applicant], officer: User, now: datetime) -> None:
     market.record_contract(
         need, amount=Decimal("3200"), actor=owner.user, now=t + timedelta(days=2)
     )
-    zjj = firms["owner_zjj"]
-    need = market.post_need(
-        owner=zjj,
-        service="cost",
-        title="格里坪镇污水管网改造工程竣工结算审核",
-        description="竣工结算审核，出具审核报告",
-        budget=Decimal("48000"),
-        method=Need.Method.QUOTE,
-        quote_days=5,
-        actor=zjj.user,
-        now=now - timedelta(days=1),
-    )
+    need = _post(needs["cost"], firms["owner_zjj"], now - timedelta(days=1))
     for name, amount in (
         ("四川众信工程造价咨询有限公司攀枝花分公司", "42000"),
         ("攀枝花宏达工程项目管理有限公司", "39800"),

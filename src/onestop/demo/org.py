@@ -7,7 +7,6 @@ zone kind, window number, username, item code), so a second run changes nothing.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -18,8 +17,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 
+from onestop.catalog import actions as catalog
+from onestop.org.actions import Claimed, claim_identity, record_proven
 from onestop.org.models import (
     Applicant,
     Centre,
@@ -334,8 +334,6 @@ def load_applicants(counts: Counts, regions: dict[str, Region], data_dir: Path =
 
 
 def load_items(counts: Counts, *, now: datetime, data_dir: Path = DATA_DIR) -> None:
-    from onestop.catalog import actions as catalog
-
     catalog.ensure_life_events()
     for row in read("items.json", data_dir):
         _item, outcome = catalog.upsert_item(row, actor=None, now=now)
@@ -343,93 +341,13 @@ def load_items(counts: Counts, *, now: datetime, data_dir: Path = DATA_DIR) -> N
             counts.add("事项", created=outcome == "created")
 
 
-def load_fee_rules(counts: Counts, data_dir: Path = DATA_DIR) -> None:
-    from onestop.fees.demo import load_demo_fee_rules
-
-    created = load_demo_fee_rules(data_dir)
-    if created:
-        counts.created["收费规则"] = created
-
-
-def load_cases(counts: Counts, *, now: datetime, history: bool) -> None:
-    from onestop.cases.demo import load_demo_cases
-
-    created = load_demo_cases(now=now, history=history)
-    if created:
-        counts.created["办件"] = created
-
-
-def load_hall(counts: Counts, *, now: datetime) -> None:
-    from onestop.hall.demo import load_demo_hall
-
-    created = load_demo_hall(now=now)
-    if created:
-        counts.created["大厅排队与预约"] = created
-
-
-def load_hotline(counts: Counts, *, now: datetime) -> None:
-    from onestop.hotline.demo import load_hotline_demo
-
-    counts.created.update(load_hotline_demo(now=now))
-
-
-def load_parallel(counts: Counts, *, now: datetime) -> None:
-    from onestop.parallel.demo import load_parallel as load
-
-    created = load(now=now, password_hash=demo_password_hash())
-    if created:
-        counts.created["并联审批受理"] = created
-
-
-def load_trading(counts: Counts, *, now: datetime) -> None:
-    from onestop.trading.demo import load_demo_trading
-
-    created = load_demo_trading(now=now, password_hash=demo_password_hash())
-    if created:
-        counts.created["公共资源交易与中介超市"] = created
-
-
-def load_supervision(counts: Counts, *, now: datetime) -> None:
-    from onestop.supervision.demo import load_demo_rules
-
-    created = load_demo_rules(now=now)
-    if created:
-        counts.created["自动亮牌规则"] = created
-
-
-@transaction.atomic
-def load_demo(*, now: datetime, data_dir: Path = DATA_DIR, history: bool = True) -> Counts:
-    """Everything the demo shows; `history` adds the past year of finished cases (the
-    supervision dashboard's trends), which tests that do not look at them leave out."""
-    counts = Counts()
-    regions = load_regions(counts, data_dir)
-    depts = load_departments(counts, regions, data_dir)
-    centres = load_centres(counts, regions, depts, data_dir)
-    load_staff(counts, regions, depts, centres, data_dir)
-    load_department_staff(counts, regions, depts, data_dir)
-    load_applicants(counts, regions, data_dir)
-    load_items(counts, now=now, data_dir=data_dir)
-    load_fee_rules(counts, data_dir=data_dir)
-    load_cases(counts, now=now, history=history)
-    load_parallel(counts, now=now)
-    load_hall(counts, now=now)
-    load_hotline(counts, now=now)
-    load_trading(counts, now=now)
-    load_supervision(counts, now=now)
-    record_demo_proofs(counts)
-    load_pending_claim(counts, now=now)
-    return counts
-
-
-# A resident who came to the window (cases.demo) and has since registered on the portal: her
+# A resident who came to the window (demo.cases) and has since registered on the portal: her
 # claim waits for proof, so the demo shows both ways (an SMS code to the phone the clerk wrote
 # down, or a clerk at /accounts/identity/confirm/ with her card).
 PENDING_USERNAME, PENDING_NAME = "liuhaiyan", "刘海燕"
 
 
 def load_pending_claim(counts: Counts, *, now: datetime) -> None:
-    from onestop.org.actions import Claimed, claim_identity
-
     User = get_user_model()
     record = Applicant.objects.filter(
         name=PENDING_NAME, user__password__startswith=UNUSABLE_PASSWORD_PREFIX
@@ -452,8 +370,6 @@ def load_pending_claim(counts: Counts, *, now: datetime) -> None:
 def record_demo_proofs(counts: Counts) -> None:
     """Every demo account that holds a number proved it at the district centre's window: the
     demo's applicants are real-name verified, as the portal requires (org.actions)."""
-    from onestop.org.actions import record_proven
-
     centre = Centre.objects.filter(level=Centre.Level.DISTRICT).order_by("pk").first()
     proven = IdentityClaim.objects.filter(status=IdentityClaim.Status.PROVEN).values("user_id")
     held = (
@@ -465,12 +381,6 @@ def record_demo_proofs(counts: Counts) -> None:
     for applicant in held:
         record_proven(applicant, centre=centre)
         counts.add("实名核验", created=True)
-
-
-def pad(text: str, width: int) -> str:
-    """Left-justify text to a terminal width, counting a Chinese character as two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - shown, 0)
 
 
 def demo_accounts(data_dir: Path = DATA_DIR) -> list[tuple[str, str, str]]:
