@@ -23,8 +23,8 @@ def shared_cache(monkeypatch):  # type: ignore[no-untyped-def]
     with the hooks registered as the app does at start when REDIS_URL is set."""
     from django.core.cache import cache
 
-    monkeypatch.setattr(hooks, "on_year_loaded", list(hooks.on_year_loaded))
-    monkeypatch.setattr(hooks, "on_calendar_changed", list(hooks.on_calendar_changed))
+    for hook in (hooks.on_year_loaded, hooks.on_calendar_changed):
+        monkeypatch.setattr(hook, "_functions", hook.functions)
     workdays.forget_years_on_changes()
     cache.clear()
     with override_settings(REDIS_URL="redis://shared"):

@@ -31,9 +31,9 @@ SCHEDULE_2027 = [
 @pytest.fixture
 def year_hook():
     calls: list[int] = []
-    hooks.on_year_loaded.append(calls.append)
+    hooks.on_year_loaded.register(calls.append)
     yield calls
-    hooks.on_year_loaded.remove(calls.append)
+    hooks.on_year_loaded.unregister(calls.append)
 
 
 def test_a_provisional_deadline_becomes_final_when_its_year_is_loaded(centre_admin):

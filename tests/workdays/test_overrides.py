@@ -24,9 +24,9 @@ def change_hook():
     def hook(first: date, last: date) -> None:
         calls.append((first, last))
 
-    hooks.on_calendar_changed.append(hook)
+    hooks.on_calendar_changed.register(hook)
     yield calls
-    hooks.on_calendar_changed.remove(hook)
+    hooks.on_calendar_changed.unregister(hook)
 
 
 def test_a_local_closure_moves_a_deadline(centre_admin):
@@ -83,10 +83,10 @@ def test_a_failing_hook_does_not_stop_the_others(
     def broken(first: date, last: date) -> None:
         raise RuntimeError("boom")
 
-    hooks.on_calendar_changed.insert(0, broken)
+    hooks.on_calendar_changed.register(first=True, function=broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             close_day(date(2025, 3, 12), "停电闭厅", actor=centre_admin, now=NOW)
     finally:
-        hooks.on_calendar_changed.remove(broken)
+        hooks.on_calendar_changed.unregister(broken)
     assert change_hook == [(date(2025, 3, 12), date(2025, 3, 12))]

@@ -19,12 +19,20 @@ class Hook:
         self.__doc__ = doc
         self._functions: list[Callable[..., Any]] = []
 
-    def register(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        """Add `function` (usable as a decorator); registering the same function twice is a
-        no-op, so a re-run `ready()` does not double it."""
+    def register(self, function: Callable[..., Any], *, first: bool = False) -> Callable[..., Any]:
+        """Add `function` (usable as a decorator), last or `first`; registering the same function
+        twice is a no-op, so a re-run `ready()` does not double it."""
         if function not in self._functions:
-            self._functions.append(function)
+            self._functions.insert(0 if first else len(self._functions), function)
         return function
+
+    def unregister(self, function: Callable[..., Any]) -> None:
+        self._functions.remove(function)
+
+    @property
+    def functions(self) -> list[Callable[..., Any]]:
+        """The registered functions, in order (a copy)."""
+        return list(self._functions)
 
     def __call__(self, *args: Any, **kwargs: Any) -> list[Any]:
         return [function(*args, **kwargs) for function in self._functions]

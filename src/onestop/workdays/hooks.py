@@ -1,10 +1,10 @@
 """Callbacks other apps register to recompute deadlines when the calendar changes.
 
-An app appends a function in its `AppConfig.ready()`:
+They are kernel hooks (`onestop.core.hooks.Hook`); an app registers in its `AppConfig.ready()`:
 
     from onestop.workdays import hooks
-    hooks.on_year_loaded.append(recompute_provisional_deadlines)   # f(year: int)
-    hooks.on_calendar_changed.append(recompute_deadlines_between)  # f(first: date, last: date)
+    hooks.on_year_loaded.register(recompute_provisional_deadlines)   # f(year: int)
+    hooks.on_calendar_changed.register(recompute_deadlines_between)  # f(first: date, last: date)
 
 The actions call them after their transaction commits (never inside it), each one on its own:
 an exception in one is logged and does not stop the others. `on_year_loaded` follows
@@ -20,17 +20,21 @@ from typing import Any
 
 from django.db import transaction
 
-on_year_loaded: list[Callable[[int], object]] = []
-on_calendar_changed: list[Callable[[date, date], object]] = []
+from onestop.core.hooks import Hook
+
+on_year_loaded = Hook("on_year_loaded", "f(year: int), after a year's schedule is loaded")
+on_calendar_changed = Hook(
+    "on_calendar_changed", "f(first: date, last: date), after days between them changed"
+)
 
 
 def year_loaded_on_commit(year: int) -> None:
-    for hook in list(on_year_loaded):
+    for hook in on_year_loaded.functions:
         transaction.on_commit(_bound(hook, year), robust=True)
 
 
 def calendar_changed_on_commit(first: date, last: date) -> None:
-    for hook in list(on_calendar_changed):
+    for hook in on_calendar_changed.functions:
         transaction.on_commit(_bound(hook, first, last), robust=True)
 
 

@@ -77,8 +77,8 @@ def forget_years(*_changed: object) -> None:
 def forget_years_on_changes() -> None:
     """Register `forget_years` first on the calendar hooks, so that the other apps'
     recomputations after a change already read the new calendar."""
-    hooks.on_year_loaded.insert(0, forget_years)
-    hooks.on_calendar_changed.insert(0, forget_years)
+    hooks.on_year_loaded.register(forget_years, first=True)
+    hooks.on_calendar_changed.register(forget_years, first=True)
 
 
 def calendar() -> Calendar:
