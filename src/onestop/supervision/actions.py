@@ -2,7 +2,7 @@
 
 Each move takes `actor` and `now` keyword-only, locks the row it changes, re-checks the state,
 writes one CardEvent and tells the people concerned through the notify outbox (in the same
-transaction: no message without the move). Errors are the domain errors of cases (CaseError 422,
+transaction: no message without the move). Errors are `SupervisionError` (422),
 TransitionError 409, NotAllowed 403).
 
 The loop: a card is issued (by a rule in the sweep or by a supervisor) with a rectification
@@ -21,12 +21,12 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.notify.actions import tell
 from onestop.org.models import Department, Region, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
+from onestop.supervision.errors import SupervisionError
 from onestop.supervision.models import Alert, Card, CardEvent, CardRule, Rectification, Violation
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
@@ -172,13 +172,15 @@ def issue_card(
     if region is None or not _supervises(actor, department.region):
         raise NotAllowed("只有效能监察员可以对本辖区的部门亮牌")
     if colour not in Card.Colour.values:
-        raise CaseError("请选择黄牌或红牌", field="colour")
+        raise SupervisionError("请选择黄牌或红牌", field="colour")
     if not reason.strip():
-        raise CaseError("请说明亮牌事由", field="reason")
+        raise SupervisionError("请说明亮牌事由", field="reason")
     if window is not None and not window.departments.filter(pk=department.pk).exists():
-        raise CaseError("该窗口不属于所选部门", field="window")
+        raise SupervisionError("该窗口不属于所选部门", field="window")
     if not 1 <= rectify_days <= MAX_RECTIFY_DAYS:
-        raise CaseError(f"整改期限应为 1 至 {MAX_RECTIFY_DAYS} 个工作日", field="rectify_days")
+        raise SupervisionError(
+            f"整改期限应为 1 至 {MAX_RECTIFY_DAYS} 个工作日", field="rectify_days"
+        )
     events: list[CaseEvent] = []
     if violation is not None:
         events = list(violation.events.all())
@@ -220,7 +222,7 @@ def answer_card(card: Card, *, actor: User, now: datetime, measure: str) -> Rect
     if rect.status in (R.CLOSED, R.WITHDRAWN):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能再反馈")
     if not measure.strip():
-        raise CaseError("请填写整改措施", field="measure")
+        raise SupervisionError("请填写整改措施", field="measure")
     rect.status = R.ANSWERED
     rect.measure, rect.answered_by, rect.answered_at = measure.strip(), actor, now
     rect.save(update_fields=["status", "measure", "answered_by", "answered_at"])
@@ -269,7 +271,7 @@ def withdraw_card(card: Card, *, actor: User, now: datetime, reason: str) -> Rec
     if rect.status not in (R.OPEN, R.ANSWERED):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能撤销")
     if not reason.strip():
-        raise CaseError("请说明撤销理由", field="reason")
+        raise SupervisionError("请说明撤销理由", field="reason")
     rect.status = R.WITHDRAWN
     rect.withdrawn_by, rect.withdrawn_at = actor, now
     rect.withdraw_reason = reason.strip()[:300]
@@ -320,7 +322,7 @@ def escalate_card(card: Card, *, actor: User, now: datetime, reason: str) -> Car
     if not _supervises(actor, rect.card.region):
         raise NotAllowed("只有效能监察员可以升级亮牌")
     if not reason.strip():
-        raise CaseError("请说明升级理由", field="reason")
+        raise SupervisionError("请说明升级理由", field="reason")
     return _escalate(rect, actor=actor, now=now, why=reason.strip())
 
 
