@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from onestop.documents.checks import check_pdf_font
 
 
 class DocumentsConfig(AppConfig):
@@ -6,8 +9,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = "文书与电子证照"
 
     def ready(self) -> None:
-        from django.core import checks
-
-        from onestop.documents.checks import check_pdf_font
-
         checks.register(check_pdf_font)
