@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.core.models import HistoryRow, optional_user
 from onestop.org.models import Centre, Department, Region, Window
 
 
@@ -175,27 +176,13 @@ class Card(models.Model):
         Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
     # The handler a rule aimed at (经办人), when the card is personal.
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = optional_user(_("经办人"))
     reason = models.TextField(_("事由"))
     case = models.ForeignKey(
         Case, verbose_name=_("相关办件"), null=True, blank=True, on_delete=models.SET_NULL
     )
     # None when a rule raised the card in the sweep.
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("监察员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = optional_user(_("监察员"))
     issued_at = models.DateTimeField(_("亮牌时间"))
     rule = models.ForeignKey(
         CardRule,
@@ -284,7 +271,7 @@ class Rectification(models.Model):
         return f"{self.card} · {self.get_status_display()}"
 
 
-class CardEvent(models.Model):
+class CardEvent(HistoryRow):
     """The history of a card, one row per move (append-only): who did what, when, and why."""
 
     class Kind(models.TextChoices):
@@ -297,15 +284,6 @@ class CardEvent(models.Model):
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(_("动作"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
