@@ -28,6 +28,7 @@ from onestop.org.models import Department, Region, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
 from onestop.supervision.errors import SupervisionError
 from onestop.supervision.models import Alert, Card, CardEvent, CardRule, Rectification, Violation
+from onestop.supervision.workflow import CARD
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -219,7 +220,7 @@ def answer_card(card: Card, *, actor: User, now: datetime, measure: str) -> Rect
     rect = _lock(card)
     if not heads_department(actor, rect.card.department_id):
         raise NotAllowed("只有被亮牌部门的负责人可以反馈整改")
-    if rect.status in (R.CLOSED, R.WITHDRAWN):
+    if not CARD.allowed_from("answer", rect.status):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能再反馈")
     if not measure.strip():
         raise SupervisionError("请填写整改措施", field="measure")
@@ -244,7 +245,7 @@ def close_card(card: Card, *, actor: User, now: datetime, note: str = "") -> Rec
     rect = _lock(card)
     if not _supervises(actor, rect.card.region):
         raise NotAllowed("只有效能监察员可以销号")
-    if rect.status != R.ANSWERED:
+    if not CARD.allowed_from("close", rect.status):
         raise TransitionError(
             "部门尚未反馈整改措施" if rect.status == R.OPEN else f"亮牌{rect.get_status_display()}"
         )
@@ -268,7 +269,7 @@ def withdraw_card(card: Card, *, actor: User, now: datetime, reason: str) -> Rec
     rect = _lock(card)
     if not _supervises(actor, rect.card.region):
         raise NotAllowed("只有效能监察员可以撤销亮牌")
-    if rect.status not in (R.OPEN, R.ANSWERED):
+    if not CARD.allowed_from("withdraw", rect.status):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能撤销")
     if not reason.strip():
         raise SupervisionError("请说明撤销理由", field="reason")
@@ -293,7 +294,7 @@ def _escalate(rect: Rectification, *, actor: User | None, now: datetime, why: st
         raise TransitionError("红牌不能再升级")
     if Card.objects.filter(escalated_from=old).exists():
         raise TransitionError("该黄牌已升级为红牌")
-    if rect.status not in (R.OPEN, R.ANSWERED):
+    if not CARD.allowed_from("escalate", rect.status):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能升级")
     red = create_card(
         NewCard(

@@ -240,9 +240,6 @@ class Rectification(models.Model):
         CLOSED = "closed", _("已销号")
         WITHDRAWN = "withdrawn", _("已撤销")
 
-    # A withdrawn card does not count anywhere; the others count in the efficiency score.
-    STANDING = (Status.OPEN, Status.ANSWERED, Status.CLOSED)
-
     card = models.OneToOneField(Card, on_delete=models.CASCADE, related_name="rectification")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="open")
     measure = models.TextField(_("整改措施"), blank=True)
