@@ -29,6 +29,7 @@ from onestop.evaluation.models import (
     Rectification,
     Score,
 )
+from onestop.evaluation.workflow import FOLLOWERS, RECTIFICATION
 from onestop.org.models import Role, StaffRole, Window
 from onestop.org.queries import is_staff_member
 from onestop.workdays import queries as workdays
@@ -37,7 +38,6 @@ from onestop.workdays.calendar import local_date
 S = Case.Status
 # States in which the applicant may rate: done, or turned down (those are rated too).
 RATEABLE = (S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.REFUSED)
-FOLLOWERS = (Role.DEPARTMENT_HEAD, Role.CLERK)
 LINK_SALT = "onestop.evaluation.rate_link"
 LINK_MAX_AGE = 30 * 24 * 3600  # 30 days
 # What closes a case at the window, so that the applicant standing there rates it on the pad.
@@ -230,7 +230,7 @@ def record_followup(
     if already_done(case, key):
         return rect
     _check_follower(rect, case, actor)
-    if rect.status == Rectification.Status.CLOSED:
+    if not RECTIFICATION.allowed_from("follow_up", rect.status):
         raise TransitionError("该差评整改已办结")
     if not contact_note.strip():
         raise EvaluationError("请填写核实及回访情况", field="contact_note")
@@ -267,10 +267,12 @@ def close_rectification(
     if already_done(case, key):
         return rect
     _check_follower(rect, case, actor)
-    if rect.status == Rectification.Status.CLOSED:
-        raise TransitionError("该差评整改已办结")
-    if rect.status != Rectification.Status.CONTACTED:
-        raise TransitionError("请先核实并回访申请人，再办结整改")
+    if not RECTIFICATION.allowed_from("close", rect.status):
+        raise TransitionError(
+            "该差评整改已办结"
+            if rect.status == Rectification.Status.CLOSED
+            else "请先核实并回访申请人，再办结整改"
+        )
     if measure.strip():
         rect.measure = measure.strip()
     if not rect.measure:

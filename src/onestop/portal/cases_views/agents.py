@@ -26,7 +26,7 @@ from onestop.org.actions import same_name
 from onestop.org.models import Applicant, Centre, Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.portal.cases_views.applying import Application, handle_application, live_item
-from onestop.portal.cases_views.common import is_agent, user_of, with_lights
+from onestop.portal.cases_views.common import filed_by_agent, is_agent, user_of
 from onestop.portal.cases_views.forms import VillagerForm
 
 SESSION_VILLAGER = "onestop_agent_villager"
@@ -127,11 +127,6 @@ def agent_home(request: HttpRequest) -> HttpResponse:
             if not error:
                 return redirect("portal:agent_items")
     villager = _current_villager(request, region)
-    filed = (
-        Case.objects.filter(filed_by=user, channel=Case.Channel.AGENT)
-        .select_related("item", "applicant")
-        .order_by("-created_at")[:50]
-    )
     return render(
         request,
         "portal/cases/agent_home.html",
@@ -141,7 +136,7 @@ def agent_home(request: HttpRequest) -> HttpResponse:
             "centre": centre,
             "villager": villager,
             "villager_id": mask_id_number(villager.id_number) if villager else "",
-            "filed": with_lights(list(filed)),
+            "filed": filed_by_agent(user),
         },
         status=422 if error else 200,
     )

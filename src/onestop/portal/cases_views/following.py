@@ -21,6 +21,7 @@ from onestop.cases.queries import get_case_for_user
 from onestop.core.errors import DomainError
 from onestop.portal.cases_views.common import (
     current_time,
+    filed_by_agent,
     is_agent,
     light_of,
     user_of,
@@ -38,18 +39,13 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     own = Case.objects.filter(applicant__user=user).select_related("item", "department")
     page = Paginator(own.order_by("-created_at"), 20).get_page(request.GET.get("page"))
-    filed = (
-        Case.objects.filter(filed_by=user, channel=Case.Channel.AGENT)
-        .select_related("item", "applicant")
-        .order_by("-created_at")[:50]
-    )
     return render(
         request,
         "portal/cases/my_cases.html",
         {
             "page": page,
             "rows": with_lights(list(page.object_list)),
-            "filed": with_lights(list(filed)),
+            "filed": filed_by_agent(user),
             "is_agent": is_agent(user),
         },
     )
