@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 OnDelete = Any  # Django's on_delete callables (PROTECT, SET_NULL, …) have no public type
 
 
-def optional_user(verbose_name: Any, *, on_delete: OnDelete = models.PROTECT) -> Any:
+def optional_user(verbose_name: Any = None, *, on_delete: OnDelete = models.PROTECT) -> Any:
     """A nullable foreign key to a user, with no reverse accessor on the user."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -36,16 +36,7 @@ N = FeeNotice.Status
 # A notice may be issued and paid while the case is alive and not yet completed: at the
 # window before an instant item is handled, at acceptance, or after the grant before the
 # certificate is released.
-OPEN_STATES = (
-    S.DRAFT,
-    S.SUBMITTED,
-    S.SUPPLEMENT_REQUESTED,
-    S.ACCEPTED,
-    S.UNDER_REVIEW,
-    S.UNDER_DECISION,
-    S.SUSPENDED,
-    S.GRANTED,
-)
+OPEN_STATES = frozenset(S) - {S.NOT_ACCEPTED, S.REFUSED, S.COMPLETED, S.DELIVERED, S.WITHDRAWN}
 
 
 def lock_case(case: Case) -> Case:

@@ -243,20 +243,14 @@ class Rectification(models.Model):
     card = models.OneToOneField(Card, on_delete=models.CASCADE, related_name="rectification")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="open")
     measure = models.TextField(_("整改措施"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = optional_user()
     answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = optional_user()
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closing_note = models.CharField(_("销号意见"), max_length=300, blank=True)
     # Set once by the sweep when the deadline passed unanswered (the claim of its escalation).
     overdue_at = models.DateTimeField(_("逾期时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_by = optional_user()
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     withdraw_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
 
