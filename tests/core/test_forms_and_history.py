@@ -3,8 +3,9 @@ lib.months (the month a page asks for)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db import models
@@ -13,7 +14,7 @@ from onestop.catalog.models import ItemChange
 from onestop.core.errors import DomainError, TransitionError
 from onestop.core.forms import FreeText, RequestKeyField, run_form
 from onestop.core.models import HistoryRow
-from onestop.lib.months import parse_month
+from onestop.lib.months import month_bounds, parse_month
 from onestop.supervision.models import CardEvent
 
 
@@ -69,3 +70,11 @@ def test_a_month_is_read_or_today_s() -> None:
     assert parse_month("2025-12", today) == (2025, 12)
     for bad in ("", "2025", "2025-13", "1999-01", "x-y", "2025-1-1"):
         assert parse_month(bad, today) == (2026, 5)
+
+
+def test_a_month_s_bounds_run_to_the_next_month_s_first_moment() -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    assert month_bounds(2025, 12, zone) == (
+        datetime(2025, 12, 1, tzinfo=zone),
+        datetime(2026, 1, 1, tzinfo=zone),
+    )

@@ -1,8 +1,8 @@
-"""A calendar month asked for in a page's query string ("2026-03")."""
+"""Calendar months: the one a page asks for ("2026-03"), and its bounds in a zone."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 
 
 def parse_month(raw: str, today: date) -> tuple[int, int]:
@@ -14,3 +14,10 @@ def parse_month(raw: str, today: date) -> tuple[int, int]:
     except ValueError:
         pass
     return today.year, today.month
+
+
+def month_bounds(year: int, month: int, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[first moment, first moment of the next month) in `zone`."""
+    start = datetime.combine(date(year, month, 1), time.min, tzinfo=zone)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return start, datetime.combine(nxt, time.min, tzinfo=zone)
