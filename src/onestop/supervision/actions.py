@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -214,6 +215,27 @@ def _lock(card: Card) -> Rectification:
     )
 
 
+def _move(
+    rect: Rectification,
+    move: str,
+    event: str,
+    *,
+    actor: User,
+    now: datetime,
+    note: str,
+    changes: dict[str, Any],
+) -> None:
+    """Put the rectification in the state the card's move leads to, with the move's fields,
+    and write the card's history row."""
+    target = CARD.moves[move].target
+    assert target is not None  # noqa: S101 - answer, close and withdraw each lead to a state
+    rect.status = target
+    for name, value in changes.items():
+        setattr(rect, name, value)
+    rect.save(update_fields=["status", *changes])
+    _record(rect.card, event, actor=actor, now=now, note=note)
+
+
 @transaction.atomic
 def answer_card(card: Card, *, actor: User, now: datetime, measure: str) -> Rectification:
     """The department head answers with the rectification measure taken."""
@@ -224,10 +246,15 @@ def answer_card(card: Card, *, actor: User, now: datetime, measure: str) -> Rect
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能再反馈")
     if not measure.strip():
         raise SupervisionError("请填写整改措施", field="measure")
-    rect.status = R.ANSWERED
-    rect.measure, rect.answered_by, rect.answered_at = measure.strip(), actor, now
-    rect.save(update_fields=["status", "measure", "answered_by", "answered_at"])
-    _record(rect.card, CardEvent.Kind.ANSWERED, actor=actor, now=now, note=measure.strip())
+    _move(
+        rect,
+        "answer",
+        CardEvent.Kind.ANSWERED,
+        actor=actor,
+        now=now,
+        note=measure.strip(),
+        changes={"measure": measure.strip(), "answered_by": actor, "answered_at": now},
+    )
     late = "（已超过整改期限）" if rect.overdue_at else ""
     tell(
         supervisors_of(rect.card),
@@ -249,10 +276,15 @@ def close_card(card: Card, *, actor: User, now: datetime, note: str = "") -> Rec
         raise TransitionError(
             "部门尚未反馈整改措施" if rect.status == R.OPEN else f"亮牌{rect.get_status_display()}"
         )
-    rect.status = R.CLOSED
-    rect.closed_by, rect.closed_at, rect.closing_note = actor, now, note.strip()[:300]
-    rect.save(update_fields=["status", "closed_by", "closed_at", "closing_note"])
-    _record(rect.card, CardEvent.Kind.CLOSED, actor=actor, now=now, note=note.strip())
+    _move(
+        rect,
+        "close",
+        CardEvent.Kind.CLOSED,
+        actor=actor,
+        now=now,
+        note=note.strip(),
+        changes={"closed_by": actor, "closed_at": now, "closing_note": note.strip()[:300]},
+    )
     tell(
         department_heads(rect.card),
         f"整改销号：{_label(rect.card)}",
@@ -273,11 +305,19 @@ def withdraw_card(card: Card, *, actor: User, now: datetime, reason: str) -> Rec
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能撤销")
     if not reason.strip():
         raise SupervisionError("请说明撤销理由", field="reason")
-    rect.status = R.WITHDRAWN
-    rect.withdrawn_by, rect.withdrawn_at = actor, now
-    rect.withdraw_reason = reason.strip()[:300]
-    rect.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
-    _record(rect.card, CardEvent.Kind.WITHDRAWN, actor=actor, now=now, note=reason.strip())
+    _move(
+        rect,
+        "withdraw",
+        CardEvent.Kind.WITHDRAWN,
+        actor=actor,
+        now=now,
+        note=reason.strip(),
+        changes={
+            "withdrawn_by": actor,
+            "withdrawn_at": now,
+            "withdraw_reason": reason.strip()[:300],
+        },
+    )
     tell(
         department_heads(rect.card),
         f"撤销亮牌：{_label(rect.card)}",
