@@ -18,6 +18,7 @@ from onestop.cases.models import Case, CaseEvent, Task
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.documents import pdf, signing
 from onestop.documents.actions import issue_certificate, revoke_certificate
+from onestop.documents.errors import DocumentError
 from onestop.documents.models import Certificate
 from onestop.documents.queries import content_intact, has_certificate, verify_url
 from onestop.documents.render import render_certificate
@@ -87,7 +88,7 @@ def test_only_the_lead_departments_clerk_or_approver_issues(granted_case, review
 
 
 def test_a_validity_date_must_lie_ahead(granted_case, clerk):
-    with pytest.raises(CaseError, match="有效期"):
+    with pytest.raises(DocumentError, match="有效期"):
         issue_certificate(granted_case, actor=clerk, now=LATER, valid_until=date(2026, 3, 1))
     cert = issue_certificate(granted_case, actor=clerk, now=LATER, valid_until=date(2031, 3, 13))
     assert cert.content["valid_until"] == "2031-03-13"
@@ -114,7 +115,7 @@ def test_the_issuing_departments_head_revokes(granted_case, clerk, head):
     cert = issue_certificate(granted_case, actor=clerk, now=LATER)
     with pytest.raises(NotAllowed):
         revoke_certificate(cert, actor=clerk, now=LATER, reason="以欺骗手段取得")
-    with pytest.raises(CaseError, match="理由"):
+    with pytest.raises(DocumentError, match="理由"):
         revoke_certificate(cert, actor=head, now=LATER, reason="  ")
     cert = revoke_certificate(cert, actor=head, now=LATER, reason="以欺骗手段取得", key="rv")
     assert cert.status == Certificate.Status.REVOKED

@@ -2,7 +2,7 @@
 
 import pytest
 
-from onestop.cases.errors import CaseError
+from onestop.documents.errors import DocumentError
 from onestop.documents.queries import notice_for_query
 from onestop.documents.render import available_notices, render_notice
 from tests.documents.conftest import assert_real_pdf_with_embedded_fonts, pdf_text
@@ -80,17 +80,17 @@ def test_the_refusal_gives_reasons_opinions_and_rights(refused_case, tmp_path):
 
 @pytest.mark.parametrize("kind", ["acceptance", "supplement", "not_accepted", "decision"])
 def test_a_notice_the_history_lacks_is_refused(new_case, kind):
-    with pytest.raises(CaseError, match="没有"):
+    with pytest.raises(DocumentError, match="没有"):
         render_notice(new_case(), kind)
 
 
 def test_an_unknown_kind_is_refused(accepted_case):
-    with pytest.raises(CaseError):
+    with pytest.raises(DocumentError):
         render_notice(accepted_case, "certificate")
 
 
 def test_an_accepted_case_has_no_decision_yet(accepted_case):
-    with pytest.raises(CaseError):
+    with pytest.raises(DocumentError):
         render_notice(accepted_case, "decision")
     assert available_notices(accepted_case) == [("acceptance", "受理通知书")]
 
@@ -111,7 +111,7 @@ def test_the_progress_lookup_gets_a_notice_with_number_and_code(accepted_case):
     assert doc.filename == f"{accepted_case.number}-受理通知书.pdf"
     assert "受理通知书" in pdf_text(doc.content)
     assert notice_for_query(accepted_case.number, "WRONGCOD", "acceptance") is None
-    with pytest.raises(CaseError):
+    with pytest.raises(DocumentError):
         notice_for_query(accepted_case.number, accepted_case.query_code, "not_accepted")
 
 

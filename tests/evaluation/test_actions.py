@@ -9,11 +9,11 @@ from django.test import override_settings
 
 from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.documents.actions import issue_certificate
 from onestop.evaluation import actions
+from onestop.evaluation.errors import EvaluationError
 from onestop.evaluation.models import Rating, Rectification
 from onestop.workdays.calendar import local_date
 from tests.case_fixtures import NOW, provide_all
@@ -83,9 +83,9 @@ def test_only_the_applicant_rates_on_the_portal(done_case, other_applicant, cler
 
 
 def test_bad_scores_and_tags_are_refused_in_chinese(done_case, applicant):
-    with pytest.raises(CaseError, match="请选择1至5分的评价"):
+    with pytest.raises(EvaluationError, match="请选择1至5分的评价"):
         actions.rate_case(done_case, actor=applicant.user, now=LATER, score=6, channel=P)
-    with pytest.raises(CaseError, match="无效的评价标签：很好"):
+    with pytest.raises(EvaluationError, match="无效的评价标签：很好"):
         actions.rate_case(
             done_case, actor=applicant.user, now=LATER, score=5, tags=["很好"], channel=P
         )
@@ -154,13 +154,13 @@ def test_follow_up_close_and_rerate_once(done_case, applicant, head, clerk):
         actions.rerate(done_case, actor=applicant.user, now=LATER, score=5)
     with pytest.raises(TransitionError, match="请先核实并回访申请人"):
         actions.close_rectification(rect, actor=head, now=LATER, measure="加强培训")
-    with pytest.raises(CaseError, match="请填写核实及回访情况"):
+    with pytest.raises(EvaluationError, match="请填写核实及回访情况"):
         actions.record_followup(rect, actor=head, now=LATER, contact_note=" ")
     rect = actions.record_followup(
         rect, actor=head, now=NOW + timedelta(days=1), contact_note="已电话联系申请人并致歉"
     )
     assert rect.status == Rectification.Status.CONTACTED and rect.handler == head
-    with pytest.raises(CaseError, match="请填写整改措施"):
+    with pytest.raises(EvaluationError, match="请填写整改措施"):
         actions.close_rectification(rect, actor=clerk, now=NOW + timedelta(days=2))
     rect = actions.close_rectification(
         rect, actor=clerk, now=NOW + timedelta(days=2), measure="一次性告知材料清单"

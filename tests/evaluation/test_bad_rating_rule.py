@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop.cases.errors import CaseError
 from onestop.evaluation import actions
+from onestop.evaluation.errors import EvaluationError
 from onestop.evaluation.models import (
     BAD,
     INDICATORS,
@@ -55,7 +55,7 @@ def test_the_bad_rating_rule(score, reasons, comment, channel, finish, applicant
     field = _expected(score, reasons, comment, channel)
     call = {"score": score, "reasons": reasons, "comment": comment, "channel": channel}
     if field is not None:
-        with pytest.raises(CaseError) as err:
+        with pytest.raises(EvaluationError) as err:
             actions.rate_case(case, actor=actor, now=now, window=window, **call)
         assert err.value.field == field
         assert not Rating.objects.filter(case=case).exists()
@@ -69,9 +69,9 @@ def test_the_bad_rating_rule(score, reasons, comment, channel, finish, applicant
 
 
 def test_the_messages_are_chinese(done_case, applicant):
-    with pytest.raises(CaseError, match="差评请至少选择一项评价指标"):
+    with pytest.raises(EvaluationError, match="差评请至少选择一项评价指标"):
         actions.rate_case(done_case, actor=applicant.user, now=timezone.now(), score=2, channel=P)
-    with pytest.raises(CaseError, match="差评请填写评价意见"):
+    with pytest.raises(EvaluationError, match="差评请填写评价意见"):
         actions.rate_case(
             done_case,
             actor=applicant.user,
@@ -85,10 +85,10 @@ def test_the_messages_are_chinese(done_case, applicant):
 def test_a_bad_rerate_needs_an_indicator_and_a_comment_too(done_case, applicant, head):
     close_bad_rating(done_case, applicant, head)
     now = timezone.now()
-    with pytest.raises(CaseError) as err:
+    with pytest.raises(EvaluationError) as err:
         actions.rerate(done_case, actor=applicant.user, now=now, score=2, comment="还是慢")
     assert err.value.field == "reasons"
-    with pytest.raises(CaseError) as err:
+    with pytest.raises(EvaluationError) as err:
         actions.rerate(done_case, actor=applicant.user, now=now, score=2, reasons=["efficiency"])
     assert err.value.field == "comment"
     assert Rating.objects.get(case=done_case).rerated_at is None
@@ -118,7 +118,7 @@ def test_the_rerate_of_a_pad_rating_names_hall_indicators(finish, applicant, hea
     )
     rect = actions.record_followup(rating.rectification, actor=head, now=now, contact_note="已回访")
     actions.close_rectification(rect, actor=head, now=now, measure="窗口服务规范培训")
-    with pytest.raises(CaseError) as err:
+    with pytest.raises(EvaluationError) as err:
         actions.rerate(case, actor=None, now=now, score=4, reasons=["efficiency"])
     assert err.value.field == "reasons"
     rating = actions.rerate(case, actor=None, now=now, score=4, reasons=["service_level"])

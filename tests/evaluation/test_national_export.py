@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from onestop.cases.errors import CaseError
 from onestop.evaluation import actions
+from onestop.evaluation.errors import EvaluationError
 from onestop.evaluation.models import INDICATORS, Rating, Score
 from tests.case_fixtures import NOW
 from tests.evaluation.conftest import WHY_ONLINE
@@ -29,7 +29,7 @@ def test_the_five_levels_are_the_national_ones():
 
 
 def test_a_rating_names_the_indicators_of_its_channel(done_case, applicant):
-    with pytest.raises(CaseError) as err:
+    with pytest.raises(EvaluationError) as err:
         actions.rate_case(
             done_case,
             actor=applicant.user,
@@ -60,7 +60,7 @@ def test_the_follow_up_has_its_deadline_and_result(done_case, applicant, head):
     rect = rating.rectification
     assert rect.due_at > NOW
     actions.record_followup(rect, actor=head, now=NOW + DAY, contact_note="电话回访申请人")
-    with pytest.raises(CaseError):
+    with pytest.raises(EvaluationError):
         actions.close_rectification(
             rect, actor=head, now=NOW + DAY, measure="更新办事指南", result="forgotten"
         )

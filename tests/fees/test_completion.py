@@ -11,6 +11,7 @@ from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
+from onestop.documents.errors import DocumentError
 from onestop.fees import actions
 from onestop.fees.queries import settled
 from tests.fees.conftest import GRANTED_AT, NOW, make_rule, provide_all
@@ -38,7 +39,7 @@ def test_completion_waits_for_payment(granted_case, clerk, fixed_rule):
     with pytest.raises(CaseError, match="费用尚未缴清"):
         case_actions.complete_case(granted_case, actor=clerk, now=GRANTED_AT)
     if issue_certificate():
-        with pytest.raises(CaseError, match="费用尚未缴清"):
+        with pytest.raises(DocumentError, match="费用尚未缴清"):
             certificate(granted_case, clerk, GRANTED_AT)
     notice = actions.issue_fee_notice(granted_case, actor=clerk, now=GRANTED_AT)
     with pytest.raises(CaseError, match="费用尚未缴清"):

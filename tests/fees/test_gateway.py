@@ -16,6 +16,7 @@ from django.urls import reverse
 from onestop.cases.audit import verify_cases
 from onestop.cases.models import CaseEvent
 from onestop.fees import actions
+from onestop.fees.compute import FeeError, make_payment_code
 from onestop.fees.gateways import (
     SIGNATURE_HEADER,
     HmacGateway,
@@ -179,8 +180,6 @@ def test_a_malformed_body_is_refused(client, notice, change, status):
 
 
 def test_an_unknown_code_is_404(client, notice):
-    from onestop.fees.compute import make_payment_code
-
     other = make_payment_code("510403", 2026, 1)
     assert other != notice.code
     assert callback(client, body_for(notice, payment_code=other)).status_code == 404
@@ -234,9 +233,7 @@ def test_a_real_http_callback_against_the_live_server(live_server, notice):
 
 
 def test_a_gateway_payment_needs_its_transaction_number(notice):
-    from onestop.cases.errors import CaseError
-
-    with pytest.raises(CaseError, match="交易流水号"):
+    with pytest.raises(FeeError, match="交易流水号"):
         actions.record_payment(
             notice, actor=None, now=NOW, method="gateway:nontax", amount="120.00"
         )

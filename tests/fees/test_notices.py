@@ -9,11 +9,10 @@ import pytest
 
 from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError
 from onestop.cases.models import CaseEvent
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.fees import actions
-from onestop.fees.compute import payment_code_valid
+from onestop.fees.compute import FeeError, payment_code_valid
 from onestop.fees.models import FeeNotice
 from tests.conftest import make_staff
 from tests.fees.conftest import NOW
@@ -60,7 +59,7 @@ def test_it_takes_the_quantity_from_the_application_form(new_case, clerk, per_un
 
 def test_a_missing_quantity_is_refused_in_chinese(new_case, clerk, per_unit_rule):
     case = new_case()
-    with pytest.raises(CaseError, match="未填写计费数量") as exc:
+    with pytest.raises(FeeError, match="未填写计费数量") as exc:
         actions.issue_fee_notice(case, actor=clerk, now=NOW)
     assert exc.value.field == "form_data"
     assert not FeeNotice.objects.exists()
@@ -144,7 +143,7 @@ def test_a_closed_case_gets_no_notice(new_case, clerk, fixed_rule):
 
 def test_a_cancelled_notice_can_be_replaced(accepted_case, clerk, head, fixed_rule):
     first = actions.issue_fee_notice(accepted_case, actor=clerk, now=NOW)
-    with pytest.raises(CaseError, match="原因"):
+    with pytest.raises(FeeError, match="原因"):
         actions.cancel_notice(first, actor=clerk, now=NOW, reason=" ")
     actions.cancel_notice(first, actor=head, now=NOW, reason="申请表面积填写有误")
     first.refresh_from_db()

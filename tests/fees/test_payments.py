@@ -9,10 +9,10 @@ import pytest
 
 from onestop.cases import actions as case_actions
 from onestop.cases.audit import verify_cases
-from onestop.cases.errors import CaseError
 from onestop.cases.models import CaseEvent
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.fees import actions
+from onestop.fees.compute import FeeError
 from onestop.fees.models import FeeNotice, Payment, Refund
 from tests.fees.conftest import NOW
 
@@ -58,7 +58,7 @@ def test_it_records_a_window_payment(notice, clerk):
     ("amount", "word"), [("100.00", "少于"), ("120.01", "多于"), ("200", "多于")]
 )
 def test_it_refuses_over_and_under_payment(notice, clerk, amount, word):
-    with pytest.raises(CaseError, match=word) as exc:
+    with pytest.raises(FeeError, match=word) as exc:
         pay(notice, clerk, amount=amount)
     assert "不能多缴或少缴" in exc.value.message
     assert exc.value.field == "amount"
@@ -73,7 +73,7 @@ def test_equal_amounts_in_other_spellings_are_accepted(notice, clerk):
 
 
 def test_a_float_amount_is_refused(notice, clerk):
-    with pytest.raises(CaseError, match="浮点数"):
+    with pytest.raises(FeeError, match="浮点数"):
         pay(notice, clerk, amount=120.0)
 
 
@@ -101,11 +101,11 @@ def test_only_a_clerk_of_the_department_takes_money(notice, reviewer, outsider, 
     for actor in (reviewer, outsider, head):
         with pytest.raises(NotAllowed):
             pay(notice, actor)
-    with pytest.raises(CaseError, match="缴费方式无效"):
+    with pytest.raises(FeeError, match="缴费方式无效"):
         actions.record_payment(notice, actor=None, now=NOW, method="cheque", amount="120.00")
     with pytest.raises(NotAllowed):
         actions.record_payment(notice, actor=None, now=NOW, method="window_cash", amount="120")
-    with pytest.raises(CaseError, match="未配置"):
+    with pytest.raises(FeeError, match="未配置"):
         actions.record_payment(notice, actor=None, now=NOW, method="gateway:x", amount="120")
 
 
@@ -122,7 +122,7 @@ def test_a_receipt_number_is_used_once(accepted_case, new_case, clerk, notice):
     other = new_case()
     provide_all(other)
     other_notice = actions.issue_fee_notice(other, actor=clerk, now=NOW)
-    with pytest.raises(CaseError, match="已用于其他缴款通知"):
+    with pytest.raises(FeeError, match="已用于其他缴款通知"):
         pay(other_notice, clerk, reference="R-1")
 
 
@@ -137,7 +137,7 @@ def test_the_head_refunds_in_part_then_in_full(notice, clerk, head):
     notice.refresh_from_db()
     assert notice.status == N.PAID  # part of the fee stands
     assert actions.refundable(payment) == Decimal("100.00")
-    with pytest.raises(CaseError, match="可退金额 100.00 元"):
+    with pytest.raises(FeeError, match="可退金额 100.00 元"):
         actions.refund_payment(payment, actor=head, now=NOW, amount="100.01", reason="退")
     rest = actions.refund_payment(
         payment, actor=head, now=NOW + timedelta(days=2), amount="100", reason="申请人撤回申请"
@@ -162,9 +162,9 @@ def test_a_refund_needs_the_head_and_a_reason(notice, clerk, head, approver):
     for actor in (clerk, approver):
         with pytest.raises(NotAllowed):
             actions.refund_payment(payment, actor=actor, now=NOW, amount="1", reason="退")
-    with pytest.raises(CaseError, match="原因"):
+    with pytest.raises(FeeError, match="原因"):
         actions.refund_payment(payment, actor=head, now=NOW, amount="1", reason="")
-    with pytest.raises(CaseError, match="大于 0"):
+    with pytest.raises(FeeError, match="大于 0"):
         actions.refund_payment(payment, actor=head, now=NOW, amount="0", reason="退")
     assert not Refund.objects.exists()
 

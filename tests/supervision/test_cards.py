@@ -3,11 +3,11 @@
 import pytest
 
 from onestop.cases import actions as case_actions
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.org.models import Centre, Role, Window
 from onestop.supervision import actions
+from onestop.supervision.errors import SupervisionError
 from onestop.supervision.models import Alert, Card, Violation
 from onestop.supervision.sweep import sweep_supervision
 from tests.case_fixtures import NOW, provide_all
@@ -54,7 +54,7 @@ def test_the_card_flow(supervisor, head, dept_a, accepted_case):
         actions.close_card(card, actor=supervisor, now=NOW + HOUR)
     with pytest.raises(NotAllowed):
         actions.answer_card(card, actor=supervisor, now=NOW + HOUR, measure="整改")
-    with pytest.raises(CaseError):
+    with pytest.raises(SupervisionError):
         actions.answer_card(card, actor=head, now=NOW + HOUR, measure=" ")
     rect = actions.answer_card(card, actor=head, now=NOW + HOUR, measure="约谈窗口人员，限期办结")
     assert rect.status == "answered" and rect.answered_by == head
@@ -69,9 +69,9 @@ def test_the_card_flow(supervisor, head, dept_a, accepted_case):
 def test_only_supervisors_issue_cards_with_a_reason(supervisor, head, dept_a):
     with pytest.raises(NotAllowed):
         actions.issue_card(actor=head, now=NOW, colour="yellow", department=dept_a, reason="慢")
-    with pytest.raises(CaseError):
+    with pytest.raises(SupervisionError):
         actions.issue_card(actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="")
-    with pytest.raises(CaseError):
+    with pytest.raises(SupervisionError):
         actions.issue_card(actor=supervisor, now=NOW, colour="blue", department=dept_a, reason="慢")
 
 

@@ -9,6 +9,7 @@ from onestop.cases import actions as case_actions
 from onestop.cases.models import Case, Task
 from onestop.notify.models import Message
 from onestop.supervision import actions
+from onestop.supervision.errors import SupervisionError
 from onestop.supervision.models import Alert, Card, CardEvent, CardRule, Rectification, Violation
 from onestop.supervision.sweep import sweep_supervision
 from onestop.workdays import queries as workdays
@@ -211,7 +212,7 @@ def test_withdraw_and_escalate_by_hand(supervisor, head, dept_a):
     card = actions.issue_card(
         actor=supervisor, now=NOW, colour="yellow", department=dept_a, reason="超期"
     )
-    with pytest.raises(actions.CaseError):
+    with pytest.raises(SupervisionError):
         actions.escalate_card(card, actor=supervisor, now=NOW + HOUR, reason=" ")
     with pytest.raises(actions.NotAllowed):
         actions.escalate_card(card, actor=head, now=NOW + HOUR, reason="屡教不改")
@@ -222,7 +223,7 @@ def test_withdraw_and_escalate_by_hand(supervisor, head, dept_a):
     with pytest.raises(actions.TransitionError):
         actions.escalate_card(red, actor=supervisor, now=NOW + HOUR, reason="再升")
 
-    with pytest.raises(actions.CaseError):
+    with pytest.raises(SupervisionError):
         actions.withdraw_card(red, actor=supervisor, now=NOW + HOUR, reason="")
     with pytest.raises(actions.NotAllowed):
         actions.withdraw_card(red, actor=head, now=NOW + HOUR, reason="误判")

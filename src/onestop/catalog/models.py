@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.models import HistoryRow
 from onestop.org.models import Department, Role
 
 
@@ -184,7 +184,7 @@ class Step(models.Model):
         return self.name
 
 
-class ItemChange(models.Model):
+class ItemChange(HistoryRow):
     """One change to a version of an item, with who made it (append-only history)."""
 
     class Action(models.TextChoices):
@@ -197,15 +197,6 @@ class ItemChange(models.Model):
 
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:

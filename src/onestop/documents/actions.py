@@ -23,11 +23,11 @@ from onestop.cases.actions import (
     lock_case,
 )
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, Task
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.core.sequences import next_in_sequence
 from onestop.documents import signing
+from onestop.documents.errors import DocumentError
 from onestop.documents.models import Certificate, DocumentSequence
 from onestop.fees.queries import settled
 from onestop.lib.identity import mask_id_number
@@ -104,9 +104,9 @@ def issue_certificate(
         return existing
     # The certificate is released only when the fees are paid or exempt (集中收费).
     if not settled(case):
-        raise CaseError("费用尚未缴清，不能制发证照", field="fees")
+        raise DocumentError("费用尚未缴清，不能制发证照", field="fees")
     if valid_until is not None and valid_until <= local_date(now):
-        raise CaseError("有效期须晚于发证日期", field="valid_until")
+        raise DocumentError("有效期须晚于发证日期", field="valid_until")
     case.centre = Centre.objects.select_related("region").get(pk=case.centre_id)
     number = next_certificate_number(case, local_date(now))
     content = certificate_content(case, number, now, valid_until)
@@ -160,7 +160,7 @@ def revoke_certificate(
         raise TransitionError("该证照已撤销")
     reason = reason.strip()
     if not reason:
-        raise CaseError("撤销证照须说明理由", field="reason")
+        raise DocumentError("撤销证照须说明理由", field="reason")
     cert.status, cert.revoked_at, cert.revoke_reason = Certificate.Status.REVOKED, now, reason
     cert.save(update_fields=["status", "revoked_at", "revoke_reason"])
     record_event(

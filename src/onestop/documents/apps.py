@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from onestop.documents.checks import check_pdf_font
 
 
 class DocumentsConfig(AppConfig):
@@ -6,11 +9,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = "文书与电子证照"
 
     def ready(self) -> None:
-        from django.core import checks
-
         from onestop.cases import hooks  # ready(): where documents answer the cases app
         from onestop.documents import panels, queries  # ready(): these load models
-        from onestop.documents.checks import check_pdf_font  # ready(): reads settings
 
         checks.register(check_pdf_font)
         hooks.certificate_issued.register(queries.has_certificate)

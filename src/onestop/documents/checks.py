@@ -8,8 +8,7 @@ from django.core.checks import CheckMessage, Warning
 
 
 def check_pdf_font(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    # Imported here: ReportLab takes a while to load, and most commands never draw a PDF.
-    from onestop.documents.pdf import DEBIAN_FONT_PACKAGE, find_font_file
+    from onestop.documents.pdf import DEBIAN_FONT_PACKAGE, find_font_file  # ReportLab: slow
 
     if find_font_file() is not None:
         return []

@@ -42,7 +42,7 @@ class Document:
 def notice_for_query(number: str, query_code: str, kind: str) -> Document | None:
     """A notice for the public progress lookup (case number + query code, no sign-in).
 
-    None when the number and code do not match a case; CaseError when the case has no such
+    None when the number and code do not match a case; DocumentError when the case has no such
     notice."""
     from onestop.documents.render import notice_filename, render_notice  # loads ReportLab
 

@@ -17,9 +17,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, Task
 from onestop.documents import pdf
+from onestop.documents.errors import DocumentError
 from onestop.documents.models import Certificate
 from onestop.org.models import Applicant, Window
 from onestop.workdays.calendar import local_date
@@ -322,12 +322,12 @@ BODIES = {
 
 
 def render_notice(case: Case, kind: str) -> bytes:
-    """The PDF notice of `kind` for the case; CaseError if its history has no such notice."""
+    """The PDF notice of `kind` for the case; DocumentError if its history has no such notice."""
     if kind not in BODIES:
-        raise CaseError(f"没有“{kind}”这种文书", field="kind")
+        raise DocumentError(f"没有“{kind}”这种文书", field="kind")
     event = notice_event(case, kind)
     if event is None:
-        raise CaseError(
+        raise DocumentError(
             f"本办件没有{NOTICE_TITLES[kind]}（办理过程中未作出相应决定）", field="kind"
         )
     case = Case.objects.select_related(

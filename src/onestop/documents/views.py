@@ -19,6 +19,7 @@ from onestop.cases.queries import get_case_for_user
 from onestop.core.errors import DomainError
 from onestop.documents import signing
 from onestop.documents.actions import issue_certificate, revoke_certificate
+from onestop.documents.forms import CertificateMoveForm
 from onestop.documents.queries import (
     certificate_of,
     mask_name,
@@ -33,6 +34,7 @@ from onestop.documents.render import (
     render_notice,
 )
 from onestop.lib.redact import redact
+from onestop.org.web import run_move, staff_required
 
 MAX_NUMBER = 40
 MAX_CODE = 100
@@ -69,37 +71,43 @@ def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
     return _pdf(certificate_filename(cert), pdf)
 
 
-def _move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    """Issue or revoke from the staff case page, then back to it with a message."""
+@staff_required()
+@require_POST
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the certificate from the staff case page, then back to it with a message."""
     user = cast(User, request.user)
     case = get_case_for_user(user, pk)
-    key = request.POST.get("key", "")[:64]
-    try:
-        if move == "issue":
-            cert = issue_certificate(case, actor=user, now=timezone.now(), key=key)
-            messages.success(request, f"已制发电子证照 {cert.number}")
-        else:
-            found = certificate_of(case)
-            if found is None:
-                raise Http404("本办件尚未制发证照")
-            reason = request.POST.get("reason", "")[:300]
-            revoke_certificate(found, actor=user, now=timezone.now(), reason=reason, key=key)
-            messages.success(request, f"已撤销电子证照 {found.number}")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = CertificateMoveForm(request.POST)
+    form.is_valid()  # optional fields
+    key = form.cleaned_data["key"]
+    cert = run_move(
+        request, lambda: issue_certificate(case, actor=user, now=timezone.now(), key=key)
+    )
+    if cert is not None:
+        messages.success(request, f"已制发电子证照 {cert.number}")
     return redirect("cases:detail", pk=case.pk)
 
 
-@login_required
-@require_POST
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
-    return _move(request, pk, "issue")
-
-
-@login_required
+@staff_required()
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    return _move(request, pk, "revoke")
+    """Revoke the case's certificate, with the reason, then back to the case page."""
+    user = cast(User, request.user)
+    case = get_case_for_user(user, pk)
+    found = certificate_of(case)
+    if found is None:
+        raise Http404("本办件尚未制发证照")
+    form = CertificateMoveForm(request.POST)
+    form.is_valid()  # optional fields: the action says when the reason is missing
+    data = form.cleaned_data
+    run_move(
+        request,
+        lambda: revoke_certificate(
+            found, actor=user, now=timezone.now(), reason=data["reason"], key=data["key"]
+        ),
+        f"已撤销电子证照 {found.number}",
+    )
+    return redirect("cases:detail", pk=case.pk)
 
 
 @require_GET

@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 
 from onestop.cases.actions import already_done, holds_role, lock_case
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
 from onestop.core.errors import NotAllowed, TransitionError
+from onestop.evaluation.errors import EvaluationError
 from onestop.evaluation.models import (
     BAD,
     OFFLINE_INDICATORS,
@@ -29,6 +29,7 @@ from onestop.evaluation.models import (
     Rectification,
     Score,
 )
+from onestop.evaluation.workflow import FOLLOWERS, RECTIFICATION
 from onestop.org.models import Role, StaffRole, Window
 from onestop.org.queries import is_staff_member
 from onestop.workdays import queries as workdays
@@ -37,7 +38,6 @@ from onestop.workdays.calendar import local_date
 S = Case.Status
 # States in which the applicant may rate: done, or turned down (those are rated too).
 RATEABLE = (S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.REFUSED)
-FOLLOWERS = (Role.DEPARTMENT_HEAD, Role.CLERK)
 LINK_SALT = "onestop.evaluation.rate_link"
 LINK_MAX_AGE = 30 * 24 * 3600  # 30 days
 # What closes a case at the window, so that the applicant standing there rates it on the pad.
@@ -86,7 +86,7 @@ def _check_score(score: int) -> int:
     except (TypeError, ValueError):
         value = 0
     if value not in Score.values:
-        raise CaseError("请选择1至5分的评价", field="score")
+        raise EvaluationError("请选择1至5分的评价", field="score")
     return value
 
 
@@ -94,7 +94,7 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(tags))
     unknown = [t for t in chosen if t not in TAGS]
     if unknown:
-        raise CaseError("无效的评价标签：" + "、".join(unknown), field="tags")
+        raise EvaluationError("无效的评价标签：" + "、".join(unknown), field="tags")
     return chosen
 
 
@@ -109,7 +109,7 @@ def _check_reasons(reasons: Iterable[str], channel: str) -> list[str]:
     chosen = list(dict.fromkeys(reasons))
     unknown = [r for r in chosen if r not in allowed]
     if unknown:
-        raise CaseError("无效的评价指标：" + "、".join(unknown), field="reasons")
+        raise EvaluationError("无效的评价指标：" + "、".join(unknown), field="reasons")
     return chosen
 
 
@@ -119,9 +119,9 @@ def check_bad(score: int, reasons: list[str], comment: str) -> None:
     if score > BAD:
         return
     if not reasons:
-        raise CaseError(BAD_NEEDS_REASON, field="reasons")
+        raise EvaluationError(BAD_NEEDS_REASON, field="reasons")
     if not comment.strip():
-        raise CaseError(BAD_NEEDS_COMMENT, field="comment")
+        raise EvaluationError(BAD_NEEDS_COMMENT, field="comment")
 
 
 def _check_rater(
@@ -141,7 +141,7 @@ def _check_rater(
                 f"该办件不是本窗口刚刚办结的办件（办结后{pad_minutes()}分钟内可在评价器评价）"
             )
     elif channel != Rating.Channel.SMS_LINK:
-        raise CaseError("无效的评价渠道", field="channel")
+        raise EvaluationError("无效的评价渠道", field="channel")
 
 
 @transaction.atomic
@@ -230,10 +230,10 @@ def record_followup(
     if already_done(case, key):
         return rect
     _check_follower(rect, case, actor)
-    if rect.status == Rectification.Status.CLOSED:
+    if not RECTIFICATION.allowed_from("follow_up", rect.status):
         raise TransitionError("该差评整改已办结")
     if not contact_note.strip():
-        raise CaseError("请填写核实及回访情况", field="contact_note")
+        raise EvaluationError("请填写核实及回访情况", field="contact_note")
     rect.status = Rectification.Status.CONTACTED
     rect.contact_note = contact_note.strip()
     if measure.strip():
@@ -267,16 +267,18 @@ def close_rectification(
     if already_done(case, key):
         return rect
     _check_follower(rect, case, actor)
-    if rect.status == Rectification.Status.CLOSED:
-        raise TransitionError("该差评整改已办结")
-    if rect.status != Rectification.Status.CONTACTED:
-        raise TransitionError("请先核实并回访申请人，再办结整改")
+    if not RECTIFICATION.allowed_from("close", rect.status):
+        raise TransitionError(
+            "该差评整改已办结"
+            if rect.status == Rectification.Status.CLOSED
+            else "请先核实并回访申请人，再办结整改"
+        )
     if measure.strip():
         rect.measure = measure.strip()
     if not rect.measure:
-        raise CaseError("请填写整改措施", field="measure")
+        raise EvaluationError("请填写整改措施", field="measure")
     if result not in Rectification.Result.values:
-        raise CaseError("请选择整改结果", field="result")
+        raise EvaluationError("请选择整改结果", field="result")
     rect.result = result
     rect.status = Rectification.Status.CLOSED
     rect.closed_at = now

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from onestop.evaluation.exchange import as_json, as_xlsx
 from onestop.evaluation.queries import ratings_for_overseer
+from onestop.lib.months import month_bounds
 from onestop.workdays.calendar import centre_zone, local_date
 
 MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -32,9 +32,7 @@ def export(request: HttpRequest) -> HttpResponse:
             {"code": "invalid", "message": "月份格式应为 2026-03", "field": "month"}, status=422
         )
     year, month = int(match[1]), int(match[2])
-    start = datetime.combine(date(year, month, 1), time.min, tzinfo=centre_zone())
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    end = datetime.combine(nxt, time.min, tzinfo=centre_zone())
+    start, end = month_bounds(year, month, centre_zone())
     month_ratings = ratings.filter(rated_at__gte=start, rated_at__lt=end)
     stem = f"ratings-{year}-{month:02d}"
     if request.GET.get("format") == "json":

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from onestop.core.forms import FreeText, RequestKeyField
 from onestop.evaluation.actions import BAD_NEEDS_COMMENT, BAD_NEEDS_REASON, indicators_of
 from onestop.evaluation.models import BAD, TAGS, Rating, Score
 
@@ -40,6 +41,8 @@ class RatingForm(forms.Form):
         error_messages={"max_length": "评价意见不超过1000字"},
     )
 
+    key = RequestKeyField()
+
     def __init__(self, *args: Any, channel: str, rerate: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reasons = cast(forms.MultipleChoiceField, self.fields["reasons"])
@@ -59,3 +62,19 @@ class RatingForm(forms.Form):
             if not (data.get("comment") or "").strip() and "comment" not in self.errors:
                 self.add_error("comment", BAD_NEEDS_COMMENT)
         return data
+
+
+class PadCaseForm(forms.Form):
+    """The case a rating pad posts for (any id: the action accepts only a case its window has
+    just closed)."""
+
+    case = forms.IntegerField()
+
+
+class RectificationForm(forms.Form):
+    """核实回访 (the default move) or 整改办结 (`action` = "close")."""
+
+    action = forms.CharField(required=False)
+    contact_note = FreeText(label="核实及回访情况")
+    measure = FreeText(label="整改措施")
+    key = RequestKeyField()

@@ -22,7 +22,7 @@ from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for_user
 from onestop.core.errors import DomainError
 from onestop.evaluation import actions
-from onestop.evaluation.forms import RatingForm
+from onestop.evaluation.forms import PadCaseForm, RatingForm, RectificationForm
 from onestop.evaluation.models import Rating, Rectification
 from onestop.evaluation.queries import (
     department_stats,
@@ -33,6 +33,7 @@ from onestop.hall.devices import device_required
 from onestop.hall.models import Device
 from onestop.org.models import Window
 from onestop.org.queries import is_staff_member
+from onestop.org.web import run_move, staff_required
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -75,7 +76,7 @@ def _submit(
         return False
     now = timezone.now()
     data = form.cleaned_data
-    key = request.POST.get("key", "")[:64]
+    key = data["key"]
     rating = _rating_of(case)
     try:
         if rating is not None and actions.can_rerate(rating):
@@ -170,10 +171,10 @@ def pad(request: HttpRequest, device: Device) -> HttpResponse:
     form = RatingForm(request.POST or None, channel=Rating.Channel.PAD)
     case: Case | None
     if request.method == "POST":
-        try:
-            pk = int(request.POST.get("case", ""))
-        except ValueError:
-            raise Http404("办件不存在") from None
+        posted = PadCaseForm(request.POST)
+        if not posted.is_valid():
+            raise Http404("办件不存在")
+        pk = posted.cleaned_data["case"]
         # Any case id: the action accepts only a case this window has just closed.
         case = Case.objects.filter(pk=pk).first()
         if case is None:
@@ -197,18 +198,11 @@ def pad(request: HttpRequest, device: Device) -> HttpResponse:
     return render(request, "evaluation/pad.html", ctx)
 
 
-def _staff(request: HttpRequest) -> User:
-    user = cast(User, request.user)
-    if not is_staff_member(user):
-        raise Http404("页面不存在")
-    return user
-
-
-@login_required
+@staff_required()
 @require_GET
 def rectification_list(request: HttpRequest) -> HttpResponse:
     """差评整改 of my department(s), open ones first, with due lights."""
-    user = _staff(request)
+    user = cast(User, request.user)
     now = timezone.now()
     cal = workdays.calendar()
     rows = list(
@@ -223,32 +217,17 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/rectification_list.html", {"rows": rows})
 
 
-@login_required
+@staff_required()
 @require_http_methods(["GET", "POST"])
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     rect = get_rectification_for_user(user, pk)
     if request.method == "POST":
-        now = timezone.now()
-        key = request.POST.get("key", "")[:64]
-        try:
-            if request.POST.get("action") == "close":
-                actions.close_rectification(
-                    rect, actor=user, now=now, measure=request.POST.get("measure", ""), key=key
-                )
-                messages.success(request, "整改已办结")
-            else:
-                actions.record_followup(
-                    rect,
-                    actor=user,
-                    now=now,
-                    contact_note=request.POST.get("contact_note", ""),
-                    measure=request.POST.get("measure", ""),
-                    key=key,
-                )
-                messages.success(request, "已记录核实回访情况")
-        except DomainError as e:
-            messages.error(request, e.message)
+        form = RectificationForm(request.POST)
+        form.is_valid()  # every field optional: the actions say what is missing
+        data = form.cleaned_data
+        done = "整改已办结" if data["action"] == "close" else "已记录核实回访情况"
+        run_move(request, lambda: _rectify(rect, user, data), done)
         return redirect("evaluation:rectification", pk=rect.pk)
     now = timezone.now()
     rect_light = None if rect.closed_at else light(rect.opened_at, rect.due_at, now)
@@ -256,6 +235,22 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "evaluation/rectification_detail.html",
         {"rect": rect, "rating": rect.rating, "light": rect_light},
+    )
+
+
+def _rectify(rect: Rectification, user: User, data: dict[str, Any]) -> Rectification:
+    now, key = timezone.now(), data["key"]
+    if data["action"] == "close":
+        return actions.close_rectification(
+            rect, actor=user, now=now, measure=data["measure"], key=key
+        )
+    return actions.record_followup(
+        rect,
+        actor=user,
+        now=now,
+        contact_note=data["contact_note"],
+        measure=data["measure"],
+        key=key,
     )
 
 

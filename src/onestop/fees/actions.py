@@ -21,7 +21,6 @@ from django.db import transaction
 
 from onestop.cases.actions import already_done
 from onestop.cases.audit import record_event
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.fees.compute import FeeError, compute_fee, new_payment_code, to_money
@@ -37,16 +36,7 @@ N = FeeNotice.Status
 # A notice may be issued and paid while the case is alive and not yet completed: at the
 # window before an instant item is handled, at acceptance, or after the grant before the
 # certificate is released.
-OPEN_STATES = (
-    S.DRAFT,
-    S.SUBMITTED,
-    S.SUPPLEMENT_REQUESTED,
-    S.ACCEPTED,
-    S.UNDER_REVIEW,
-    S.UNDER_DECISION,
-    S.SUSPENDED,
-    S.GRANTED,
-)
+OPEN_STATES = frozenset(S) - {S.NOT_ACCEPTED, S.REFUSED, S.COMPLETED, S.DELIVERED, S.WITHDRAWN}
 
 
 def lock_case(case: Case) -> Case:
@@ -79,13 +69,6 @@ def holds(actor: User | None, case: Case, roles: tuple[str, ...]) -> bool:
 def _require(actor: User | None, case: Case, roles: tuple[str, ...], what: str) -> None:
     if not holds(actor, case, roles):
         raise NotAllowed(f"您没有权限{what}（须为本办件实施部门的相应岗位人员）")
-
-
-def _money(value: Decimal | str | int, field: str = "amount") -> Decimal:
-    try:
-        return to_money(value, field=field)
-    except FeeError as exc:
-        raise CaseError(exc.message, field=exc.field) from None
 
 
 def _notice_data(notice: FeeNotice) -> dict[str, Any]:
@@ -131,10 +114,7 @@ def issue_fee_notice(case: Case, *, actor: User, now: datetime, key: str = "") -
     rule = rule_for_item(case.item.code)
     if rule is None:
         return None
-    try:
-        fee = compute_fee(rule, case.form_data)
-    except FeeError as exc:
-        raise CaseError(exc.message, field=exc.field) from None
+    fee = compute_fee(rule, case.form_data)
     if not fee.due:
         return None
     notice = FeeNotice.objects.create(
@@ -174,7 +154,7 @@ def cancel_notice(
     if notice.status not in (N.ISSUED, N.EXEMPTED):
         raise _state_error(notice)
     if not reason.strip():
-        raise CaseError("作废缴款通知须说明原因", field="reason")
+        raise FeeError("作废缴款通知须说明原因", field="reason")
     notice.status, notice.cancelled_at = N.CANCELLED, now
     notice.cancel_reason = reason.strip()[:200]
     notice.save(update_fields=["status", "cancelled_at", "cancel_reason"])
@@ -199,13 +179,13 @@ def _check_method(method: str, actor: User | None, case: Case, reference: str) -
     if method.startswith(Payment.GATEWAY_PREFIX):
         gateway = get_gateway(method.removeprefix(Payment.GATEWAY_PREFIX))
         if gateway is None or not gateway.accepts_callbacks:
-            raise CaseError("未配置该支付渠道", field="method")
+            raise FeeError("未配置该支付渠道", field="method")
         if not reference:
-            raise CaseError("网上缴费须有支付渠道的交易流水号", field="reference")
+            raise FeeError("网上缴费须有支付渠道的交易流水号", field="reference")
         if actor is not None:
             _require(actor, case, (Role.CLERK,), "登记网上缴费")
         return
-    raise CaseError("缴费方式无效", field="method")
+    raise FeeError("缴费方式无效", field="method")
 
 
 @transaction.atomic
@@ -233,18 +213,18 @@ def record_payment(
         earlier = Payment.objects.filter(method=method, reference=reference).first()
         if earlier is not None:
             if earlier.notice_id != notice.pk:
-                raise CaseError("该交易流水号/票据号已用于其他缴款通知", field="reference")
+                raise FeeError("该交易流水号/票据号已用于其他缴款通知", field="reference")
             return earlier
     if len(reference) > 64:
-        raise CaseError("交易流水号/票据号不能超过 64 个字符", field="reference")
+        raise FeeError("交易流水号/票据号不能超过 64 个字符", field="reference")
     if notice.status != N.ISSUED:
         raise _state_error(notice)
     if case.status not in OPEN_STATES:
         raise TransitionError(f"办件当前状态为“{case.get_status_display()}”，不能缴费")
-    paid = _money(amount)
+    paid = to_money(amount)
     if paid != notice.amount:
         side = "多于" if paid > notice.amount else "少于"
-        raise CaseError(
+        raise FeeError(
             f"缴费金额 {paid} 元{side}应缴金额 {notice.amount} 元：须按应缴金额足额缴纳，"
             "不能多缴或少缴",
             field="amount",
@@ -301,13 +281,13 @@ def refund_payment(
     if notice.status != N.PAID:
         raise _state_error(notice)
     if not reason.strip():
-        raise CaseError("退款须说明原因", field="reason")
-    value = _money(amount)
+        raise FeeError("退款须说明原因", field="reason")
+    value = to_money(amount)
     if value <= 0:
-        raise CaseError("退款金额应大于 0", field="amount")
+        raise FeeError("退款金额应大于 0", field="amount")
     left = refundable(payment)
     if value > left:
-        raise CaseError(f"退款金额不能超过可退金额 {left} 元", field="amount")
+        raise FeeError(f"退款金额不能超过可退金额 {left} 元", field="amount")
     refund = Refund.objects.create(
         payment=payment, amount=value, reason=reason.strip()[:300], at=now, by=actor, key=key
     )

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from onestop.core.admin import ReadOnlyAdmin
 from onestop.fees.models import FeeNotice, FeeRule, Payment, Refund
 
 
@@ -22,17 +20,6 @@ class FeeRuleAdmin(admin.ModelAdmin):
         ("分档收费", {"fields": ("option_field", "option_amounts"), "classes": ("collapse",)}),
         ("依据", {"fields": ("legal_basis", "exempt_reason")}),
     )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(FeeNotice)

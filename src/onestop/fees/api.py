@@ -18,9 +18,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onestop.apitokens.auth import API_AUTH, api_user
 from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
-from onestop.cases.errors import CaseError
 from onestop.core.errors import NotAllowed
 from onestop.fees import actions
+from onestop.fees.compute import FeeError
 from onestop.fees.models import FeeNotice, Payment, Refund
 from onestop.fees.queries import (
     case_fees,
@@ -208,7 +208,7 @@ def pay(
     user = api_user(request)
     notice = get_notice_for_user(user, notice_id)
     if body.method not in Payment.WINDOW_METHODS:
-        raise CaseError("接口只登记窗口收费（window_cash 或 window_card）", field="method")
+        raise FeeError("接口只登记窗口收费（window_cash 或 window_card）", field="method")
     payment = actions.record_payment(
         notice,
         actor=user,

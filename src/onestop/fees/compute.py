@@ -10,10 +10,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from onestop.fees.models import FeeRule
+from onestop.core.errors import DomainError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -21,13 +20,22 @@ MAX_AMOUNT = Decimal("9999999999.99")  # what DecimalField(max_digits=12, decima
 MAX_QUANTITY = Decimal("1000000000")
 
 
-class FeeError(ValueError):
-    """Input the fee rules refuse; `message` is Chinese and shown to the user."""
+class FeeError(DomainError):
+    """Input or a move the fee rules refuse; `message` is Chinese and shown to the user."""
 
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+class FeeRule(Protocol):
+    """What the arithmetic reads of a fee rule (`models.FeeRule`; no ORM here)."""
+
+    name: str
+    kind: str
+    amount: Decimal
+    unit_name: str
+    quantity_field: str
+    option_field: str
+    option_amounts: Any
+    legal_basis: str
+    exempt_reason: str
 
 
 def to_money(value: Decimal | str | int, *, field: str = "amount") -> Decimal:

@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.forms import RequestKeyField
 from onestop.fees.models import Payment
 
 
@@ -38,6 +39,12 @@ class RefundForm(forms.Form):
         label=_("退款原因"), max_length=300, widget=forms.Textarea({"rows": 3})
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class KeyForm(forms.Form):
+    """A move with nothing to fill in but its request key."""
+
+    key = RequestKeyField()
 
 
 class CancelForm(forms.Form):

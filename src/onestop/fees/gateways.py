@@ -26,7 +26,7 @@ import json
 import os
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -35,8 +35,17 @@ from django.utils.module_loading import import_string
 
 from onestop.fees.compute import FeeError, normalise_code, payment_code_valid, to_money
 
-if TYPE_CHECKING:
-    from onestop.fees.models import FeeNotice
+
+class FeeNotice(Protocol):
+    """What a gateway reads of a notice (`models.FeeNotice`, which imports this module)."""
+
+    code: str
+    amount: Decimal
+    case: Any
+
+    @property
+    def code_display(self) -> str: ...
+
 
 SIGNATURE_HEADER = "X-OneStop-Signature"  # "sha256=<hex HMAC of the raw body>"
 MAX_CALLBACK_BYTES = 16 * 1024

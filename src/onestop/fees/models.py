@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
+from onestop.fees.compute import rule_problems
+from onestop.fees.gateways import gateway_label
 
 
 class FeeRule(models.Model):
@@ -86,8 +88,6 @@ class FeeRule(models.Model):
         return f"{self.name}（{self.get_kind_display()}）"
 
     def clean(self) -> None:
-        from onestop.fees.compute import rule_problems
-
         problems = rule_problems(self)
         if problems:
             raise ValidationError(problems)
@@ -248,7 +248,5 @@ def method_label(method: str) -> str:
     if method in Payment.WINDOW_METHODS:
         return str(Payment.WINDOW_METHODS[method])
     if method.startswith(Payment.GATEWAY_PREFIX):
-        from onestop.fees.gateways import gateway_label
-
         return gateway_label(method.removeprefix(Payment.GATEWAY_PREFIX))
     return method

@@ -7,7 +7,7 @@ show the domain error in Chinese.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,11 +20,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.cases.models import Case
-from onestop.core.errors import DomainError, NotAllowed
+from onestop.core.errors import DomainError
+from onestop.core.forms import run_form
 from onestop.fees import actions
-from onestop.fees.forms import CancelForm, PaymentForm, ReconciliationForm, RefundForm, new_key
+from onestop.fees.forms import (
+    CancelForm,
+    KeyForm,
+    PaymentForm,
+    ReconciliationForm,
+    RefundForm,
+    new_key,
+)
 from onestop.fees.gateways import CallbackError, gateways, get_gateway
-from onestop.fees.models import FeeNotice, Payment
+from onestop.fees.models import FeeNotice, Payment, Refund
 from onestop.fees.queries import (
     case_fees,
     get_case_for_fees,
@@ -36,21 +44,18 @@ from onestop.fees.queries import (
 from onestop.fees.report import Reconciliation, export_xlsx, reconcile
 from onestop.org.models import Role
 from onestop.org.queries import staff_roles_of
+from onestop.org.web import run_move, staff_required
 from onestop.workdays.calendar import local_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required: never anonymous here
-
-
-@login_required
+@staff_required()
 @require_GET
 def case_fees_page(request: HttpRequest, case_pk: int) -> HttpResponse:
     """A case's fees: the rule, the notice and its payments, and the moves the user may make."""
     case = get_case_for_fees(request.user, case_pk)
-    actor = _actor(request)
+    actor = cast(User, request.user)
     return render(
         request,
         "fees/case.html",
@@ -64,19 +69,21 @@ def case_fees_page(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required()
 @require_POST
 def issue(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for_fees(request.user, case_pk)
-    try:
-        notice = actions.issue_fee_notice(
-            case, actor=_actor(request), now=timezone.now(), key=request.POST.get("key", "")[:64]
-        )
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = KeyForm(request.POST)
+    key = form.cleaned_data["key"] if form.is_valid() else ""
+    actor = cast(User, request.user)
+    # A 1-tuple: the action answers None for an item that charges nothing.
+    issued = run_move(
+        request,
+        lambda: (actions.issue_fee_notice(case, actor=actor, now=timezone.now(), key=key),),
+    )
+    if issued is None:
         return redirect("fees:case", case_pk=case.pk)
+    (notice,) = issued
     if notice is None:
         messages.info(request, "该事项不收费，无需开具缴款通知。")
     elif notice.status == FeeNotice.Status.EXEMPTED:
@@ -95,68 +102,63 @@ def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "fees/notice.html", {"notice": notice, "orders": orders})
 
 
-@login_required
+@staff_required()
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
     """The window records a payment on a notice (clerk of the case's department)."""
     notice = get_notice_for_user(request.user, pk)
-    actor = _actor(request)
+    actor = cast(User, request.user)
     if not actions.holds(actor, notice.case, (Role.CLERK,)):
         raise PermissionDenied("只有本部门窗口受理员可以收费")
     status = 200
     if request.method == "POST":
         form = PaymentForm(request.POST)
-        if form.is_valid():
-            try:
-                payment = actions.record_payment(
-                    notice,
-                    actor=actor,
-                    now=timezone.now(),
-                    method=form.cleaned_data["method"],
-                    amount=form.cleaned_data["amount"],
-                    reference=form.cleaned_data["reference"],
-                    key=form.cleaned_data["key"],
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    f"已收费 {payment.amount} 元（{payment.method_display}），"
-                    f"缴款码 {notice.code_display}。",
-                )
-                return redirect("fees:case", case_pk=notice.case_id)
-        else:
-            status = 422
+        payment, status = run_form(form, lambda d: _pay(notice, actor, d))
+        if payment is not None:
+            messages.success(
+                request,
+                f"已收费 {payment.amount} 元（{payment.method_display}），"
+                f"缴款码 {notice.code_display}。",
+            )
+            return redirect("fees:case", case_pk=notice.case_id)
     else:
         form = PaymentForm(initial={"method": Payment.WINDOW_CASH, "key": new_key()})
     return render(request, "fees/pay.html", {"notice": notice, "form": form}, status=status)
 
 
-@login_required
+def _pay(notice: FeeNotice, actor: User, d: dict[str, Any]) -> Payment:
+    return actions.record_payment(
+        notice,
+        actor=actor,
+        now=timezone.now(),
+        method=d["method"],
+        amount=d["amount"],
+        reference=d["reference"],
+        key=d["key"],
+    )
+
+
+@staff_required()
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_user(request.user, pk)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        actions.cancel_notice(notice, actor=_actor(request), now=timezone.now(), reason=reason)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"缴款通知 {notice.code_display} 已作废。")
+    actor = cast(User, request.user)
+    run_move(
+        request,
+        lambda: actions.cancel_notice(notice, actor=actor, now=timezone.now(), reason=reason),
+        f"缴款通知 {notice.code_display} 已作废。",
+    )
     return redirect("fees:case", case_pk=notice.case_id)
 
 
-@login_required
+@staff_required()
 @require_http_methods(["GET", "POST"])
 def refund(request: HttpRequest, pk: int) -> HttpResponse:
     """The department head refunds a payment, in whole or in part, with a reason."""
     payment = get_payment_for_user(request.user, pk)
-    actor = _actor(request)
+    actor = cast(User, request.user)
     case = payment.notice.case
     if not actions.holds(actor, case, (Role.DEPARTMENT_HEAD,)):
         raise PermissionDenied("只有本部门负责人可以批准退款")
@@ -164,24 +166,10 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RefundForm(request.POST)
-        if form.is_valid():
-            try:
-                done = actions.refund_payment(
-                    payment,
-                    actor=actor,
-                    now=timezone.now(),
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                    key=form.cleaned_data["key"],
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, f"已退款 {done.amount} 元。")
-                return redirect("fees:case", case_pk=case.pk)
-        else:
-            status = 422
+        done, status = run_form(form, lambda d: _refund(payment, actor, d))
+        if done is not None:
+            messages.success(request, f"已退款 {done.amount} 元。")
+            return redirect("fees:case", case_pk=case.pk)
     else:
         form = RefundForm(initial={"amount": str(left), "key": new_key()})
     return render(
@@ -189,6 +177,17 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
         "fees/refund.html",
         {"payment": payment, "case": case, "left": left, "form": form},
         status=status,
+    )
+
+
+def _refund(payment: Payment, actor: User, d: dict[str, Any]) -> Refund:
+    return actions.refund_payment(
+        payment,
+        actor=actor,
+        now=timezone.now(),
+        amount=d["amount"],
+        reason=d["reason"],
+        key=d["key"],
     )
 
 

@@ -1,8 +1,7 @@
 """The staff workbench (工作台): what each role starts its day from."""
 
-from typing import cast
+from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -19,10 +18,10 @@ from onestop.cases.permissions import Act, Obj, Reach, may, staff_reaches
 from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
-from onestop.core.errors import DomainError
+from onestop.core.forms import run_form
 from onestop.hotline.models import Leader
 from onestop.org.actions import read_full_identity
-from onestop.org.models import Centre, PersonalDataRead, Region, Role
+from onestop.org.models import Applicant, PersonalDataRead, Region, Role
 from onestop.org.queries import (
     applicants_for_user,
     get_applicant_for_user,
@@ -31,6 +30,7 @@ from onestop.org.queries import (
     regions_in_scope,
     staff_roles_of,
 )
+from onestop.staff.forms import PaperConsentForm, RevealForm
 
 
 @login_required
@@ -103,7 +103,8 @@ def reveal_identity(request: HttpRequest, pk: int) -> HttpResponse:
     if not may(request.user, Obj.IDENTITY, Act.REVEAL):
         raise Http404("申请人不存在")
     applicant = get_applicant_for_user(request.user, pk)
-    purpose = request.POST.get("purpose", "").strip()
+    form = RevealForm(request.POST)
+    purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
     if not purpose:
         messages.error(request, "查看完整证件号码须填写用途。")
         return redirect("staff:applicants")
@@ -147,27 +148,16 @@ def identity_reads(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/identity_reads.html", {"page": page, "q": q})
 
 
-class PaperConsentForm(forms.Form):
-    """A signed paper consent (授权书) the clerk has seen, recorded for the applicant."""
-
-    material_name = forms.CharField(
-        label="材料名称", max_length=200, error_messages={"required": "请填写材料名称"}
+def _paper_consent(applicant: Applicant, actor: User, d: dict[str, Any]) -> ReuseConsent:
+    return give_consent(
+        applicant,
+        material_name=d["material_name"].strip(),
+        channel=ReuseConsent.Channel.PAPER,
+        actor=actor,
+        now=timezone.now(),
+        point=d["point"],
+        paper_ref=d["paper_ref"],
     )
-    point = forms.ModelChoiceField(
-        label="授权代办点",
-        queryset=Centre.objects.filter(level=Centre.Level.COMMUNITY).order_by("name"),
-        empty_label="请选择代办点",
-        error_messages={"required": "请选择代办点", "invalid_choice": "请选择代办点"},
-    )
-    paper_ref = forms.CharField(
-        label="授权书编号", max_length=60, error_messages={"required": "请填写纸质授权书编号"}
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for name, f in self.fields.items():
-            css = "form-select" if name == "point" else "form-control"
-            f.widget.attrs["class"] = css + (" is-invalid" if name in self.errors else "")
 
 
 @login_required
@@ -179,20 +169,9 @@ def applicant_consents(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_role(actor, Role.CLERK):
         raise Http404("申请人不存在")
     form = PaperConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            give_consent(
-                applicant,
-                material_name=form.cleaned_data["material_name"].strip(),
-                channel=ReuseConsent.Channel.PAPER,
-                actor=actor,
-                now=timezone.now(),
-                point=form.cleaned_data["point"],
-                paper_ref=form.cleaned_data["paper_ref"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+    if request.method == "POST":
+        consent, _status = run_form(form, lambda d: _paper_consent(applicant, actor, d))
+        if consent is not None:
             messages.success(request, "已登记纸质授权")
             return redirect("staff:applicant_consents", pk=applicant.pk)
     rows = ReuseConsent.objects.filter(owner=applicant).select_related("agent", "point")

@@ -2,7 +2,7 @@
 
 Each move takes `actor` and `now` keyword-only, locks the row it changes, re-checks the state,
 writes one CardEvent and tells the people concerned through the notify outbox (in the same
-transaction: no message without the move). Errors are the domain errors of cases (CaseError 422,
+transaction: no message without the move). Errors are `SupervisionError` (422),
 TransitionError 409, NotAllowed 403).
 
 The loop: a card is issued (by a rule in the sweep or by a supervisor) with a rectification
@@ -17,17 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.notify.actions import tell
 from onestop.org.models import Department, Region, Role, StaffRole, Window
 from onestop.org.queries import staff_roles_of
+from onestop.supervision.errors import SupervisionError
 from onestop.supervision.models import Alert, Card, CardEvent, CardRule, Rectification, Violation
+from onestop.supervision.workflow import CARD
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
@@ -172,13 +174,15 @@ def issue_card(
     if region is None or not _supervises(actor, department.region):
         raise NotAllowed("只有效能监察员可以对本辖区的部门亮牌")
     if colour not in Card.Colour.values:
-        raise CaseError("请选择黄牌或红牌", field="colour")
+        raise SupervisionError("请选择黄牌或红牌", field="colour")
     if not reason.strip():
-        raise CaseError("请说明亮牌事由", field="reason")
+        raise SupervisionError("请说明亮牌事由", field="reason")
     if window is not None and not window.departments.filter(pk=department.pk).exists():
-        raise CaseError("该窗口不属于所选部门", field="window")
+        raise SupervisionError("该窗口不属于所选部门", field="window")
     if not 1 <= rectify_days <= MAX_RECTIFY_DAYS:
-        raise CaseError(f"整改期限应为 1 至 {MAX_RECTIFY_DAYS} 个工作日", field="rectify_days")
+        raise SupervisionError(
+            f"整改期限应为 1 至 {MAX_RECTIFY_DAYS} 个工作日", field="rectify_days"
+        )
     events: list[CaseEvent] = []
     if violation is not None:
         events = list(violation.events.all())
@@ -211,20 +215,46 @@ def _lock(card: Card) -> Rectification:
     )
 
 
+def _move(
+    rect: Rectification,
+    move: str,
+    event: str,
+    *,
+    actor: User,
+    now: datetime,
+    note: str,
+    changes: dict[str, Any],
+) -> None:
+    """Put the rectification in the state the card's move leads to, with the move's fields,
+    and write the card's history row."""
+    target = CARD.moves[move].target
+    assert target is not None  # noqa: S101 - answer, close and withdraw each lead to a state
+    rect.status = target
+    for name, value in changes.items():
+        setattr(rect, name, value)
+    rect.save(update_fields=["status", *changes])
+    _record(rect.card, event, actor=actor, now=now, note=note)
+
+
 @transaction.atomic
 def answer_card(card: Card, *, actor: User, now: datetime, measure: str) -> Rectification:
     """The department head answers with the rectification measure taken."""
     rect = _lock(card)
     if not heads_department(actor, rect.card.department_id):
         raise NotAllowed("只有被亮牌部门的负责人可以反馈整改")
-    if rect.status in (R.CLOSED, R.WITHDRAWN):
+    if not CARD.allowed_from("answer", rect.status):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能再反馈")
     if not measure.strip():
-        raise CaseError("请填写整改措施", field="measure")
-    rect.status = R.ANSWERED
-    rect.measure, rect.answered_by, rect.answered_at = measure.strip(), actor, now
-    rect.save(update_fields=["status", "measure", "answered_by", "answered_at"])
-    _record(rect.card, CardEvent.Kind.ANSWERED, actor=actor, now=now, note=measure.strip())
+        raise SupervisionError("请填写整改措施", field="measure")
+    _move(
+        rect,
+        "answer",
+        CardEvent.Kind.ANSWERED,
+        actor=actor,
+        now=now,
+        note=measure.strip(),
+        changes={"measure": measure.strip(), "answered_by": actor, "answered_at": now},
+    )
     late = "（已超过整改期限）" if rect.overdue_at else ""
     tell(
         supervisors_of(rect.card),
@@ -242,14 +272,19 @@ def close_card(card: Card, *, actor: User, now: datetime, note: str = "") -> Rec
     rect = _lock(card)
     if not _supervises(actor, rect.card.region):
         raise NotAllowed("只有效能监察员可以销号")
-    if rect.status != R.ANSWERED:
+    if not CARD.allowed_from("close", rect.status):
         raise TransitionError(
             "部门尚未反馈整改措施" if rect.status == R.OPEN else f"亮牌{rect.get_status_display()}"
         )
-    rect.status = R.CLOSED
-    rect.closed_by, rect.closed_at, rect.closing_note = actor, now, note.strip()[:300]
-    rect.save(update_fields=["status", "closed_by", "closed_at", "closing_note"])
-    _record(rect.card, CardEvent.Kind.CLOSED, actor=actor, now=now, note=note.strip())
+    _move(
+        rect,
+        "close",
+        CardEvent.Kind.CLOSED,
+        actor=actor,
+        now=now,
+        note=note.strip(),
+        changes={"closed_by": actor, "closed_at": now, "closing_note": note.strip()[:300]},
+    )
     tell(
         department_heads(rect.card),
         f"整改销号：{_label(rect.card)}",
@@ -266,15 +301,23 @@ def withdraw_card(card: Card, *, actor: User, now: datetime, reason: str) -> Rec
     rect = _lock(card)
     if not _supervises(actor, rect.card.region):
         raise NotAllowed("只有效能监察员可以撤销亮牌")
-    if rect.status not in (R.OPEN, R.ANSWERED):
+    if not CARD.allowed_from("withdraw", rect.status):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能撤销")
     if not reason.strip():
-        raise CaseError("请说明撤销理由", field="reason")
-    rect.status = R.WITHDRAWN
-    rect.withdrawn_by, rect.withdrawn_at = actor, now
-    rect.withdraw_reason = reason.strip()[:300]
-    rect.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
-    _record(rect.card, CardEvent.Kind.WITHDRAWN, actor=actor, now=now, note=reason.strip())
+        raise SupervisionError("请说明撤销理由", field="reason")
+    _move(
+        rect,
+        "withdraw",
+        CardEvent.Kind.WITHDRAWN,
+        actor=actor,
+        now=now,
+        note=reason.strip(),
+        changes={
+            "withdrawn_by": actor,
+            "withdrawn_at": now,
+            "withdraw_reason": reason.strip()[:300],
+        },
+    )
     tell(
         department_heads(rect.card),
         f"撤销亮牌：{_label(rect.card)}",
@@ -291,7 +334,7 @@ def _escalate(rect: Rectification, *, actor: User | None, now: datetime, why: st
         raise TransitionError("红牌不能再升级")
     if Card.objects.filter(escalated_from=old).exists():
         raise TransitionError("该黄牌已升级为红牌")
-    if rect.status not in (R.OPEN, R.ANSWERED):
+    if not CARD.allowed_from("escalate", rect.status):
         raise TransitionError(f"亮牌{rect.get_status_display()}，不能升级")
     red = create_card(
         NewCard(
@@ -320,7 +363,7 @@ def escalate_card(card: Card, *, actor: User, now: datetime, reason: str) -> Car
     if not _supervises(actor, rect.card.region):
         raise NotAllowed("只有效能监察员可以升级亮牌")
     if not reason.strip():
-        raise CaseError("请说明升级理由", field="reason")
+        raise SupervisionError("请说明升级理由", field="reason")
     return _escalate(rect, actor=actor, now=now, why=reason.strip())
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,8 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from onestop.hall.figures import dashboard_panel as hall_queue_panel
+from onestop.lib.months import parse_month
 from onestop.org.models import Region, Role
 from onestop.org.queries import staff_roles_of
+from onestop.org.web import staff_required
 from onestop.parallel.queries import dashboard_panel as parallel_panel
 from onestop.supervision.efficiency import (
     DIMENSION_LABELS,
@@ -45,18 +46,10 @@ def oversight_region(user: User) -> Region | None:
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
-    raw = request.GET.get("month", "")
-    today = local_date(timezone.now())
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            return year, month
-    except ValueError:
-        pass
-    return today.year, today.month
+    return parse_month(request.GET.get("month", ""), local_date(timezone.now()))
 
 
-@login_required
+@staff_required()
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
@@ -105,7 +98,7 @@ def _computed_at() -> datetime | None:
     return last
 
 
-@login_required
+@staff_required()
 @require_GET
 def evaluation(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)

@@ -21,9 +21,10 @@ from django.db.models.functions import TruncDate, TruncMonth
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent
 from onestop.org.models import Centre, Department, Region, Window
-from onestop.supervision.models import Card, DailyStat, Rectification, ScoreWeights
+from onestop.supervision.models import Card, DailyStat, ScoreWeights
 from onestop.supervision.periods import month_bounds
 from onestop.supervision.stats import COUNTS, Windows
+from onestop.supervision.workflow import STANDING
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import centre_zone, local_date
 
@@ -206,7 +207,7 @@ def _cards(
     cards = Card.objects.filter(
         issued_at__gte=start,
         issued_at__lt=end,
-        rectification__status__in=Rectification.STANDING,
+        rectification__status__in=STANDING,
     ).exclude(**{f"{column}__isnull": True})
     if region is not None:
         cards = cards.filter(region.subtree_q("region"))
@@ -368,7 +369,7 @@ def rollup(root: Region, now: datetime, year: int, month: int) -> RegionFigures:
             root.subtree_q("region"),
             issued_at__gte=start,
             issued_at__lt=end,
-            rectification__status__in=Rectification.STANDING,
+            rectification__status__in=STANDING,
         )
         .values_list("region_id")
         .annotate(

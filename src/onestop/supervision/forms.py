@@ -173,6 +173,18 @@ class CardForm(forms.Form):
         return initial
 
 
+class AnswerForm(forms.Form):
+    """A department head's rectification measure (the action says when it is missing)."""
+
+    measure = forms.CharField(label="整改措施", required=False)
+
+
+class CloseForm(forms.Form):
+    """A supervisor's closing note (销号意见), optional."""
+
+    note = forms.CharField(label="销号意见", required=False)
+
+
 class ReasonForm(forms.Form):
     """Withdraw or escalate a card: a reason is required."""
 

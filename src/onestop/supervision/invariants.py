@@ -29,6 +29,10 @@ from django.db.models import Count
 from onestop.cases import workflow
 from onestop.cases.audit import GENESIS, verify_cases
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.fees.models import Payment, Refund
+from onestop.hotline.models import TicketEvent
+from onestop.notify.models import Message
+from onestop.supervision.models import Alert, Violation
 
 S = Case.Status
 BATCH = 2000
@@ -217,9 +221,6 @@ def _duplicates(qs: Any, *fields: str) -> list[dict[str, Any]]:
 
 
 def check_idempotency() -> Result:
-    from onestop.fees.models import Payment, Refund
-    from onestop.hotline.models import TicketEvent
-
     result = Result("idempotency", "每个幂等键只生效一次")
     keyed_events = CaseEvent.objects.exclude(key="")
     result.checked = keyed_events.count()
@@ -261,9 +262,6 @@ HOTLINE_LIGHT_RESETS = frozenset({"dispatched", "redispatched", "extension_appro
 
 
 def check_alerts_once() -> Result:
-    from onestop.hotline.models import TicketEvent
-    from onestop.supervision.models import Alert, Violation
-
     result = Result("alerts_once", "每次亮灯预警、每项违规只记录一次")
     result.checked = Alert.objects.count() + Violation.objects.count()
     for row in _duplicates(Alert.objects.all(), "case__number", "task_id", "kind"):
@@ -307,8 +305,6 @@ def check_notifications_once(delivered: Iterable[int] | None = None) -> Result:
     once per recipient; a sent message was sent once and is no longer held by a worker. With
     `delivered` (message ids a recording backend saw sent, e.g. bench/multinode.py's), also:
     each id was delivered at most once, and every sent message was delivered."""
-    from onestop.notify.models import Message
-
     result = Result("notifications_once", "每条通知只写入、只送达一次")
     result.checked = Message.objects.count()
     about = Message.objects.exclude(context={})

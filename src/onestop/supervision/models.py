@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.core.models import HistoryRow, optional_user
 from onestop.org.models import Centre, Department, Region, Window
 
 
@@ -175,27 +176,13 @@ class Card(models.Model):
         Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
     # The handler a rule aimed at (经办人), when the card is personal.
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = optional_user(_("经办人"))
     reason = models.TextField(_("事由"))
     case = models.ForeignKey(
         Case, verbose_name=_("相关办件"), null=True, blank=True, on_delete=models.SET_NULL
     )
     # None when a rule raised the card in the sweep.
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("监察员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = optional_user(_("监察员"))
     issued_at = models.DateTimeField(_("亮牌时间"))
     rule = models.ForeignKey(
         CardRule,
@@ -253,26 +240,17 @@ class Rectification(models.Model):
         CLOSED = "closed", _("已销号")
         WITHDRAWN = "withdrawn", _("已撤销")
 
-    # A withdrawn card does not count anywhere; the others count in the efficiency score.
-    STANDING = (Status.OPEN, Status.ANSWERED, Status.CLOSED)
-
     card = models.OneToOneField(Card, on_delete=models.CASCADE, related_name="rectification")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="open")
     measure = models.TextField(_("整改措施"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = optional_user()
     answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = optional_user()
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closing_note = models.CharField(_("销号意见"), max_length=300, blank=True)
     # Set once by the sweep when the deadline passed unanswered (the claim of its escalation).
     overdue_at = models.DateTimeField(_("逾期时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    withdrawn_by = optional_user()
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     withdraw_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
 
@@ -284,7 +262,7 @@ class Rectification(models.Model):
         return f"{self.card} · {self.get_status_display()}"
 
 
-class CardEvent(models.Model):
+class CardEvent(HistoryRow):
     """The history of a card, one row per move (append-only): who did what, when, and why."""
 
     class Kind(models.TextChoices):
@@ -297,15 +275,6 @@ class CardEvent(models.Model):
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(_("动作"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from onestop.cases.models import Case, CaseEvent, Task
 from onestop.supervision.actions import NewCard, create_card, mark_overdue
 from onestop.supervision.models import Alert, Card, CardRule, Rectification, Violation
 from onestop.supervision.periods import month_bounds
+from onestop.supervision.workflow import STANDING
 from onestop.workdays.calendar import local_date
 
 T = CardRule.Trigger
@@ -164,7 +165,7 @@ def _repeat_cards(rule: CardRule, now: datetime) -> int:
                 colour=Card.Colour.YELLOW,
                 issued_at__gte=start,
                 issued_at__lt=end,
-                rectification__status__in=Rectification.STANDING,
+                rectification__status__in=STANDING,
             )
             .values("department_id")
             .annotate(n=Count("pk"))
@@ -180,7 +181,7 @@ def _repeat_cards(rule: CardRule, now: datetime) -> int:
                     department_id=row["department_id"],
                     issued_at__gte=start,
                     issued_at__lt=end,
-                    rectification__status__in=Rectification.STANDING,
+                    rectification__status__in=STANDING,
                 )
                 .select_related("department", "department__region")
                 .prefetch_related("events")

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 
 from onestop.cases.lights import RED, YELLOW, light
 from onestop.cases.models import Case, CaseEvent, Task
+from onestop.notify.actions import enqueue
 from onestop.org.models import Role, StaffRole
 from onestop.supervision.models import Alert, SweepCursor, Violation
 from onestop.supervision.rules import apply_rules, close_alerts
@@ -135,11 +137,6 @@ def _raise(**fields: Any) -> bool:
 
 
 def _notify(alert: Alert) -> None:
-    from django.contrib.auth.models import User
-
-    from onestop.notify.actions import enqueue
-    from onestop.workdays.calendar import local_date
-
     case = alert.case
     what = "红灯超期" if alert.kind == "red" else "黄灯预警"
     step = f"（{alert.task.get_kind_display()}）" if alert.task_id and alert.task else ""

@@ -1,23 +1,23 @@
 """Supervision pages: alerts, violations and cards of the supervisor's region; cards and their
-rectifications. Thin views (STYLE §6): scoped fetch, one action, domain errors as messages."""
+rectifications. Thin views (STYLE §6): scoped fetch, a form, one action, domain errors as
+messages (or next to their fields on a form shown again)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onestop.core.errors import DomainError
-from onestop.org.queries import is_staff_member
+from onestop.core.forms import run_form
+from onestop.org.web import run_move, staff_required
 from onestop.supervision import actions
-from onestop.supervision.forms import CardForm, ListFilter, ReasonForm
+from onestop.supervision.forms import AnswerForm, CardForm, CloseForm, ListFilter, ReasonForm
 from onestop.supervision.models import Card
 from onestop.supervision.queries import (
     alerts_for_user,
@@ -26,21 +26,15 @@ from onestop.supervision.queries import (
     is_supervisor,
     violations_for_user,
 )
+from onestop.supervision.workflow import CARD
 
 LIMIT = 200
 
 
-def _staff(request: HttpRequest) -> User:
-    user = cast(User, request.user)
-    if not is_staff_member(user):
-        raise Http404("页面不存在")
-    return user
-
-
-@login_required
+@staff_required()
 def index(request: HttpRequest) -> HttpResponse:
     """Alerts, violations and cards the user may see, filtered, newest first."""
-    user = _staff(request)
+    user = cast(User, request.user)
     filters = ListFilter(request.GET or {"standing": "open"}, user=user)
     filters.is_valid()  # a bad field shows its message; the valid ones still filter
     alerts = filters.alerts(alerts_for_user(user)).select_related(
@@ -67,45 +61,44 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required()
 @require_http_methods(["GET", "POST"])
 def card_new(request: HttpRequest) -> HttpResponse:
     """Issue a card by case number, from an alert or violation row, or to a department."""
-    user = _staff(request)
+    user = cast(User, request.user)
     if not is_supervisor(user):
         raise Http404("页面不存在")
     if request.method == "POST":
         form = CardForm(request.POST, user=user)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                card = actions.issue_card(
-                    actor=user,
-                    now=timezone.now(),
-                    colour=d["colour"],
-                    department=d["department"],
-                    reason=d["reason"],
-                    window=d["window"],
-                    case=d["case_number"],
-                    rectify_days=d["rectify_days"],
-                    alert=d["alert"],
-                    violation=d["violation"],
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request, f"已对{card.department.short_name}亮{card.get_colour_display()}"
-                )
-                return redirect("supervision:card", pk=card.pk)
+        card, _status = run_form(form, lambda d: _issue(user, d))
+        if card is not None:
+            messages.success(
+                request, f"已对{card.department.short_name}亮{card.get_colour_display()}"
+            )
+            return redirect("supervision:card", pk=card.pk)
     else:
         form = CardForm(initial=CardForm.initial_from(user, request.GET), user=user)
     return render(request, "supervision/card_new.html", {"form": form})
 
 
-@login_required
+def _issue(user: User, d: dict[str, Any]) -> Card:
+    return actions.issue_card(
+        actor=user,
+        now=timezone.now(),
+        colour=d["colour"],
+        department=d["department"],
+        reason=d["reason"],
+        window=d["window"],
+        case=d["case_number"],
+        rectify_days=d["rectify_days"],
+        alert=d["alert"],
+        violation=d["violation"],
+    )
+
+
+@staff_required()
 def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     card = get_card_for_user(user, pk)
     rect = card.rectification
     return render(
@@ -115,12 +108,12 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "card": card,
             "rect": rect,
             "can_answer": actions.heads_department(user, card.department_id)
-            and rect.status in ("open", "answered"),
-            "can_close": is_supervisor(user) and rect.status == "answered",
-            "can_withdraw": is_supervisor(user) and rect.status in ("open", "answered"),
+            and CARD.allowed_from("answer", rect.status),
+            "can_close": is_supervisor(user) and CARD.allowed_from("close", rect.status),
+            "can_withdraw": is_supervisor(user) and CARD.allowed_from("withdraw", rect.status),
             "can_escalate": is_supervisor(user)
             and card.colour == Card.Colour.YELLOW
-            and rect.status in ("open", "answered")
+            and CARD.allowed_from("escalate", rect.status)
             and not hasattr(card, "escalated_to"),
             "history": card.history.select_related("actor"),
             "events": card.events.order_by("seq"),
@@ -128,33 +121,35 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required()
 @require_POST
 def card_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     card = get_card_for_user(user, pk)
-    try:
-        actions.answer_card(
-            card, actor=user, now=timezone.now(), measure=request.POST.get("measure", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "整改措施已反馈")
+    form = AnswerForm(request.POST)
+    form.is_valid()  # optional text: the action says when the measure is missing
+    measure = form.cleaned_data.get("measure", "")
+    run_move(
+        request,
+        lambda: actions.answer_card(card, actor=user, now=timezone.now(), measure=measure),
+        "整改措施已反馈",
+    )
     return redirect("supervision:card", pk=card.pk)
 
 
-@login_required
+@staff_required()
 @require_POST
 def card_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = cast(User, request.user)
     card = get_card_for_user(user, pk)
-    try:
-        actions.close_card(card, actor=user, now=timezone.now(), note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "整改已销号")
+    form = CloseForm(request.POST)
+    form.is_valid()  # an optional note
+    note = form.cleaned_data.get("note", "")
+    run_move(
+        request,
+        lambda: actions.close_card(card, actor=user, now=timezone.now(), note=note),
+        "整改已销号",
+    )
     return redirect("supervision:card", pk=card.pk)
 
 
@@ -162,29 +157,27 @@ def _with_reason(
     request: HttpRequest, pk: int, move: Callable[..., object], missing: str, done: str
 ) -> HttpResponse:
     """Withdraw or escalate: a reason is required; the page the move leads to is shown."""
-    user = _staff(request)
+    user = cast(User, request.user)
     card = get_card_for_user(user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, missing)
         return redirect("supervision:card", pk=card.pk)
-    try:
-        result = move(card, actor=user, now=timezone.now(), reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("supervision:card", pk=card.pk)
-    messages.success(request, done)
+    reason = form.cleaned_data["reason"]
+    result = run_move(
+        request, lambda: move(card, actor=user, now=timezone.now(), reason=reason), done
+    )
     # Escalating makes a new (red) card: show it.
     return redirect("supervision:card", pk=result.pk if isinstance(result, Card) else card.pk)
 
 
-@login_required
+@staff_required()
 @require_POST
 def card_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _with_reason(request, pk, actions.withdraw_card, "请说明撤销理由", "亮牌已撤销")
 
 
-@login_required
+@staff_required()
 @require_POST
 def card_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return _with_reason(request, pk, actions.escalate_card, "请说明升级理由", "已升级为红牌")

@@ -26,8 +26,8 @@ from onestop.org.actions import same_name
 from onestop.org.models import Applicant, Centre, Region, Role
 from onestop.org.queries import staff_roles_of
 from onestop.portal.cases_views.applying import Application, handle_application, live_item
-from onestop.portal.cases_views.common import is_agent, user_of, with_lights
-from onestop.portal.cases_views.forms import VillagerForm
+from onestop.portal.cases_views.common import filed_by_agent, is_agent, user_of
+from onestop.portal.cases_views.forms import ControlsForm, VillagerForm
 
 SESSION_VILLAGER = "onestop_agent_villager"
 NAME_DIFFERS = "您填写的姓名与该身份证号码登记的姓名不一致，未予关联；请核对身份证原件"
@@ -119,7 +119,8 @@ def agent_home(request: HttpRequest) -> HttpResponse:
     form = VillagerForm(request.POST or None)
     error = ""
     if request.method == "POST":
-        if request.POST.get("action") == "clear":
+        controls = ControlsForm(request.POST)
+        if controls.is_valid() and controls.cleaned_data["action"] == "clear":
             request.session.pop(SESSION_VILLAGER, None)
             return redirect("portal:agent_home")
         if form.is_valid():
@@ -127,11 +128,6 @@ def agent_home(request: HttpRequest) -> HttpResponse:
             if not error:
                 return redirect("portal:agent_items")
     villager = _current_villager(request, region)
-    filed = (
-        Case.objects.filter(filed_by=user, channel=Case.Channel.AGENT)
-        .select_related("item", "applicant")
-        .order_by("-created_at")[:50]
-    )
     return render(
         request,
         "portal/cases/agent_home.html",
@@ -141,7 +137,7 @@ def agent_home(request: HttpRequest) -> HttpResponse:
             "centre": centre,
             "villager": villager,
             "villager_id": mask_id_number(villager.id_number) if villager else "",
-            "filed": with_lights(list(filed)),
+            "filed": filed_by_agent(user),
         },
         status=422 if error else 200,
     )

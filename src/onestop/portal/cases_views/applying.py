@@ -32,6 +32,7 @@ from onestop.org.models import Applicant, Centre
 from onestop.org.queries import is_staff_member
 from onestop.portal.cases_views.common import applicant_of, current_time, sub_key, user_of
 from onestop.portal.cases_views.forms import (
+    ControlsForm,
     application_form,
     form_data_of,
     form_rows,
@@ -195,7 +196,9 @@ def handle_application(request: HttpRequest, app: Application) -> HttpResponse:
         return _apply_page(request, app, form=form, rows=rows)
     form = application_form(schema, data=request.POST)
     chosen = _read_choices(request, rows)
-    submit = request.POST.get("action") == "submit"
+    controls = ControlsForm(request.POST)
+    controls.is_valid()  # optional fields
+    submit = controls.cleaned_data["action"] == "submit"
     valid = form.is_valid()
     if submit:
         _check_complete(rows, chosen)
@@ -209,7 +212,7 @@ def handle_application(request: HttpRequest, app: Application) -> HttpResponse:
             rows=rows,
             error=RETRY_MESSAGE,
         )
-    actor, now, key = user_of(request), current_time(), request.POST.get("key", "")[:40]
+    actor, now, key = user_of(request), current_time(), controls.cleaned_data["key"]
     try:
         with materials.files_kept_only_on_success(), transaction.atomic():
             case = actions.create_case(

@@ -49,5 +49,15 @@ def with_lights(cases: list[Case]) -> list[tuple[Case, tuple[str, str] | None]]:
     return [(c, light_of(c, now, cal)) for c in cases]
 
 
+def filed_by_agent(user: User) -> list[tuple[Case, tuple[str, str] | None]]:
+    """The latest cases an agent filed for villagers, with their lights."""
+    filed = (
+        Case.objects.filter(filed_by=user, channel=Case.Channel.AGENT)
+        .select_related("item", "applicant")
+        .order_by("-created_at")[:50]
+    )
+    return with_lights(list(filed))
+
+
 def is_agent(user: User) -> bool:
     return any(r.role == Role.COMMUNITY_AGENT for r in staff_roles_of(user))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop.cases import consents
 from onestop.cases.models import ReuseConsent, StoredFile
-from onestop.core.errors import DomainError
+from onestop.core.forms import run_form
 from onestop.org.models import Applicant, Centre
 from onestop.portal.cases_views.common import applicant_of, current_time, user_of
 
@@ -59,19 +59,19 @@ def _owner(request: HttpRequest) -> Applicant:
 def consent_list(request: HttpRequest) -> HttpResponse:
     owner = _owner(request)
     form = ConsentForm(owner, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consents.give_consent(
+    if request.method == "POST":
+        given, _status = run_form(
+            form,
+            lambda d: consents.give_consent(
                 owner,
-                material_name=form.cleaned_data["material_name"],
+                material_name=d["material_name"],
                 channel=ReuseConsent.Channel.PORTAL,
                 actor=user_of(request),
                 now=current_time(),
-                point=form.cleaned_data["point"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+                point=d["point"],
+            ),
+        )
+        if given is not None:
             messages.success(request, "已授权，该代办点的代办员可以使用这份存档材料为您代办")
             return redirect("portal:consents")
     for name in form.errors:

@@ -19,14 +19,16 @@ from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, StoredFile
 from onestop.cases.queries import get_case_for_user
 from onestop.core.errors import DomainError
+from onestop.org.web import run_move
 from onestop.portal.cases_views.common import (
     current_time,
+    filed_by_agent,
     is_agent,
     light_of,
     user_of,
     with_lights,
 )
-from onestop.portal.cases_views.forms import answers
+from onestop.portal.cases_views.forms import CaseMoveForm, MaterialMoveForm, answers
 
 S = Case.Status
 
@@ -38,18 +40,13 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     own = Case.objects.filter(applicant__user=user).select_related("item", "department")
     page = Paginator(own.order_by("-created_at"), 20).get_page(request.GET.get("page"))
-    filed = (
-        Case.objects.filter(filed_by=user, channel=Case.Channel.AGENT)
-        .select_related("item", "applicant")
-        .order_by("-created_at")[:50]
-    )
     return render(
         request,
         "portal/cases/my_cases.html",
         {
             "page": page,
             "rows": with_lights(list(page.object_list)),
-            "filed": with_lights(list(filed)),
+            "filed": filed_by_agent(user),
             "is_agent": is_agent(user),
         },
     )
@@ -219,10 +216,11 @@ def case_material(request: HttpRequest, pk: int, material_pk: int) -> HttpRespon
     """Upload, reuse or remove the file of one material of the case."""
     case = _party_case(request, pk)
     material = _material_of(case, material_pk)
-    user, now, key = user_of(request), current_time(), request.POST.get("key", "")[:40]
-    action = request.POST.get("action", "upload")
+    form = MaterialMoveForm(request.POST)
+    form.is_valid()  # optional fields
+    key, action, reuse = (form.cleaned_data[k] for k in ("key", "action", "reuse"))
+    user, now = user_of(request), current_time()
     upload = request.FILES.get("file")
-    reuse = request.POST.get("reuse", "")
     try:
         if action == "remove":
             materials.remove_file(case, material, actor=user, now=now, key=key)
@@ -256,14 +254,15 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if case.status == S.DRAFT and missing:
         messages.error(request, "请先上传必要材料：" + "、".join(missing))
         return redirect("portal:case_detail", pk=case.pk)
-    try:
-        case = actions.submit_case(
-            case, actor=user_of(request), now=current_time(), key=request.POST.get("key", "")[:40]
+    key = _move_data(request)["key"]
+    submitted = run_move(
+        request,
+        lambda: actions.submit_case(case, actor=user_of(request), now=current_time(), key=key),
+    )
+    if submitted is not None:
+        messages.success(
+            request, f"申请已提交，办件编号 {submitted.number}，查询码 {submitted.query_code}。"
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"申请已提交，办件编号 {case.number}，查询码 {case.query_code}。")
     return redirect("portal:case_detail", pk=case.pk)
 
 
@@ -272,14 +271,12 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def case_supply(request: HttpRequest, pk: int) -> HttpResponse:
     """补正完成: the materials asked for are in; back to the window."""
     case = _party_case(request, pk)
-    try:
-        actions.supply_materials(
-            case, actor=user_of(request), now=current_time(), key=request.POST.get("key", "")[:40]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "补正材料已提交，窗口将重新审查。")
+    key = _move_data(request)["key"]
+    run_move(
+        request,
+        lambda: actions.supply_materials(case, actor=user_of(request), now=current_time(), key=key),
+        "补正材料已提交，窗口将重新审查。",
+    )
     return redirect("portal:case_detail", pk=case.pk)
 
 
@@ -287,16 +284,20 @@ def case_supply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     case = _party_case(request, pk)
-    try:
-        actions.withdraw_case(
-            case,
-            actor=user_of(request),
-            now=current_time(),
-            reason=request.POST.get("reason", "").strip()[:200],
-            key=request.POST.get("key", "")[:40],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    data = _move_data(request)
+    reason = data["reason"].strip()[:200]
+    withdrawn = run_move(
+        request,
+        lambda: actions.withdraw_case(
+            case, actor=user_of(request), now=current_time(), reason=reason, key=data["key"]
+        ),
+    )
+    if withdrawn is not None:
         messages.info(request, "申请已撤回。")
     return redirect("portal:case_detail", pk=case.pk)
+
+
+def _move_data(request: HttpRequest) -> dict[str, Any]:
+    form = CaseMoveForm(request.POST)
+    form.is_valid()  # optional fields
+    return form.cleaned_data

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from onestop.catalog.models import ServiceItem
+from onestop.core.forms import FreeText, RequestKeyField
 from onestop.lib.identity import (
     check_credit_code,
     check_id_number,
@@ -207,3 +208,26 @@ class VillagerForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
     )
+
+
+class CaseMoveForm(forms.Form):
+    """A move on one's own case (submit, supply, withdraw): its request key and, to withdraw,
+    an optional reason."""
+
+    key = RequestKeyField(40)
+    reason = FreeText(label="撤回原因")
+
+
+class MaterialMoveForm(forms.Form):
+    """Upload (the file comes in request.FILES), reuse a file on record, or remove."""
+
+    action = forms.CharField(required=False)
+    reuse = forms.CharField(required=False, strip=False)
+    key = RequestKeyField(40)
+
+
+class ControlsForm(forms.Form):
+    """A page's buttons (`action`) and request key, beside its own form's fields."""
+
+    action = forms.CharField(required=False)
+    key = RequestKeyField(40)
