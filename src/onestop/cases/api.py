@@ -18,7 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from onestop.api.case_schemas import (
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, ErrorOut, domain_errors, idempotency_header
+from onestop.cases import actions, channels, identity_reads, queries, workflow
+from onestop.cases.audit import verify_case, verify_cases
+from onestop.cases.errors import CaseError
+from onestop.cases.lights import light
+from onestop.cases.models import Case, Task
+from onestop.cases.queries import (
+    cases_for_user,
+    get_case_for_user,
+    tasks_for_user,
+)
+from onestop.cases.schemas import (
     AcceptIn,
     BreakOut,
     CaseDetailOut,
@@ -51,18 +63,6 @@ from onestop.api.case_schemas import (
     masked_form,
     material_out,
     progress_out,
-)
-from onestop.apitokens.auth import API_AUTH, api_user
-from onestop.apitokens.errors import ERRORS, ErrorOut, domain_errors, idempotency_header
-from onestop.cases import actions, channels, identity_reads, queries, workflow
-from onestop.cases.audit import verify_case, verify_cases
-from onestop.cases.errors import CaseError
-from onestop.cases.lights import light
-from onestop.cases.models import Case, Task
-from onestop.cases.queries import (
-    cases_for_user,
-    get_case_for_user,
-    tasks_for_user,
 )
 from onestop.catalog.queries import live_items
 from onestop.core.errors import NotAllowed
