@@ -6,7 +6,7 @@ to its `Idempotency-Key` (the same key with another request is a 422)."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
@@ -31,13 +31,27 @@ ERRORS: dict[int, type[Schema]] = {
 }
 
 
+class Refusal(Protocol):
+    """What a refusal carries (a `DomainError`, or another app's error of the same shape)."""
+
+    code: str
+    status: int
+    message: str
+    field: str
+
+
+def refused(exc: Refusal) -> Status:
+    """A refusal as the API answers it: its status, with `{"code", "message", "field"}`."""
+    return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
+
+
 def idempotency_header(description: str) -> Any:
     """The optional `Idempotency-Key` header of the POST operations (use in `Annotated`)."""
     return params.Header(None, alias="Idempotency-Key", max_length=64, description=description)
 
 
 def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer the cases app's errors and out-of-scope fetches as JSON errors, and hold every
+    """Answer the domain's refusals and out-of-scope fetches as JSON errors, and hold every
     keyed operation to its `Idempotency-Key`: the same key with another request is a 422."""
 
     @wraps(view)
@@ -53,7 +67,7 @@ def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
                 422, ErrorOut(code=exc.code, message=exc.message, field=idempotency.HEADER)
             )
         except DomainError as exc:
-            return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
+            return refused(exc)
         except Http404 as exc:
             return Status(404, ErrorOut(code="not_found", message=str(exc) or "不存在"))
 
