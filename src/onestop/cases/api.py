@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onestop.apitokens.auth import API_AUTH, api_user
 from onestop.apitokens.errors import ERRORS, ErrorOut, domain_errors, idempotency_header
+from onestop.apitokens.shapes import shape
 from onestop.cases import actions, channels, identity_reads, queries, workflow
 from onestop.cases.audit import verify_case, verify_cases
 from onestop.cases.errors import CaseError
@@ -56,7 +57,7 @@ from onestop.cases.schemas import (
     TimelineOut,
     VerifyOut,
     WithdrawIn,
-    case_fields,
+    case_given,
     case_out,
     display_name,
     event_out,
@@ -159,25 +160,15 @@ def task_out(
     task: Task, case: Case, user: User, now: datetime, cal: Calendar, workable: set[int]
 ) -> TaskOut:
     open_ = task.status in Task.OPEN_STATES
-    return TaskOut(
-        id=task.pk,
-        case_id=case.pk,
+    return shape(
+        TaskOut,
+        task,
         case_number=case.number,
         item_name=case.item.name,
-        kind=task.kind,
         kind_label=task.get_kind_display(),
         department=str(task.department),
-        role=task.role,
-        status=task.status,
         status_label=task.get_status_display(),
-        assignee_id=task.assignee_id,
         assignee_name=display_name(task.assignee),
-        created_at=task.created_at,
-        due_at=task.due_at,
-        claimed_at=task.claimed_at,
-        done_at=task.done_at,
-        outcome=task.outcome,
-        opinion=task.opinion,
         light=light(task.created_at, task.due_at, now, cal) if open_ else None,
         actions=task_actions(task, case, user, workable, _head_of(user, case)),
     )
@@ -214,18 +205,12 @@ def case_detail(case: Case, user: User) -> CaseDetailOut:
             task_out(t, case, user, now, cal, workable)
             for t in case.tasks.select_related("department", "assignee").order_by("pk")
         ]
-    return CaseDetailOut(
-        **case_fields(case, now, cal),
-        query_code=case.query_code,
+    return shape(
+        CaseDetailOut,
+        case,
+        **case_given(case, now, cal),
         centre=case.centre.name,
         form_data=masked_form(case),
-        limit_days=case.limit_days,
-        extension_days=case.extension_days,
-        supplement_due_at=case.supplement_due_at,
-        decided_at=case.decided_at,
-        completed_at=case.completed_at,
-        delivered_at=case.delivered_at,
-        certificate_due_at=case.certificate_due_at,
         moves=[
             MoveOut(
                 move=m,

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from ninja import Field, Schema
 
+from onestop.apitokens.shapes import shape
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, Task
 from onestop.lib.identity import mask_credit_code, mask_id_number
@@ -281,14 +282,12 @@ def display_name(user: User | None) -> str:
 
 
 def case_out(case: Case, now: datetime, cal: Calendar) -> CaseOut:
-    return CaseOut(**case_fields(case, now, cal))
+    return shape(CaseOut, case, **case_given(case, now, cal))
 
 
-def case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
+def case_given(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
+    """What a case is shown with beyond its own fields (in `CaseOut` and `CaseDetailOut`)."""
     return {
-        "id": case.pk,
-        "number": case.number,
-        "status": case.status,
         "status_label": case.get_status_display(),
         "item_code": case.item.code,
         "item_name": case.item.name,
@@ -296,56 +295,24 @@ def case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
         "department": str(case.department),
         "applicant_name": case.applicant.name,
         "applicant_identity": masked_identity(case.applicant),
-        "channel": case.channel,
-        "created_at": case.created_at,
-        "received_at": case.received_at,
-        "accepted_at": case.accepted_at,
-        "due_at": case.due_at,
-        "due_provisional": case.due_provisional,
         "light": case_light(case, now, cal),
     }
 
 
 def event_out(event: CaseEvent) -> EventOut:
-    return EventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=display_name(event.actor),
-        at=event.at,
-        status_after=event.status_after,
-        data=event.data,
-        prev_hash=event.prev_hash,
-        alg=event.alg,
-        key_id=event.key_id,
-        hash=event.hash,
-    )
+    return shape(EventOut, event, actor=display_name(event.actor))
 
 
 def material_out(m: CaseMaterial) -> MaterialOut:
-    return MaterialOut(
-        name=m.name,
-        required=m.required,
-        tolerance=m.tolerance,
-        state=m.state,
-        state_label=m.get_state_display(),
-        note=m.note,
-        has_file=m.file_id is not None,
-    )
+    return shape(MaterialOut, m, state_label=m.get_state_display(), has_file=m.file_id is not None)
 
 
 def progress_out(case: Case) -> ProgressOut:
     """What anyone holding the number and the query code may read: no personal data."""
-    return ProgressOut(
-        number=case.number,
-        status=case.status,
+    return shape(
+        ProgressOut,
+        case,
         status_label=case.get_status_display(),
         item_name=case.item.name,
         department=str(case.department),
-        received_at=case.received_at,
-        accepted_at=case.accepted_at,
-        due_at=case.due_at,
-        due_provisional=case.due_provisional,
-        decided_at=case.decided_at,
-        completed_at=case.completed_at,
-        delivered_at=case.delivered_at,
     )
