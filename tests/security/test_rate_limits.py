@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from onestop.api import identity
 from onestop.apitokens.actions import create_token
 from onestop.apitokens.queries import BAD_TOKEN_LIMIT
 from onestop.cases import actions as case_actions
@@ -21,6 +20,7 @@ from onestop.cases import queries as case_queries
 from onestop.hotline import queries as hotline_queries
 from onestop.hotline import views as hotline_views
 from onestop.hotline.models import Ticket
+from onestop.org import api as identity
 from tests.case_fixtures import NOW
 
 

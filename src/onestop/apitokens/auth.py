@@ -1,18 +1,17 @@
 """Who is calling the API: a bearer token (machine clients) or the session (the portal's own
 pages, with Django's CSRF check on unsafe methods).
 
-Routers that need a signed-in user pass `auth=API_AUTH`; failures answer JSON in the shape of
-every other API error: `{"code": "unauthenticated", "message": "…", "field": ""}`.
+Routers that need a signed-in user pass `auth=API_AUTH`; failures raise `ApiAuthError`, which
+`onestop.apitokens.errors` answers in the shape of every other API error:
+`{"code": "unauthenticated", "message": "…", "field": ""}`.
 """
 
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -85,25 +84,3 @@ API_AUTH = [BearerToken(), SessionWithCsrf()]
 def api_user(request: HttpRequest) -> User:
     """The user the request authenticated as (only on routes that require authentication)."""
     return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _error(api: NinjaAPI, request: HttpRequest, exc: ApiAuthError) -> HttpResponse:
-    response = api.create_response(
-        request, {"code": exc.code, "message": exc.message, "field": ""}, status=exc.status
-    )
-    if exc.status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="onestop"'
-    return response
-
-
-def register_error_handlers(api: NinjaAPI) -> None:
-    """Answer authentication failures as JSON errors (called once by onestop.api.main)."""
-
-    def auth_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        return _error(api, request, exc)
-
-    def no_credentials(request: HttpRequest, exc: Any) -> HttpResponse:
-        return _error(api, request, ApiAuthError(UNAUTHENTICATED))
-
-    api.add_exception_handler(ApiAuthError, auth_error)
-    api.add_exception_handler(AuthenticationError, no_credentials)

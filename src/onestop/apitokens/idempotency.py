@@ -1,5 +1,5 @@
 """The `Idempotency-Key` check every keyed API operation shares (called by
-`onestop.api.case_schemas.domain_errors`).
+`onestop.apitokens.errors.domain_errors`).
 
 The actions make a repeated key a no-op per case; this adds what they cannot see: that the
 repeat carries the same request. A digest of the canonical request is stored beside the key;

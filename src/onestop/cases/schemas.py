@@ -1,16 +1,25 @@
 """Schemas of the case and task API — what goes in and what comes out, documented in the
-OpenAPI description (field descriptions in Chinese) — and how a case is shown in them."""
+OpenAPI description (field descriptions in Chinese) — and how a case and its tasks are shown in
+them, with the moves the caller may make on each."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Schema
 
+from onestop.apitokens.shapes import shape
+from onestop.cases import identity_reads, queries, workflow
 from onestop.cases.lights import light
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, Task
+from onestop.cases.queries import tasks_for_user
 from onestop.lib.identity import mask_credit_code, mask_id_number
-from onestop.org.models import Applicant
+from onestop.org.models import Applicant, Role
+from onestop.org.queries import staff_roles_of
+from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import Calendar
 
 MAX_PAGE_SIZE = 100
@@ -249,6 +258,20 @@ class ExtensionDecisionIn(Schema):
     approve: bool
 
 
+class IdentityReadIn(Schema):
+    reason: str = Field(description="查看原因：" + "、".join(identity_reads.REASONS))
+
+
+class IdentityReadRowOut(Schema):
+    label: str
+    value: str
+
+
+class IdentityReadOut(Schema):
+    case_number: str
+    rows: list[IdentityReadRowOut] = Field(description="申请人及申请表中的完整证件号码")
+
+
 # --- shapes ----------------------------------------------------------------------------------
 
 
@@ -281,14 +304,12 @@ def display_name(user: User | None) -> str:
 
 
 def case_out(case: Case, now: datetime, cal: Calendar) -> CaseOut:
-    return CaseOut(**case_fields(case, now, cal))
+    return shape(CaseOut, case, **case_given(case, now, cal))
 
 
-def case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
+def case_given(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
+    """What a case is shown with beyond its own fields (in `CaseOut` and `CaseDetailOut`)."""
     return {
-        "id": case.pk,
-        "number": case.number,
-        "status": case.status,
         "status_label": case.get_status_display(),
         "item_code": case.item.code,
         "item_name": case.item.name,
@@ -296,56 +317,150 @@ def case_fields(case: Case, now: datetime, cal: Calendar) -> dict[str, Any]:
         "department": str(case.department),
         "applicant_name": case.applicant.name,
         "applicant_identity": masked_identity(case.applicant),
-        "channel": case.channel,
-        "created_at": case.created_at,
-        "received_at": case.received_at,
-        "accepted_at": case.accepted_at,
-        "due_at": case.due_at,
-        "due_provisional": case.due_provisional,
         "light": case_light(case, now, cal),
     }
 
 
 def event_out(event: CaseEvent) -> EventOut:
-    return EventOut(
-        seq=event.seq,
-        kind=event.kind,
-        actor=display_name(event.actor),
-        at=event.at,
-        status_after=event.status_after,
-        data=event.data,
-        prev_hash=event.prev_hash,
-        alg=event.alg,
-        key_id=event.key_id,
-        hash=event.hash,
-    )
+    return shape(EventOut, event, actor=display_name(event.actor))
 
 
 def material_out(m: CaseMaterial) -> MaterialOut:
-    return MaterialOut(
-        name=m.name,
-        required=m.required,
-        tolerance=m.tolerance,
-        state=m.state,
-        state_label=m.get_state_display(),
-        note=m.note,
-        has_file=m.file_id is not None,
-    )
+    return shape(MaterialOut, m, state_label=m.get_state_display(), has_file=m.file_id is not None)
 
 
 def progress_out(case: Case) -> ProgressOut:
     """What anyone holding the number and the query code may read: no personal data."""
-    return ProgressOut(
-        number=case.number,
-        status=case.status,
+    return shape(
+        ProgressOut,
+        case,
         status_label=case.get_status_display(),
         item_name=case.item.name,
         department=str(case.department),
-        received_at=case.received_at,
-        accepted_at=case.accepted_at,
-        due_at=case.due_at,
-        due_provisional=case.due_provisional,
-        decided_at=case.decided_at,
-        completed_at=case.completed_at,
-        delivered_at=case.delivered_at,
     )
+
+
+def is_case_staff(user: User) -> bool:
+    """Staff who work on or oversee cases (a community agent only follows the cases they filed)."""
+    return user.is_superuser or any(r.role != Role.COMMUNITY_AGENT for r in staff_roles_of(user))
+
+
+# The action endpoint of each kind of task, and the workflow move it makes.
+TASK_ACTIONS = {
+    Task.Kind.OPINION: ("opinion", "give_opinion"),
+    Task.Kind.REVIEW: ("review", "submit_review"),
+    Task.Kind.DECIDE: ("decide", "decide"),
+    Task.Kind.EXTENSION: ("extension", "decide_extension"),
+}
+
+
+def _head_of(user: User, case: Case) -> set[int]:
+    """Departments whose head the user is, with the case's region in scope."""
+    return {
+        r.department_id
+        for r in staff_roles_of(user)
+        if r.role == Role.DEPARTMENT_HEAD
+        and r.department_id
+        and case.region.path.startswith(r.region.path)
+    }
+
+
+def task_actions(
+    task: Task, case: Case, user: User, workable: set[int], heads: set[int]
+) -> list[str]:
+    """What `user` may do with `task` now (`workable`: ids of tasks the user may work on)."""
+    result = []
+    open_ = task.status in Task.OPEN_STATES
+    if open_ and task.pk in workable:
+        if task.status == Task.Status.OPEN:
+            result.append("claim")
+        action = TASK_ACTIONS.get(Task.Kind(task.kind))
+        if (
+            action
+            and task.assignee_id in (None, user.pk)
+            and workflow.allowed_from(action[1], case.status)
+        ):
+            result.append(action[0])
+    if task.status == Task.Status.CLAIMED and task.assignee_id == user.pk:
+        result.append("release")
+    if open_ and task.department_id in heads:
+        result.append("reassign")
+    return result
+
+
+def task_out(
+    task: Task, case: Case, user: User, now: datetime, cal: Calendar, workable: set[int]
+) -> TaskOut:
+    open_ = task.status in Task.OPEN_STATES
+    return shape(
+        TaskOut,
+        task,
+        case_number=case.number,
+        item_name=case.item.name,
+        kind_label=task.get_kind_display(),
+        department=str(task.department),
+        status_label=task.get_status_display(),
+        assignee_name=display_name(task.assignee),
+        light=light(task.created_at, task.due_at, now, cal) if open_ else None,
+        actions=task_actions(task, case, user, workable, _head_of(user, case)),
+    )
+
+
+# Case moves with an endpoint in onestop.cases.api; the task moves are on its tasks router.
+CASE_MOVES = (
+    "submit",
+    "request_supplement",
+    "supply",
+    "accept",
+    "not_accept",
+    "handle_instant",
+    "suspend",
+    "resume",
+    "request_extension",
+    "complete",
+    "deliver",
+    "withdraw",
+)
+
+
+def allowed_moves(case: Case, user: User) -> list[str]:
+    """The case moves `user` may make in the case's current state."""
+    return queries.allowed_moves(case, user, CASE_MOVES)
+
+
+def case_detail(case: Case, user: User) -> CaseDetailOut:
+    now, cal = timezone.now(), workdays.calendar()
+    tasks: list[TaskOut] = []
+    if is_case_staff(user):
+        workable = set(tasks_for_user(user).filter(case=case).values_list("pk", flat=True))
+        tasks = [
+            task_out(t, case, user, now, cal, workable)
+            for t in case.tasks.select_related("department", "assignee").order_by("pk")
+        ]
+    return shape(
+        CaseDetailOut,
+        case,
+        **case_given(case, now, cal),
+        centre=case.centre.name,
+        form_data=masked_form(case),
+        moves=[
+            MoveOut(
+                move=m,
+                label=workflow.MOVES[m].label,
+                url=reverse(f"api:cases_{m}", kwargs={"case_id": case.pk}),
+            )
+            for m in allowed_moves(case, user)
+        ],
+        materials=[material_out(m) for m in case.materials.all()],
+        tasks=tasks,
+        events=[event_out(e) for e in case.events.select_related("actor").order_by("seq")],
+    )
+
+
+def task_list_out(tasks: Iterable[Task], user: User) -> list[TaskOut]:
+    now, cal = timezone.now(), workdays.calendar()
+    rows = list(tasks)
+    workable = set(
+        tasks_for_user(user).filter(pk__in=[t.pk for t in rows]).values_list("pk", flat=True)
+    )
+    return [task_out(t, t.case, user, now, cal, workable) for t in rows]

@@ -1,5 +1,6 @@
-"""Identity validation endpoints, used by the portal's forms for live validation."""
+"""The identity API: live checks of ID numbers and credit codes, registration, proof of identity."""
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from onestop.apitokens.auth import API_AUTH, api_user
-from onestop.apitokens.errors import ERRORS, ErrorOut
+from onestop.apitokens.errors import ERRORS, ErrorOut, refused
 from onestop.lib import ratelimit
 from onestop.lib.identity import (
     check_credit_code,
@@ -21,7 +22,7 @@ from onestop.lib.identity import (
 from onestop.org import actions as org_actions
 from onestop.org.errors import IdentityError
 from onestop.org.forms import RegisterForm
-from onestop.org.models import Applicant
+from onestop.org.models import Applicant, IdentityClaim
 from onestop.org.queries import clerk_centre, is_staff_member
 from onestop.org.views import CODE_SENT, PROVEN, count_registration
 
@@ -121,10 +122,6 @@ def _form_error(form: Any) -> Status:
     )
 
 
-def _identity_error(exc: IdentityError) -> Status:
-    return Status(exc.status, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
-
-
 def _mask(number: str) -> str:
     return (
         mask_id_number(number)
@@ -143,6 +140,23 @@ def _identity_of(user: User) -> IdentityOut:
     if claim is not None:
         return IdentityOut(status="pending", name=claim.name, number=_mask(claim.number))
     return IdentityOut(status="none")
+
+
+def _claim_step(
+    request: HttpRequest, step: Callable[[IdentityClaim], object], message: str
+) -> IdentityOut | Status:
+    """Take the caller's pending identity claim one step on (send a code, prove by the code)."""
+    user = api_user(request)
+    claim = org_actions.pending_claim(user)
+    if claim is None:
+        return Status(409, ErrorOut(code="conflict", message=org_actions.NOT_PENDING))
+    try:
+        step(claim)
+    except IdentityError as exc:
+        return refused(exc)
+    out = _identity_of(user)
+    out.message = message
+    return out
 
 
 @router.post(
@@ -182,17 +196,10 @@ def me(request: HttpRequest) -> IdentityOut:
     "没有登记的发往注册时填写的手机号码；10 分钟内有效，每个申请每小时最多发送 5 次。",
 )
 def send_code(request: HttpRequest) -> Any:
-    user = api_user(request)
-    claim = org_actions.pending_claim(user)
-    if claim is None:
-        return Status(409, ErrorOut(code="conflict", message=org_actions.NOT_PENDING))
-    try:
-        org_actions.send_proof_code(claim, now=timezone.now())
-    except IdentityError as exc:
-        return _identity_error(exc)
-    out = _identity_of(user)
-    out.message = CODE_SENT
-    return Status(202, out)
+    out = _claim_step(
+        request, lambda claim: org_actions.send_proof_code(claim, now=timezone.now()), CODE_SENT
+    )
+    return Status(202, out) if isinstance(out, IdentityOut) else out
 
 
 @router.post(
@@ -202,17 +209,11 @@ def send_code(request: HttpRequest) -> Any:
     summary="以短信验证码完成实名核验",
 )
 def prove(request: HttpRequest, body: CodeIn) -> Any:
-    user = api_user(request)
-    claim = org_actions.pending_claim(user)
-    if claim is None:
-        return Status(409, ErrorOut(code="conflict", message=org_actions.NOT_PENDING))
-    try:
-        org_actions.prove_by_code(claim, body.code, now=timezone.now())
-    except IdentityError as exc:
-        return _identity_error(exc)
-    out = _identity_of(user)
-    out.message = PROVEN
-    return out
+    return _claim_step(
+        request,
+        lambda claim: org_actions.prove_by_code(claim, body.code, now=timezone.now()),
+        PROVEN,
+    )
 
 
 @router.post(
@@ -241,5 +242,5 @@ def confirm(request: HttpRequest, body: ConfirmIn) -> Any:
     try:
         org_actions.confirm_at_window(claim, actor=user, centre=centre, now=timezone.now())
     except IdentityError as exc:
-        return _identity_error(exc)
+        return refused(exc)
     return _identity_of(claim.user)

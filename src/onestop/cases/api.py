@@ -7,18 +7,27 @@ caller's scope is a 404, the same answer as one that does not exist. Domain erro
 same key on the same case does nothing the second time and answers 200 with the current state.
 """
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from onestop.api.case_schemas import (
+from onestop.apitokens.auth import API_AUTH, api_user
+from onestop.apitokens.errors import ERRORS, ErrorOut, domain_errors, idempotency_header
+from onestop.cases import actions, channels, identity_reads, queries
+from onestop.cases.audit import verify_case, verify_cases
+from onestop.cases.errors import CaseError
+from onestop.cases.models import Case, Task
+from onestop.cases.queries import (
+    cases_for_user,
+    get_case_for_user,
+    tasks_for_user,
+)
+from onestop.cases.schemas import (
     AcceptIn,
     BreakOut,
     CaseDetailOut,
@@ -29,7 +38,9 @@ from onestop.api.case_schemas import (
     DeliverIn,
     ExtensionDecisionIn,
     ExtensionIn,
-    MoveOut,
+    IdentityReadIn,
+    IdentityReadOut,
+    IdentityReadRowOut,
     OpinionIn,
     ProgressOut,
     ProgressQuery,
@@ -44,38 +55,21 @@ from onestop.api.case_schemas import (
     TimelineOut,
     VerifyOut,
     WithdrawIn,
-    case_fields,
+    case_detail,
     case_out,
-    display_name,
     event_out,
-    masked_form,
-    material_out,
+    is_case_staff,
     progress_out,
-)
-from onestop.apitokens.auth import API_AUTH, api_user
-from onestop.apitokens.errors import ERRORS, ErrorOut, domain_errors, idempotency_header
-from onestop.cases import actions, channels, identity_reads, queries, workflow
-from onestop.cases.audit import verify_case, verify_cases
-from onestop.cases.errors import CaseError
-from onestop.cases.lights import light
-from onestop.cases.models import Case, Task
-from onestop.cases.queries import (
-    cases_for_user,
-    get_case_for_user,
-    tasks_for_user,
+    task_list_out,
 )
 from onestop.catalog.queries import live_items
 from onestop.core.errors import NotAllowed
 from onestop.org.models import Applicant, Centre, Role
-from onestop.org.queries import get_applicant_for_user, has_role, staff_roles_of
+from onestop.org.queries import get_applicant_for_user, has_role
 from onestop.workdays import queries as workdays
-from onestop.workdays.calendar import Calendar
 
 router = Router(tags=["cases"], auth=API_AUTH)
 tasks_router = Router(tags=["tasks"], auth=API_AUTH)
-
-S = Case.Status
-
 
 IdempotencyKey = Annotated[
     str | None,
@@ -83,15 +77,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-# --- errors ----------------------------------------------------------------------------------
-
-
-# --- scoped fetches and the shapes they are shown in -----------------------------------------
-
-
-def is_case_staff(user: User) -> bool:
-    """Staff who work on or oversee cases (a community agent only follows the cases they filed)."""
-    return user.is_superuser or any(r.role != Role.COMMUNITY_AGENT for r in staff_roles_of(user))
+# --- scoped fetches --------------------------------------------------------------------------
 
 
 def get_task_in_scope(user: User, pk: int) -> Task:
@@ -110,134 +96,6 @@ def get_task_in_scope(user: User, pk: int) -> Task:
     if task is None:
         raise Http404("任务不存在")
     return task
-
-
-# The action endpoint of each kind of task, and the workflow move it makes.
-TASK_ACTIONS = {
-    Task.Kind.OPINION: ("opinion", "give_opinion"),
-    Task.Kind.REVIEW: ("review", "submit_review"),
-    Task.Kind.DECIDE: ("decide", "decide"),
-    Task.Kind.EXTENSION: ("extension", "decide_extension"),
-}
-
-
-def _head_of(user: User, case: Case) -> set[int]:
-    """Departments whose head the user is, with the case's region in scope."""
-    return {
-        r.department_id
-        for r in staff_roles_of(user)
-        if r.role == Role.DEPARTMENT_HEAD
-        and r.department_id
-        and case.region.path.startswith(r.region.path)
-    }
-
-
-def task_actions(
-    task: Task, case: Case, user: User, workable: set[int], heads: set[int]
-) -> list[str]:
-    """What `user` may do with `task` now (`workable`: ids of tasks the user may work on)."""
-    result = []
-    open_ = task.status in Task.OPEN_STATES
-    if open_ and task.pk in workable:
-        if task.status == Task.Status.OPEN:
-            result.append("claim")
-        action = TASK_ACTIONS.get(Task.Kind(task.kind))
-        if (
-            action
-            and task.assignee_id in (None, user.pk)
-            and workflow.allowed_from(action[1], case.status)
-        ):
-            result.append(action[0])
-    if task.status == Task.Status.CLAIMED and task.assignee_id == user.pk:
-        result.append("release")
-    if open_ and task.department_id in heads:
-        result.append("reassign")
-    return result
-
-
-def task_out(
-    task: Task, case: Case, user: User, now: datetime, cal: Calendar, workable: set[int]
-) -> TaskOut:
-    open_ = task.status in Task.OPEN_STATES
-    return TaskOut(
-        id=task.pk,
-        case_id=case.pk,
-        case_number=case.number,
-        item_name=case.item.name,
-        kind=task.kind,
-        kind_label=task.get_kind_display(),
-        department=str(task.department),
-        role=task.role,
-        status=task.status,
-        status_label=task.get_status_display(),
-        assignee_id=task.assignee_id,
-        assignee_name=display_name(task.assignee),
-        created_at=task.created_at,
-        due_at=task.due_at,
-        claimed_at=task.claimed_at,
-        done_at=task.done_at,
-        outcome=task.outcome,
-        opinion=task.opinion,
-        light=light(task.created_at, task.due_at, now, cal) if open_ else None,
-        actions=task_actions(task, case, user, workable, _head_of(user, case)),
-    )
-
-
-# Case moves with an endpoint here; the task moves are on the tasks router.
-CASE_MOVES = (
-    "submit",
-    "request_supplement",
-    "supply",
-    "accept",
-    "not_accept",
-    "handle_instant",
-    "suspend",
-    "resume",
-    "request_extension",
-    "complete",
-    "deliver",
-    "withdraw",
-)
-
-
-def allowed_moves(case: Case, user: User) -> list[str]:
-    """The case moves `user` may make in the case's current state."""
-    return queries.allowed_moves(case, user, CASE_MOVES)
-
-
-def case_detail(case: Case, user: User) -> CaseDetailOut:
-    now, cal = timezone.now(), workdays.calendar()
-    tasks: list[TaskOut] = []
-    if is_case_staff(user):
-        workable = set(tasks_for_user(user).filter(case=case).values_list("pk", flat=True))
-        tasks = [
-            task_out(t, case, user, now, cal, workable)
-            for t in case.tasks.select_related("department", "assignee").order_by("pk")
-        ]
-    return CaseDetailOut(
-        **case_fields(case, now, cal),
-        query_code=case.query_code,
-        centre=case.centre.name,
-        form_data=masked_form(case),
-        limit_days=case.limit_days,
-        extension_days=case.extension_days,
-        supplement_due_at=case.supplement_due_at,
-        decided_at=case.decided_at,
-        completed_at=case.completed_at,
-        delivered_at=case.delivered_at,
-        certificate_due_at=case.certificate_due_at,
-        moves=[
-            MoveOut(
-                move=m,
-                label=workflow.MOVES[m].label,
-                url=reverse(f"api:cases_{m}", kwargs={"case_id": case.pk}),
-            )
-            for m in allowed_moves(case, user)
-        ],
-        materials=[material_out(m) for m in case.materials.all()],
-        tasks=tasks,
-        events=[event_out(e) for e in case.events.select_related("actor").order_by("seq")],
-    )
 
 
 def _fresh(case: Case) -> Case:
@@ -412,20 +270,6 @@ def events(request: HttpRequest, case_id: int) -> Any:
     )
 
 
-class IdentityReadIn(Schema):
-    reason: str = Field(description="查看原因：" + "、".join(identity_reads.REASONS))
-
-
-class IdentityReadRowOut(Schema):
-    label: str
-    value: str
-
-
-class IdentityReadOut(Schema):
-    case_number: str
-    rows: list[IdentityReadRowOut] = Field(description="申请人及申请表中的完整证件号码")
-
-
 @router.post(
     "/{int:case_id}/identity",
     response={200: IdentityReadOut, **ERRORS},
@@ -594,15 +438,6 @@ def withdraw(
 # --- tasks -----------------------------------------------------------------------------------
 
 
-def _task_list_out(tasks: Iterable[Task], user: User) -> list[TaskOut]:
-    now, cal = timezone.now(), workdays.calendar()
-    rows = list(tasks)
-    workable = set(
-        tasks_for_user(user).filter(pk__in=[t.pk for t in rows]).values_list("pk", flat=True)
-    )
-    return [task_out(t, t.case, user, now, cal, workable) for t in rows]
-
-
 @tasks_router.get(
     "",
     response={200: TaskPageOut, **ERRORS},
@@ -623,7 +458,7 @@ def list_tasks(request: HttpRequest, f: Query[TaskFilter]) -> TaskPageOut:
         qs = qs.filter(Q(assignee=user) | Q(status=Task.Status.OPEN))
     count, rows = _page(qs.order_by("due_at", "pk"), f.page, f.page_size)
     return TaskPageOut(
-        count=count, page=f.page, page_size=f.page_size, items=_task_list_out(rows, user)
+        count=count, page=f.page, page_size=f.page_size, items=task_list_out(rows, user)
     )
 
 
@@ -631,7 +466,7 @@ def _task_response(task: Task, user: User) -> TaskOut:
     fresh = Task.objects.select_related("case__item", "case__region", "department", "assignee").get(
         pk=task.pk
     )
-    return _task_list_out([fresh], user)[0]
+    return task_list_out([fresh], user)[0]
 
 
 @tasks_router.get(
