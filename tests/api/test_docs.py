@@ -47,3 +47,18 @@ def test_bad_input_is_explained_in_chinese(client, db):
         body = response.json()
         assert (body["code"], body["field"]) == ("invalid", field)
         assert message in body["message"], body
+
+
+def test_the_document_names_each_response_once(client, db):
+    """Swagger UI refuses a document in which a key stands twice (a numeric 401 from ninja and
+    a textual "401" from the common errors both serialise to "401")."""
+    import json
+
+    def no_repeats(pairs):
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), f"repeated keys: {keys}"
+        return dict(pairs)
+
+    doc = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_repeats)
+    codes = {c for path in doc["paths"].values() for op in path.values() for c in op["responses"]}
+    assert {"401", "404", "422"} <= codes

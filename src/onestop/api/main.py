@@ -40,8 +40,12 @@ class OneStopAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                # ninja keys its own responses by number, JSON by text: one of each, never both
+                # (a document with the same key twice stops Swagger UI).
+                declared = {str(code) for code in responses}
                 for code, description in COMMON_ERRORS.items():
-                    responses.setdefault(code, {"description": description, "content": body})
+                    if code not in declared:
+                        responses[code] = {"description": description, "content": body}
         return schema
 
 
