@@ -22,7 +22,7 @@ from onestop.catalog.queries import live_items
 from onestop.hall import actions, booking, figures, queries
 from onestop.hall.models import Ticket
 from onestop.org.models import Centre
-from onestop.supervision.dashboard_views import oversight_region
+from onestop.org.oversight import oversight_region
 from onestop.workdays.calendar import local_date
 
 router = Router(tags=["hall"])

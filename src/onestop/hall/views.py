@@ -28,8 +28,8 @@ from onestop.core.errors import DomainError
 from onestop.hall import actions, booking, figures, queries
 from onestop.hall.models import Category, Inquiry, Ticket
 from onestop.org.models import Centre, Window, Zone
+from onestop.org.oversight import oversight_region
 from onestop.org.queries import is_staff_member
-from onestop.supervision.dashboard_views import oversight_region
 from onestop.workdays.calendar import local_date
 
 
