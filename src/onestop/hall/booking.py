@@ -23,9 +23,15 @@ from django.db.models import F, Q
 from onestop.catalog.models import ServiceItem
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hall import rules
-from onestop.hall.actions import NewTicket, policy_of, take_ticket
+from onestop.hall.actions import (
+    NewTicket,
+    abandon_stale_tickets,
+    policy_of,
+    take_ticket,
+)
 from onestop.hall.errors import HallError
 from onestop.hall.models import Booking, Category, PhoneCode, Slot, Ticket, WindowHours
+from onestop.hall.workflow import BOOKING
 from onestop.lib.identity import check_mobile
 from onestop.notify.actions import enqueue
 from onestop.org.models import Applicant, Centre, Window
@@ -284,8 +290,7 @@ def _lock(booking: Booking) -> Booking:
 def cancel_booking(booking: Booking, *, now: datetime) -> Booking:
     """Cancel before the slot starts; the place goes back to the slot."""
     booking = _lock(booking)
-    if booking.status != B.BOOKED:
-        raise TransitionError(f"预约当前为“{booking.get_status_display()}”，不能取消")
+    BOOKING.check(booking.status, "cancel")
     if booking.starts_at <= now:
         raise TransitionError("预约时段已开始，不能取消")
     booking.status = B.CANCELLED
@@ -306,8 +311,7 @@ def check_in(code: str, centre: Centre, *, now: datetime, actor: User | None) ->
     booking = _lock(booking)
     if booking.status == B.CHECKED_IN:
         raise TransitionError("该预约已取号")
-    if booking.status != B.BOOKED:
-        raise TransitionError(f"预约当前为“{booking.get_status_display()}”，不能取号")
+    BOOKING.check(booking.status, "check_in")
     policy = policy_of(centre)
     if now < booking.starts_at - timedelta(minutes=policy.checkin_early_minutes):
         raise HallError(
@@ -333,13 +337,6 @@ def check_in(code: str, centre: Centre, *, now: datetime, actor: User | None) ->
     booking.checked_in_at = now
     booking.save(update_fields=["status", "checked_in_at"])
     return ticket
-
-
-def record_booking_no_show(booking_id: int, *, now: datetime) -> None:
-    """A booking whose ticket was called and not answered counts as a no-show too."""
-    Booking.objects.filter(pk=booking_id).exclude(status=B.NO_SHOW).update(
-        status=B.NO_SHOW, no_show_at=now
-    )
 
 
 # --- periodic: reminders and no-shows --------------------------------------------------------
@@ -448,8 +445,6 @@ def _check_code(phone: str, code: str, now: datetime) -> str:
 def sweep_hall(now: datetime) -> dict[str, int]:
     """The hall's periodic job: yesterday's leftover tickets, booking no-shows, reminders.
     Each part claims its rows with a conditional update, so two nodes do each thing once."""
-    from onestop.hall.actions import abandon_stale_tickets
-
     return {
         "abandoned": abandon_stale_tickets(now=now),
         "no_shows": sweep_no_shows(now=now),
