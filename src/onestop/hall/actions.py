@@ -9,6 +9,7 @@ the transaction is IMMEDIATE, so calls are serialised by the write lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -294,6 +295,15 @@ def record_booking_no_show(booking_id: int, *, now: datetime) -> None:
     Booking.objects.filter(pk=booking_id, status__in=BOOKING.moves["no_show"].sources).update(
         status=BOOKING.moves["no_show"].target, no_show_at=now
     )
+
+
+# The moves on the ticket at the window that take nothing but the ticket (pages and API).
+WINDOW_MOVES: dict[str, Callable[..., Ticket]] = {
+    "recall": recall,
+    "serve": start_serving,
+    "finish": finish_ticket,
+    "no_show": mark_no_show,
+}
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ Views are thin (STYLE §6): parse, fetch in scope, call one action, show a HallE
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -114,13 +113,8 @@ def window(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The window's moves on its current ticket: the action and what the clerk is told.
-TICKET_MOVES: dict[str, tuple[Callable[..., Ticket], str]] = {
-    "recall": (actions.recall, "已重呼"),
-    "serve": (actions.start_serving, "开始办理"),
-    "finish": (actions.finish_ticket, "办理完毕"),
-    "no_show": (actions.mark_no_show, "已过号"),
-}
+# What the clerk is told after a move on the window's ticket (actions.WINDOW_MOVES).
+TOLD = {"recall": "已重呼", "serve": "开始办理", "finish": "办理完毕", "no_show": "已过号"}
 
 
 def _window_move(w: Window, move: str, data: dict[str, Any], user: User) -> str:
@@ -134,14 +128,14 @@ def _window_move(w: Window, move: str, data: dict[str, Any], user: User) -> str:
         to = data["to"]
         t = actions.transfer_ticket(ticket, to=to, actor=user, now=now, note=data["note"])
         return f"{t.number} 号已转至 {to.number} 窗口"
-    action, done = TICKET_MOVES[move]
-    return f"{action(ticket, actor=user, now=now).number} 号{done}"
+    moved = actions.WINDOW_MOVES[move](ticket, actor=user, now=now)
+    return f"{moved.number} 号{TOLD[move]}"
 
 
 @staff_required()
 @require_POST
 def window_move(request: HttpRequest, window_pk: int, move: str) -> HttpResponse:
-    if move not in {"call", "transfer", *TICKET_MOVES}:
+    if move not in {"call", "transfer", *actions.WINDOW_MOVES}:
         raise Http404("没有这个操作")
     user = cast(User, request.user)
     w = queries.get_my_window(user, str(window_pk))
@@ -206,9 +200,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = local_date(now)
     day_from = _day(request.GET.get("from", ""), today)
-    day_to = max(_day(request.GET.get("to", ""), day_from), day_from)
-    if (day_to - day_from).days > 366:
-        day_to = day_from + timedelta(days=366)
+    day_from, day_to = figures.span(day_from, _day(request.GET.get("to", ""), day_from))
     fig = figures.hall_figures(region, day_from, day_to, now=now)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
