@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from onestop.hall.actions import people_ahead, policy_of, windows_of
@@ -181,8 +181,6 @@ def my_inquiries(user: User) -> QuerySet[Inquiry]:
 
 def get_inquiry_for_user(user: User, pk: int) -> Inquiry:
     """An inquiry the user owns or once owned or received (404 otherwise)."""
-    from django.db.models import Q
-
     inquiry = (
         Inquiry.objects.filter(pk=pk)
         .filter(Q(owner=user) | Q(received_by=user) | Q(handovers__from_user=user))
