@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from onestop.cases import actions as case_actions
 from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import ServiceItem
-from onestop.core.errors import NotAllowed, TransitionError
+from onestop.core.errors import TransitionError
 from onestop.core.locking import already_done
 from onestop.core.sequences import next_in_sequence
 from onestop.hall import rules
@@ -37,8 +37,14 @@ from onestop.hall.models import (
     TicketEvent,
     TicketSequence,
 )
+from onestop.hall.permissions import (
+    require_inquiry_owner,
+    require_ticket_at_window,
+    require_window,
+)
+from onestop.hall.permissions import windows_of as windows_of  # read here by pages and tests
 from onestop.hall.workflow import BOOKING, INQUIRY, TICKET
-from onestop.org.models import Centre, Role, Window, Zone
+from onestop.org.models import Centre, Window, Zone
 from onestop.org.queries import staff_roles_of
 from onestop.workdays.calendar import local_date
 
@@ -163,24 +169,6 @@ def people_ahead(ticket: Ticket) -> int:
 # --- the window ------------------------------------------------------------------------------
 
 
-def windows_of(user: User) -> list[Window]:
-    """The windows the user sits at as a clerk (or account manager / trading officer)."""
-    seen: dict[int, Window] = {}
-    for role in staff_roles_of(user):
-        if role.window is not None and role.role in (
-            Role.CLERK,
-            Role.ACCOUNT_MANAGER,
-            Role.TRADING_OFFICER,
-        ):
-            seen.setdefault(role.window.pk, role.window)
-    return list(seen.values())
-
-
-def _check_window(window: Window, actor: User) -> None:
-    if window.pk not in {w.pk for w in windows_of(actor)}:
-        raise NotAllowed("您不在该窗口工作，不能叫号")
-
-
 def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
 
@@ -214,7 +202,7 @@ def _finish_current(window: Window, actor: User, now: datetime) -> None:
 def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
     """Call the next waiting ticket this window may serve, in queue order; None if nobody
     waits. Two clerks calling at once get two different tickets."""
-    _check_window(window, actor)
+    require_window(window, actor)
     _finish_current(window, actor, now)
     candidates = waiting_for(window, now)
     if connection.features.has_select_for_update_skip_locked:
@@ -240,8 +228,7 @@ def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
 
 
 def _check_at_window(ticket: Ticket, actor: User, move: str) -> None:
-    if ticket.window_id is None or ticket.window_id not in {w.pk for w in windows_of(actor)}:
-        raise NotAllowed("该号不在您的窗口")
+    require_ticket_at_window(ticket, actor)
     if not TICKET.allowed_from(move, ticket.status):
         state = ticket.get_status_display()
         raise TransitionError(f"{ticket.number} 号当前为“{state}”，不能{TICKET.moves[move].label}")
@@ -399,8 +386,7 @@ def record_inquiry(
 
 def _lock_own_inquiry(inquiry: Inquiry, actor: User) -> Inquiry:
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-    if inquiry.owner_id != actor.pk:
-        raise NotAllowed("只有当前负责人可以答复或移交")
+    require_inquiry_owner(inquiry, actor)
     if not INQUIRY.allowed_from("answer", inquiry.status):
         raise TransitionError("该咨询已答复")
     return inquiry

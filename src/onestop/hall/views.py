@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onestop.hall import actions, figures, queries
 from onestop.hall.forms import InquiryForm, InquiryMoveForm, WindowMoveForm
 from onestop.hall.models import Inquiry, Ticket
+from onestop.hall.permissions import windows_of
 from onestop.hall.taking import take_from_post, zone_items
 from onestop.org.models import Centre, StaffRole, Window
 from onestop.org.oversight import oversight_region
@@ -100,7 +101,7 @@ def window(request: HttpRequest) -> HttpResponse:
         "hall/window.html",
         {
             "window": w,
-            "windows": actions.windows_of(user),
+            "windows": windows_of(user),
             "current": current,
             "queue": list(actions.waiting_for(w, now).select_related("item")[:10]),
             "queue_count": actions.waiting_for(w, now).count(),
@@ -170,7 +171,7 @@ def bookings(request: HttpRequest) -> HttpResponse:
     today = local_date(timezone.now())
     day = _day(request.GET.get("day", ""), today)
     centres = queries.centres_for_staff(user)
-    mine = {w.pk for w in actions.windows_of(user)}
+    mine = {w.pk for w in windows_of(user)}
     groups = queries.bookings_by_window(centres, day)
     if request.GET.get("mine") and mine:
         groups = [g for g in groups if g[0].pk in mine]
