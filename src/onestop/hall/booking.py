@@ -39,6 +39,7 @@ from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import centre_zone, local_date
 
 B = Booking.Status
+OPEN = BOOKING.sets["OPEN"]  # booked, not yet checked in, cancelled or missed
 CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 PHONE_CODE_MINUTES = 10
 PHONE_CODE_RESEND_SECONDS = 60
@@ -198,7 +199,7 @@ def _check_booker(new: NewBooking, now: datetime) -> None:
     same_day = Booking.objects.filter(
         Q(phone=new.phone) | (Q(applicant=new.applicant) if new.applicant else Q(pk__in=[])),
         item=new.item,
-        status=B.BOOKED,
+        status__in=OPEN,
         starts_at__gte=day_start,
         starts_at__lt=day_start + timedelta(days=1),
     )
@@ -348,7 +349,7 @@ def send_reminders(*, now: datetime) -> int:
     horizon = now + timedelta(hours=72)
     sent = 0
     due = Booking.objects.filter(
-        status=B.BOOKED, reminded_at__isnull=True, starts_at__gt=now, starts_at__lte=horizon
+        status__in=OPEN, reminded_at__isnull=True, starts_at__gt=now, starts_at__lte=horizon
     ).select_related("centre", "window", "item", "applicant__user")
     for booking in due[:500]:
         hours = policy_of(booking.centre).reminder_hours
@@ -356,7 +357,7 @@ def send_reminders(*, now: datetime) -> int:
             continue
         with transaction.atomic():
             if not Booking.objects.filter(
-                pk=booking.pk, status=B.BOOKED, reminded_at__isnull=True
+                pk=booking.pk, status__in=OPEN, reminded_at__isnull=True
             ).update(reminded_at=now):
                 continue  # another worker reminded it
             _notify(booking, now, reminder=True)
@@ -367,12 +368,12 @@ def send_reminders(*, now: datetime) -> int:
 def sweep_no_shows(*, now: datetime) -> int:
     """Bookings not checked in by the end of their slot plus the grace time are no-shows."""
     marked = 0
-    late = Booking.objects.filter(status=B.BOOKED, ends_at__lt=now).select_related("centre")
+    late = Booking.objects.filter(status__in=OPEN, ends_at__lt=now).select_related("centre")
     for booking in late[:1000]:
         grace = timedelta(minutes=policy_of(booking.centre).no_show_grace_minutes)
         if booking.ends_at + grace > now:
             continue
-        marked += Booking.objects.filter(pk=booking.pk, status=B.BOOKED).update(
+        marked += Booking.objects.filter(pk=booking.pk, status__in=OPEN).update(
             status=B.NO_SHOW, no_show_at=now
         )
     return marked
