@@ -13,7 +13,7 @@ from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.core.errors import DomainError
 from onestop.hall.models import Category
-from onestop.org.models import Centre, Window
+from onestop.org.models import Centre, Window, Zone
 
 
 def refused(form: forms.Form, exc: DomainError) -> None:
@@ -32,7 +32,7 @@ class TakeForm(forms.Form):
 
     code = text()
     zone = forms.ModelChoiceField(
-        Centre.objects.none(), required=False, error_messages={"invalid_choice": "请选择功能区"}
+        Zone.objects.none(), required=False, error_messages={"invalid_choice": "请选择功能区"}
     )
     item = text()
     category = text()
@@ -52,7 +52,11 @@ class TakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("code") and data.get("zone") is None and "zone" not in self.errors:
+        if data.get("code"):  # a check-in: the zone and item come from the booking
+            for name in ("zone", "item"):
+                self.errors.pop(name, None)
+            return data
+        if data.get("zone") is None and "zone" not in self.errors:
             self.add_error("zone", "请选择功能区")
         data["category"] = data.get("category") or Category.NORMAL
         return data
