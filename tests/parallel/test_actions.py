@@ -16,6 +16,7 @@ from onestop.core.errors import NotAllowed, TransitionError
 from onestop.notify.models import Message
 from onestop.org.models import Role
 from onestop.parallel import actions
+from onestop.parallel.errors import ParallelError
 from onestop.parallel.models import JointEvent, KeyEnterprise, Member, Project, Submission
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
@@ -105,7 +106,7 @@ def test_bad_input_writes_nothing(stage_one, accept_stage, centre, company, para
     with pytest.raises(CaseError, match="不能受理"):
         accept_stage(stage_one, handed=["申请书"])  # 营业执照 and the rest missing
     assert (Case.objects.count(), Submission.objects.count()) == before
-    with pytest.raises(CaseError, match="项目代码格式"):
+    with pytest.raises(ParallelError, match="项目代码格式"):
         actions.register_project(
             actions.NewProject(
                 code="XQ-2026-1",
@@ -313,7 +314,7 @@ def test_project_investment_must_be_a_positive_number(company, centre, parallel_
         investment="一千万",
         centre=centre,
     )
-    with pytest.raises(CaseError, match="总投资"):
+    with pytest.raises(ParallelError, match="总投资"):
         actions.register_project(new, actor=parallel_clerk, now=NOW)
     assert not Project.objects.filter(code=new.code).exists()
     assert Decimal("0.01") > 0
@@ -325,7 +326,7 @@ def test_the_account_manager_records_early_involvement(company, clerk, outsider,
         actions.record_consultation(
             company, topic="技改", departments=[dept_a], advice="先办环评", actor=outsider, now=NOW
         )
-    with pytest.raises(CaseError, match="参加部门"):
+    with pytest.raises(ParallelError, match="参加部门"):
         actions.record_consultation(
             company, topic="技改", departments=[], advice="先办环评", actor=clerk, now=NOW
         )

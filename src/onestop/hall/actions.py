@@ -9,6 +9,7 @@ the transaction is IMMEDIATE, so calls are serialised by the write lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,11 +21,13 @@ from django.db.models.functions import Coalesce
 from onestop.cases import actions as case_actions
 from onestop.cases.models import Case, CaseEvent
 from onestop.catalog.models import ServiceItem
-from onestop.core.errors import NotAllowed, TransitionError
+from onestop.core.errors import TransitionError
+from onestop.core.locking import already_done
 from onestop.core.sequences import next_in_sequence
 from onestop.hall import rules
 from onestop.hall.errors import HallError
 from onestop.hall.models import (
+    Booking,
     Category,
     HallPolicy,
     Inquiry,
@@ -34,7 +37,14 @@ from onestop.hall.models import (
     TicketEvent,
     TicketSequence,
 )
-from onestop.org.models import Centre, Role, Window, Zone
+from onestop.hall.permissions import (
+    require_inquiry_owner,
+    require_ticket_at_window,
+    require_window,
+)
+from onestop.hall.permissions import windows_of as windows_of  # read here by pages and tests
+from onestop.hall.workflow import BOOKING, INQUIRY, TICKET
+from onestop.org.models import Centre, Window, Zone
 from onestop.org.queries import staff_roles_of
 from onestop.workdays.calendar import local_date
 
@@ -159,24 +169,6 @@ def people_ahead(ticket: Ticket) -> int:
 # --- the window ------------------------------------------------------------------------------
 
 
-def windows_of(user: User) -> list[Window]:
-    """The windows the user sits at as a clerk (or account manager / trading officer)."""
-    seen: dict[int, Window] = {}
-    for role in staff_roles_of(user):
-        if role.window is not None and role.role in (
-            Role.CLERK,
-            Role.ACCOUNT_MANAGER,
-            Role.TRADING_OFFICER,
-        ):
-            seen.setdefault(role.window.pk, role.window)
-    return list(seen.values())
-
-
-def _check_window(window: Window, actor: User) -> None:
-    if window.pk not in {w.pk for w in windows_of(actor)}:
-        raise NotAllowed("您不在该窗口工作，不能叫号")
-
-
 def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
 
@@ -184,7 +176,7 @@ def _lock(ticket: Ticket) -> Ticket:
 def current_ticket(window: Window) -> Ticket | None:
     """The ticket called or being served at the window."""
     return (
-        Ticket.objects.filter(window=window, status__in=(T.CALLED, T.SERVING))
+        Ticket.objects.filter(window=window, status__in=TICKET.sets["AT_WINDOW"])
         .order_by("-called_at", "-pk")
         .first()
     )
@@ -194,9 +186,9 @@ def _finish_current(window: Window, actor: User, now: datetime) -> None:
     """Calling the next number ends the service of the one at the window; a number called but
     not yet served must be served, marked no-show or transferred first."""
     for ticket in Ticket.objects.select_for_update(of=("self",)).filter(
-        window=window, status__in=(T.CALLED, T.SERVING)
+        window=window, status__in=TICKET.sets["AT_WINDOW"]
     ):
-        if ticket.status == T.CALLED:
+        if not TICKET.allowed_from("finish", ticket.status):
             raise TransitionError(
                 f"{ticket.number} 号已叫未办，请先开始办理、过号或转窗口", field="ticket"
             )
@@ -210,7 +202,7 @@ def _finish_current(window: Window, actor: User, now: datetime) -> None:
 def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
     """Call the next waiting ticket this window may serve, in queue order; None if nobody
     waits. Two clerks calling at once get two different tickets."""
-    _check_window(window, actor)
+    require_window(window, actor)
     _finish_current(window, actor, now)
     candidates = waiting_for(window, now)
     if connection.features.has_select_for_update_skip_locked:
@@ -221,9 +213,9 @@ def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
         if pk is None:
             return None
         # The conditional UPDATE is the proof that this window won the ticket.
-        won = Ticket.objects.filter(pk=pk, status=T.WAITING).update(
+        won = Ticket.objects.filter(pk=pk, status__in=TICKET.moves["call"].sources).update(
             # A transferred ticket keeps its first call: its wait ended there.
-            status=T.CALLED,
+            status=TICKET.moves["call"].target,
             window=window,
             clerk=actor,
             called_at=Coalesce(F("called_at"), Value(now)),
@@ -235,18 +227,31 @@ def call_next(window: Window, *, actor: User, now: datetime) -> Ticket | None:
     return None
 
 
-def _check_at_window(ticket: Ticket, actor: User, states: tuple[str, ...], what: str) -> None:
-    if ticket.window_id is None or ticket.window_id not in {w.pk for w in windows_of(actor)}:
-        raise NotAllowed("该号不在您的窗口")
-    if ticket.status not in states:
+def _check_at_window(ticket: Ticket, actor: User, move: str) -> None:
+    require_ticket_at_window(ticket, actor)
+    if not TICKET.allowed_from(move, ticket.status):
         state = ticket.get_status_display()
-        raise TransitionError(f"{ticket.number} 号当前为“{state}”，不能{what}")
+        raise TransitionError(f"{ticket.number} 号当前为“{state}”，不能{TICKET.moves[move].label}")
+
+
+def _step(ticket: Ticket, move: str, kind: str, *, actor: User, now: datetime) -> Ticket:
+    """A move of the ticket at the clerk's window to the move's state, stamped with the time
+    (served_at or finished_at), with its event."""
+    ticket = _lock(ticket)
+    _check_at_window(ticket, actor, move)
+    target = TICKET.moves[move].target or ticket.status
+    stamp = "served_at" if target == T.SERVING else "finished_at"
+    ticket.status = target
+    setattr(ticket, stamp, now)
+    ticket.save(update_fields=["status", stamp])
+    _event(ticket, kind, now=now, actor=actor, window=ticket.window)
+    return ticket
 
 
 @transaction.atomic
 def recall(ticket: Ticket, *, actor: User, now: datetime) -> Ticket:
     ticket = _lock(ticket)
-    _check_at_window(ticket, actor, (T.CALLED,), "重呼")
+    _check_at_window(ticket, actor, "recall")
     ticket.recalls += 1
     ticket.save(update_fields=["recalls"])
     _event(ticket, E.RECALLED, now=now, actor=actor, window=ticket.window)
@@ -255,40 +260,37 @@ def recall(ticket: Ticket, *, actor: User, now: datetime) -> Ticket:
 
 @transaction.atomic
 def start_serving(ticket: Ticket, *, actor: User, now: datetime) -> Ticket:
-    ticket = _lock(ticket)
-    _check_at_window(ticket, actor, (T.CALLED,), "开始办理")
-    ticket.status = T.SERVING
-    ticket.served_at = now
-    ticket.save(update_fields=["status", "served_at"])
-    _event(ticket, E.SERVING, now=now, actor=actor, window=ticket.window)
-    return ticket
+    return _step(ticket, "start", E.SERVING, actor=actor, now=now)
 
 
 @transaction.atomic
 def finish_ticket(ticket: Ticket, *, actor: User, now: datetime) -> Ticket:
-    ticket = _lock(ticket)
-    _check_at_window(ticket, actor, (T.SERVING,), "结束办理")
-    ticket.status = T.DONE
-    ticket.finished_at = now
-    ticket.save(update_fields=["status", "finished_at"])
-    _event(ticket, E.DONE, now=now, actor=actor, window=ticket.window)
-    return ticket
+    return _step(ticket, "finish", E.DONE, actor=actor, now=now)
 
 
 @transaction.atomic
 def mark_no_show(ticket: Ticket, *, actor: User, now: datetime) -> Ticket:
     """过号: called and did not come. A booked applicant's no-show counts toward the limit."""
-    from onestop.hall.booking import record_booking_no_show
-
-    ticket = _lock(ticket)
-    _check_at_window(ticket, actor, (T.CALLED,), "过号")
-    ticket.status = T.NO_SHOW
-    ticket.finished_at = now
-    ticket.save(update_fields=["status", "finished_at"])
-    _event(ticket, E.NO_SHOW, now=now, actor=actor, window=ticket.window)
+    ticket = _step(ticket, "no_show", E.NO_SHOW, actor=actor, now=now)
     if ticket.booking_id is not None:
         record_booking_no_show(ticket.booking_id, now=now)
     return ticket
+
+
+def record_booking_no_show(booking_id: int, *, now: datetime) -> None:
+    """A booking whose ticket was called and not answered counts as a no-show too."""
+    Booking.objects.filter(pk=booking_id, status__in=BOOKING.moves["no_show"].sources).update(
+        status=BOOKING.moves["no_show"].target, no_show_at=now
+    )
+
+
+# The moves on the ticket at the window that take nothing but the ticket (pages and API).
+WINDOW_MOVES: dict[str, Callable[..., Ticket]] = {
+    "recall": recall,
+    "serve": start_serving,
+    "finish": finish_ticket,
+    "no_show": mark_no_show,
+}
 
 
 @transaction.atomic
@@ -298,7 +300,7 @@ def transfer_ticket(
     """转窗口: back to waiting for another window of the same centre, keeping its place (queue
     time) so it is called there before later tickets."""
     ticket = _lock(ticket)
-    _check_at_window(ticket, actor, (T.CALLED, T.SERVING), "转窗口")
+    _check_at_window(ticket, actor, "transfer")
     to = Window.objects.select_related("zone").get(pk=to.pk)
     if to.zone.centre_id != ticket.centre_id:
         raise HallError("只能转到本中心的窗口", field="to")
@@ -323,18 +325,15 @@ def start_case_from_ticket(
     (cases.actions.window_accept), and link the two in the same transaction."""
     ticket = _lock(ticket)
     if ticket.case_id is not None:
-        if (
-            key
-            and ticket.case
-            and CaseEvent.objects.filter(case_id=ticket.case_id, kind="created", key=key).exists()
-        ):
+        created = CaseEvent.objects.filter(case_id=ticket.case_id, kind="created")
+        if ticket.case and already_done(created, key):
             return ticket.case  # a replayed request
         raise TransitionError(f"{ticket.number} 号已受理办件", field="ticket")
-    _check_at_window(ticket, actor, (T.CALLED, T.SERVING), "受理办件")
+    _check_at_window(ticket, actor, "start_case")
     case = case_actions.window_accept(walk_in, actor=actor, now=now, key=key)
     ticket.case = case
     fields = ["case"]
-    if ticket.status == T.CALLED:
+    if ticket.status != T.SERVING:
         ticket.status = T.SERVING
         ticket.served_at = now
         fields += ["status", "served_at"]
@@ -348,13 +347,13 @@ def abandon_stale_tickets(*, now: datetime) -> int:
     """Tickets of earlier days still waiting or called count as abandoned (未办理离开)."""
     today = local_date(now)
     stale = list(
-        Ticket.objects.filter(day__lt=today, status__in=(T.WAITING, T.CALLED)).values_list(
+        Ticket.objects.filter(day__lt=today, status__in=TICKET.sets["UNSERVED"]).values_list(
             "pk", flat=True
         )[:1000]
     )
     done = 0
     for pk in stale:
-        if Ticket.objects.filter(pk=pk, status__in=(T.WAITING, T.CALLED)).update(
+        if Ticket.objects.filter(pk=pk, status__in=TICKET.moves["abandon"].sources).update(
             status=T.ABANDONED, finished_at=now
         ):
             ticket = Ticket.objects.get(pk=pk)
@@ -387,9 +386,8 @@ def record_inquiry(
 
 def _lock_own_inquiry(inquiry: Inquiry, actor: User) -> Inquiry:
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-    if inquiry.owner_id != actor.pk:
-        raise NotAllowed("只有当前负责人可以答复或移交")
-    if inquiry.status != Inquiry.Status.OPEN:
+    require_inquiry_owner(inquiry, actor)
+    if not INQUIRY.allowed_from("answer", inquiry.status):
         raise TransitionError("该咨询已答复")
     return inquiry
 

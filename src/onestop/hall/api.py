@@ -22,7 +22,7 @@ from onestop.catalog.queries import live_items
 from onestop.hall import actions, booking, figures, queries
 from onestop.hall.models import Ticket
 from onestop.org.models import Centre
-from onestop.supervision.dashboard_views import oversight_region
+from onestop.org.oversight import oversight_region
 from onestop.workdays.calendar import local_date
 
 router = Router(tags=["hall"])
@@ -161,14 +161,6 @@ def call(request: HttpRequest, window_id: int) -> Any:
     return CalledOut(ticket=_ticket_out(ticket) if ticket else None)
 
 
-MOVES = {
-    "recall": actions.recall,
-    "serve": actions.start_serving,
-    "finish": actions.finish_ticket,
-    "no_show": actions.mark_no_show,
-}
-
-
 @router.post(
     "/tickets/{ticket_id}/{move}",
     response={200: TicketOut, **ERRORS},
@@ -178,10 +170,10 @@ MOVES = {
 @domain_errors
 def move(request: HttpRequest, ticket_id: int, move: str) -> Any:
     user = api_user(request)
-    if move not in MOVES:
+    if move not in actions.WINDOW_MOVES:
         raise Http404("没有这个操作")
     ticket = queries.get_window_ticket(user, ticket_id)
-    return _ticket_out(MOVES[move](ticket, actor=user, now=timezone.now()))
+    return _ticket_out(actions.WINDOW_MOVES[move](ticket, actor=user, now=timezone.now()))
 
 
 class FiguresIn(Schema):
@@ -240,10 +232,7 @@ def figures_view(request: HttpRequest, params: Query[FiguresIn]) -> Any:
     user = api_user(request)
     region = oversight_region(user)
     now = timezone.now()
-    day_from = params.day_from or local_date(now)
-    day_to = max(params.day_to or day_from, day_from)
-    if (day_to - day_from).days > 366:
-        day_to = day_from + dt.timedelta(days=366)
+    day_from, day_to = figures.span(params.day_from or local_date(now), params.day_to)
     fig = figures.hall_figures(region, day_from, day_to, now=now)
     return FiguresOut(
         day_from=day_from,

@@ -23,9 +23,15 @@ from django.db.models import F, Q
 from onestop.catalog.models import ServiceItem
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hall import rules
-from onestop.hall.actions import NewTicket, policy_of, take_ticket
+from onestop.hall.actions import (
+    NewTicket,
+    abandon_stale_tickets,
+    policy_of,
+    take_ticket,
+)
 from onestop.hall.errors import HallError
 from onestop.hall.models import Booking, Category, PhoneCode, Slot, Ticket, WindowHours
+from onestop.hall.workflow import BOOKING
 from onestop.lib.identity import check_mobile
 from onestop.notify.actions import enqueue
 from onestop.org.models import Applicant, Centre, Window
@@ -33,6 +39,7 @@ from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import centre_zone, local_date
 
 B = Booking.Status
+OPEN = BOOKING.sets["OPEN"]  # booked, not yet checked in, cancelled or missed
 CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 PHONE_CODE_MINUTES = 10
 PHONE_CODE_RESEND_SECONDS = 60
@@ -192,7 +199,7 @@ def _check_booker(new: NewBooking, now: datetime) -> None:
     same_day = Booking.objects.filter(
         Q(phone=new.phone) | (Q(applicant=new.applicant) if new.applicant else Q(pk__in=[])),
         item=new.item,
-        status=B.BOOKED,
+        status__in=OPEN,
         starts_at__gte=day_start,
         starts_at__lt=day_start + timedelta(days=1),
     )
@@ -284,8 +291,7 @@ def _lock(booking: Booking) -> Booking:
 def cancel_booking(booking: Booking, *, now: datetime) -> Booking:
     """Cancel before the slot starts; the place goes back to the slot."""
     booking = _lock(booking)
-    if booking.status != B.BOOKED:
-        raise TransitionError(f"预约当前为“{booking.get_status_display()}”，不能取消")
+    BOOKING.check(booking.status, "cancel")
     if booking.starts_at <= now:
         raise TransitionError("预约时段已开始，不能取消")
     booking.status = B.CANCELLED
@@ -306,8 +312,7 @@ def check_in(code: str, centre: Centre, *, now: datetime, actor: User | None) ->
     booking = _lock(booking)
     if booking.status == B.CHECKED_IN:
         raise TransitionError("该预约已取号")
-    if booking.status != B.BOOKED:
-        raise TransitionError(f"预约当前为“{booking.get_status_display()}”，不能取号")
+    BOOKING.check(booking.status, "check_in")
     policy = policy_of(centre)
     if now < booking.starts_at - timedelta(minutes=policy.checkin_early_minutes):
         raise HallError(
@@ -335,13 +340,6 @@ def check_in(code: str, centre: Centre, *, now: datetime, actor: User | None) ->
     return ticket
 
 
-def record_booking_no_show(booking_id: int, *, now: datetime) -> None:
-    """A booking whose ticket was called and not answered counts as a no-show too."""
-    Booking.objects.filter(pk=booking_id).exclude(status=B.NO_SHOW).update(
-        status=B.NO_SHOW, no_show_at=now
-    )
-
-
 # --- periodic: reminders and no-shows --------------------------------------------------------
 
 
@@ -351,7 +349,7 @@ def send_reminders(*, now: datetime) -> int:
     horizon = now + timedelta(hours=72)
     sent = 0
     due = Booking.objects.filter(
-        status=B.BOOKED, reminded_at__isnull=True, starts_at__gt=now, starts_at__lte=horizon
+        status__in=OPEN, reminded_at__isnull=True, starts_at__gt=now, starts_at__lte=horizon
     ).select_related("centre", "window", "item", "applicant__user")
     for booking in due[:500]:
         hours = policy_of(booking.centre).reminder_hours
@@ -359,7 +357,7 @@ def send_reminders(*, now: datetime) -> int:
             continue
         with transaction.atomic():
             if not Booking.objects.filter(
-                pk=booking.pk, status=B.BOOKED, reminded_at__isnull=True
+                pk=booking.pk, status__in=OPEN, reminded_at__isnull=True
             ).update(reminded_at=now):
                 continue  # another worker reminded it
             _notify(booking, now, reminder=True)
@@ -370,12 +368,12 @@ def send_reminders(*, now: datetime) -> int:
 def sweep_no_shows(*, now: datetime) -> int:
     """Bookings not checked in by the end of their slot plus the grace time are no-shows."""
     marked = 0
-    late = Booking.objects.filter(status=B.BOOKED, ends_at__lt=now).select_related("centre")
+    late = Booking.objects.filter(status__in=OPEN, ends_at__lt=now).select_related("centre")
     for booking in late[:1000]:
         grace = timedelta(minutes=policy_of(booking.centre).no_show_grace_minutes)
         if booking.ends_at + grace > now:
             continue
-        marked += Booking.objects.filter(pk=booking.pk, status=B.BOOKED).update(
+        marked += Booking.objects.filter(pk=booking.pk, status__in=OPEN).update(
             status=B.NO_SHOW, no_show_at=now
         )
     return marked
@@ -448,8 +446,6 @@ def _check_code(phone: str, code: str, now: datetime) -> str:
 def sweep_hall(now: datetime) -> dict[str, int]:
     """The hall's periodic job: yesterday's leftover tickets, booking no-shows, reminders.
     Each part claims its rows with a conditional update, so two nodes do each thing once."""
-    from onestop.hall.actions import abandon_stale_tickets
-
     return {
         "abandoned": abandon_stale_tickets(now=now),
         "no_shows": sweep_no_shows(now=now),

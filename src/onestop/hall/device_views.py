@@ -17,7 +17,7 @@ from onestop.core.errors import DomainError
 from onestop.hall import actions, devices, queries
 from onestop.hall.devices import HOME, device_required
 from onestop.hall.models import Device, Ticket
-from onestop.hall.views import take_from_post, zone_items
+from onestop.hall.taking import take_from_post, zone_items
 from onestop.lib.ratelimit import RateLimited
 
 # Tickets this kiosk session printed, newest last (the kiosk shows only its own).

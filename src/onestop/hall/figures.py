@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
@@ -102,6 +102,15 @@ def tickets_in(region: Region | None, day_from: date, day_to: date) -> Iterable[
     if region is not None:
         qs = qs.filter(region.subtree_q("centre__region"))
     return qs.select_related("zone", "zone__centre", "window").order_by("pk")
+
+
+MAX_SPAN_DAYS = 366
+
+
+def span(day_from: date, day_to: date | None) -> tuple[date, date]:
+    """The days asked for: to no earlier than from, and a year at most."""
+    day_to = max(day_to or day_from, day_from)
+    return day_from, min(day_to, day_from + timedelta(days=MAX_SPAN_DAYS))
 
 
 def hall_figures(region: Region | None, day_from: date, day_to: date, *, now: datetime) -> Figures:

@@ -13,13 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases.errors import CaseError
-from onestop.catalog.queries import live_items
+from onestop.catalog.queries import live_items, search_items
 from onestop.core.errors import DomainError
 from onestop.hall import booking as booking_actions
 from onestop.hall import queries
+from onestop.hall.errors import HallError
+from onestop.hall.forms import BookForm, PhoneForm, refused
 from onestop.hall.models import Booking
 from onestop.org.models import Applicant, Centre
+from onestop.org.web import run_move
 
 PHONE_SESSION = "hall_verified_phone"
 PHONE_SESSION_MINUTES = 30
@@ -87,7 +89,7 @@ def _send_code(request: HttpRequest, phone: str, now: datetime) -> None:
     hour_ago = (now - timedelta(hours=1)).timestamp()
     sent = [t for t in request.session.get("hall_codes_sent", []) if t > hour_ago]
     if len(sent) >= CODES_PER_SESSION_HOUR:
-        raise CaseError("获取验证码过于频繁，请一小时后再试", field="phone")
+        raise HallError("获取验证码过于频繁，请一小时后再试", field="phone")
     booking_actions.send_phone_code(phone, now=now)
     request.session["hall_codes_sent"] = [*sent, now.timestamp()]
 
@@ -110,8 +112,6 @@ def book_start(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:40]
     items = live_items().select_related("department").order_by("name")
     if q:
-        from onestop.catalog.queries import search_items
-
         items = search_items(items, q)
     return render(request, "hall/book_start.html", {"q": q, "items": items[:30]})
 
@@ -125,13 +125,13 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
     centres = _centres_for(code)
     if not centres:
         return render(request, "hall/book.html", {"item": item, "centres": [], "days": {}})
-    key = request.GET.get("centre") or request.POST.get("centre", "")
+    form = BookForm(request.POST if request.method == "POST" else None)
+    key = request.GET.get("centre") or (form.data.get("centre", "") if form.is_bound else "")
     centre = next((c for c in centres if c.key == key), centres[0])
     applicant = _applicant(request)
     now = timezone.now()
-    values = request.POST if request.method == "POST" else {}
-    if request.method == "POST":
-        done = _book_post(request, item, centre, applicant, now)
+    if form.is_bound:
+        done = _book_post(request, form, item, centre, applicant, now)
         if isinstance(done, Booking):
             return redirect("hallpub:booking", code=done.code)
     return render(
@@ -144,43 +144,46 @@ def book(request: HttpRequest, code: str) -> HttpResponse:
             "days": booking_actions.available_slots(centre, item, now=now),
             "applicant": applicant,
             "phone": verified_phone(request),
-            "values": values,
+            "form": form,
         },
     )
 
 
 def _book_post(
-    request: HttpRequest, item: Any, centre: Centre, applicant: Applicant | None, now: datetime
+    request: HttpRequest,
+    form: BookForm,
+    item: Any,
+    centre: Centre,
+    applicant: Applicant | None,
+    now: datetime,
 ) -> Booking | None:
-    post = request.POST
-    phone = applicant.phone if applicant else post.get("phone", "").strip()
+    """Send a code, or book (checking the phone's code first unless signed in or verified);
+    every refusal is shown at its field on the page that comes back."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    phone = applicant.phone if applicant else data["phone"]
     try:
-        if post.get("action") == "send_code":
+        if data["action"] == "send_code":
             _send_code(request, phone, now)
             messages.success(request, "验证码已发送到您的手机，10分钟内有效")
             return None
         if applicant is None and verified_phone(request) != phone:
-            booking_actions.verify_phone_code(phone, post.get("sms_code", ""), now=now)
+            booking_actions.verify_phone_code(phone, data["sms_code"], now=now)
             _remember_phone(request, phone)
-        try:
-            starts_at = datetime.fromisoformat(post.get("starts_at", ""))
-        except ValueError:
-            raise CaseError("请选择预约时段", field="starts_at") from None
-        if starts_at.tzinfo is None:
-            raise CaseError("请选择预约时段", field="starts_at")
         made = booking_actions.book(
             booking_actions.NewBooking(
                 centre=centre,
                 item=item,
-                starts_at=starts_at,
-                name=applicant.name if applicant else post.get("name", ""),
+                starts_at=data["starts_at"],
+                name=applicant.name if applicant else data["name"],
                 phone=phone,
                 applicant=applicant,
             ),
             now=now,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(form, exc)
         return None
     messages.success(request, f"预约成功，预约码 {made.code}，已短信通知")
     return made
@@ -210,12 +213,22 @@ def booking_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
     b = _get_booking(request, code)
-    try:
-        booking_actions.cancel_booking(b, now=timezone.now())
-        messages.success(request, "预约已取消，时段已释放")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    run_move(
+        request,
+        lambda: booking_actions.cancel_booking(b, now=timezone.now()),
+        "预约已取消，时段已释放",
+    )
     return redirect("hallpub:booking", code=b.code)
+
+
+def _check_phone(request: HttpRequest, data: dict[str, Any], now: datetime) -> None:
+    """Send the phone a code, or check the code and remember the phone in this browser."""
+    if data["action"] == "send_code":
+        _send_code(request, data["phone"], now)
+        messages.success(request, "验证码已发送到您的手机，10分钟内有效")
+    else:
+        booking_actions.verify_phone_code(data["phone"], data["sms_code"], now=now)
+        _remember_phone(request, data["phone"])
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,16 +237,10 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     applicant = _applicant(request)
     now = timezone.now()
     if request.method == "POST":
-        phone = request.POST.get("phone", "").strip()
-        try:
-            if request.POST.get("action") == "send_code":
-                _send_code(request, phone, now)
-                messages.success(request, "验证码已发送到您的手机，10分钟内有效")
-            else:
-                booking_actions.verify_phone_code(phone, request.POST.get("sms_code", ""), now=now)
-                _remember_phone(request, phone)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        form = PhoneForm(request.POST)
+        form.is_valid()  # every field is optional text: the actions judge it
+        phone = form.cleaned_data["phone"]
+        run_move(request, lambda: _check_phone(request, form.cleaned_data, now))
         return redirect(f"{reverse('hallpub:my')}?phone={phone}")
     phone = verified_phone(request)
     rows = Booking.objects.none()

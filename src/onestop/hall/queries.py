@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from onestop.hall.actions import people_ahead, policy_of, windows_of
+from onestop.hall.actions import people_ahead, policy_of
 from onestop.hall.models import Booking, Inquiry, Ticket, TicketEvent
+from onestop.hall.permissions import windows_of
+from onestop.hall.workflow import TICKET
 from onestop.org.models import Centre, Region, Window
 from onestop.org.queries import regions_in_scope, staff_roles_of
 from onestop.workdays.calendar import centre_zone, local_date
@@ -66,7 +68,7 @@ def get_window_ticket(user: User, pk: int) -> Ticket:
     """A ticket called or served at one of the user's windows (404 otherwise)."""
     ticket = (
         Ticket.objects.filter(
-            pk=pk, window__in=[w.pk for w in windows_of(user)], status__in=(T.CALLED, T.SERVING)
+            pk=pk, window__in=[w.pk for w in windows_of(user)], status__in=TICKET.sets["AT_WINDOW"]
         )
         .select_related("zone", "item", "window")
         .first()
@@ -181,8 +183,6 @@ def my_inquiries(user: User) -> QuerySet[Inquiry]:
 
 def get_inquiry_for_user(user: User, pk: int) -> Inquiry:
     """An inquiry the user owns or once owned or received (404 otherwise)."""
-    from django.db.models import Q
-
     inquiry = (
         Inquiry.objects.filter(pk=pk)
         .filter(Q(owner=user) | Q(received_by=user) | Q(handovers__from_user=user))

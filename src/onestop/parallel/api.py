@@ -18,9 +18,9 @@ from ninja import Field, Router, Schema, Status
 
 from onestop.apitokens.auth import API_AUTH, api_user
 from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
-from onestop.cases.errors import CaseError
 from onestop.org.models import Applicant, Centre, Department
 from onestop.parallel import actions, queries
+from onestop.parallel.errors import ParallelError
 from onestop.parallel.models import JointEvent, Project, Submission, Track
 
 router = Router(tags=["parallel"], auth=API_AUTH)
@@ -247,7 +247,7 @@ def create_project(request: HttpRequest, body: ProjectIn) -> Any:
         credit_code=body.owner_credit_code.strip().upper(), kind=Applicant.Kind.ENTERPRISE
     ).first()
     if owner is None:
-        raise CaseError("未找到该统一社会信用代码的建设单位", field="owner_credit_code")
+        raise ParallelError("未找到该统一社会信用代码的建设单位", field="owner_credit_code")
     centre = _centre(body.centre)
     project = actions.register_project(
         actions.NewProject(
@@ -276,7 +276,7 @@ def project(request: HttpRequest, project_id: int) -> Any:
 def _centre(key: str) -> Centre:
     centre = Centre.objects.select_related("region").filter(key=key).first()
     if centre is None:
-        raise CaseError("受理中心不存在", field="centre")
+        raise ParallelError("受理中心不存在", field="centre")
     return centre
 
 
@@ -290,7 +290,7 @@ def accept(request: HttpRequest, body: AcceptIn, idempotency_key: IdempotencyKey
     user = api_user(request)
     track = Track.objects.filter(pk=body.track, active=True).first()
     if track is None:
-        raise CaseError("阶段/套餐不存在", field="track")
+        raise ParallelError("阶段/套餐不存在", field="track")
     project = queries.get_project_for_user(user, body.project) if body.project else None
     if project is not None:
         applicant = project.owner
@@ -303,7 +303,7 @@ def accept(request: HttpRequest, body: AcceptIn, idempotency_key: IdempotencyKey
             else None
         )
         if found is None:
-            raise CaseError("未找到该申请人", field="applicant")
+            raise ParallelError("未找到该申请人", field="applicant")
         applicant = found
     key = idempotency_key or ""
     existed = bool(key) and Submission.objects.filter(key=key).exists()
@@ -357,7 +357,7 @@ def schedule(request: HttpRequest, submission_id: int, body: JointIn) -> Any:
     sub = queries.get_submission_for_user(user, submission_id)
     depts = list(Department.objects.filter(key__in=body.departments))
     if len(depts) != len(set(body.departments)):
-        raise CaseError("参加部门不存在", field="departments")
+        raise ParallelError("参加部门不存在", field="departments")
     event = actions.schedule_joint_event(
         sub,
         kind=body.kind,
@@ -382,7 +382,7 @@ def record(request: HttpRequest, event_id: int, body: RecordIn) -> Any:
     event = queries.get_joint_event_for_user(user, event_id)
     keys = dict(Department.objects.filter(key__in=body.attendance).values_list("key", "pk"))
     if len(keys) != len(body.attendance):
-        raise CaseError("出席部门不存在", field="attendance")
+        raise ParallelError("出席部门不存在", field="attendance")
     event = actions.record_joint_event(
         event,
         attendance={keys[k]: v for k, v in body.attendance.items()},

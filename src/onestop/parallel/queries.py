@@ -28,8 +28,9 @@ from onestop.parallel.models import (
     Submission,
     Track,
 )
+from onestop.parallel.workflow import SUBMISSION
 from onestop.workdays import queries as workdays
-from onestop.workdays.calendar import Calendar
+from onestop.workdays.calendar import Calendar, local_date
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -154,7 +155,7 @@ def member_rows(sub: Submission, now: datetime) -> list[MemberRow]:
                 member=m,
                 case=case,
                 light=light(case.accepted_at, case.due_at, now, cal) if running else None,
-                used=actions.working_days_used(case, now),
+                used=working_days_used(case, now),
                 limit=case.limit_days + case.extension_days,
             )
         )
@@ -185,7 +186,6 @@ def timeline(
     A page showing many projects passes one `stage_plan()` and one calendar for all of them,
     and `rows=False` when it shows no member cases."""
     subs = {s.track_id: s for s in project.submissions.all()}
-    done = (Submission.Status.GRANTED, Submission.Status.DELIVERED)
     views = []
     previous_done = True
     for track, members in plan if plan is not None else stage_plan():
@@ -203,7 +203,7 @@ def timeline(
                 view.rows = member_rows(sub, now)
             view.light = submission_light(sub, now, cal)
         views.append(view)
-        previous_done = sub is not None and sub.status in done
+        previous_done = sub is not None and SUBMISSION.is_in(sub.status, "GRANTED")
     return views
 
 
@@ -242,3 +242,18 @@ def dashboard_panel(region: Region | None, now: datetime) -> dict[str, object]:
         )
         green.append({"project": project, "stage": current})
     return {"lights": lights, "open": sum(lights.values()), "green_projects": green}
+
+
+def working_days_used(case: Case, now: datetime) -> int | None:
+    if case.accepted_at is None:
+        return None
+    end = case.decided_at or now
+    return workdays.calendar().workdays_between(local_date(case.accepted_at), local_date(end))
+
+
+def days_left(moment: datetime | None, now: datetime) -> int | None:
+    if moment is None:
+        return None
+    if moment < now:
+        return -workdays.calendar().workdays_between(local_date(moment), local_date(now))
+    return workdays.calendar().workdays_between(local_date(now), local_date(moment))

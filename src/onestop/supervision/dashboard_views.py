@@ -6,15 +6,15 @@ from datetime import datetime
 from typing import cast
 
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from onestop.hall.figures import dashboard_panel as hall_queue_panel
 from onestop.lib.months import parse_month
-from onestop.org.models import Region, Role
-from onestop.org.queries import staff_roles_of
+from onestop.org.models import Region
+from onestop.org.oversight import oversight_region
 from onestop.org.web import staff_required
 from onestop.parallel.queries import dashboard_panel as parallel_panel
 from onestop.supervision.efficiency import (
@@ -31,18 +31,6 @@ from onestop.supervision.efficiency import (
 from onestop.supervision.models import StatDay
 from onestop.supervision.reports import NOTE, Report, pdf, workbook
 from onestop.workdays.calendar import local_date
-
-OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
-
-
-def oversight_region(user: User) -> Region | None:
-    """The widest region a supervisor or centre administrator oversees; 404 for others."""
-    if user.is_superuser:
-        return None
-    regions = [r.region for r in staff_roles_of(user) if r.role in OVERSEERS]
-    if not regions:
-        raise Http404("页面不存在")
-    return min(regions, key=lambda r: len(r.path))
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
