@@ -20,11 +20,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onestop.apitokens.auth import API_AUTH, api_user
 from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
-from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
 from onestop.core.errors import NotAllowed
 from onestop.hotline import actions, queries
 from onestop.hotline import router as routing
+from onestop.hotline.errors import HotlineError
 from onestop.hotline.models import Dispatch, Kind, Ticket, Urgency
 from onestop.org.models import Department, Region
 from onestop.workdays import queries as workdays
@@ -273,7 +273,7 @@ def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
 def _department(pk: int, field: str) -> Department:
     dept = Department.objects.filter(pk=pk).first()
     if dept is None:
-        raise CaseError("部门不存在", field=field)
+        raise HotlineError("部门不存在", field=field)
     return dept
 
 
@@ -315,7 +315,7 @@ def register(request: HttpRequest, body: TicketIn, idempotency_key: IdempotencyK
     if body.region_code:
         region = Region.objects.filter(code=body.region_code).first()
         if region is None:
-            raise CaseError("区划代码不存在", field="region_code")
+            raise HotlineError("区划代码不存在", field="region_code")
     data = actions.NewTicket(
         kind=body.kind,
         content=body.content,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from onestop.hotline.actions import NewTicket
 from onestop.hotline.models import Callback, Kind, Ticket, Urgency
+from onestop.hotline.rules import NewTicket
 from onestop.org.models import Department, Region
 
 

@@ -1,17 +1,23 @@
-"""Rules of the hotline without side effects: deadlines, duplicates, what makes a ticket major."""
+"""Rules of the hotline without side effects: what a new ticket needs, deadlines, duplicates,
+what makes a ticket major."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import translation
 
-from onestop.hotline.models import DeadlineRule, Kind, Urgency
+from onestop.hotline.errors import HotlineError, required_text
+from onestop.hotline.models import DeadlineRule, Kind, Ticket, Urgency
 from onestop.hotline.text import STOPWORDS, simplified, words
+from onestop.org.models import Region
 from onestop.workdays import queries as workdays
 
+_PHONE = re.compile(r"^[0-9+\-]{5,20}$")
 SEND_BACK_DAYS = 2  # a department may send a ticket back within 2 working days of dispatch
 FALLBACK = (5, DeadlineRule.Unit.WORKDAYS, 24)
 
@@ -60,6 +66,66 @@ def deadlines(kind: str, urgency: str, now: datetime, extra_days: int = 0) -> De
         label = f"{amount} 个工作日"
     sign_due = min(now + timedelta(hours=sign_hours), due)
     return Deadlines(sign_due, workdays.due_at(now, SEND_BACK_DAYS), due, label)
+
+
+# --- a new ticket -----------------------------------------------------------------------------
+
+
+@dataclass
+class NewTicket:
+    """What a call, a portal message or an Open311 request brings."""
+
+    kind: str
+    content: str
+    channel: str = Ticket.Channel.PHONE
+    title: str = ""
+    urgency: str = Urgency.NORMAL
+    caller_name: str = ""
+    caller_phone: str = ""
+    anonymous: bool = False
+    address: str = ""
+    region: Region | None = None
+    lat: float | None = None
+    long: float | None = None
+    attachments: Sequence[object] = field(default_factory=list)
+
+
+def check_new_ticket(data: NewTicket) -> None:
+    if data.kind not in Kind.values:
+        raise HotlineError("请选择诉求类型（咨询、求助、投诉、建议、举报、表扬）", field="kind")
+    if data.urgency not in Urgency.values:
+        raise HotlineError("紧急程度应为一般或紧急", field="urgency")
+    if data.channel not in Ticket.Channel.values:
+        raise HotlineError("无效的来源渠道", field="channel")
+    required_text(data.content, "content", "诉求内容", limit=4000)
+    phone = data.caller_phone.strip()
+    if phone and not _PHONE.match(phone):
+        raise HotlineError("联系电话格式不正确", field="caller_phone")
+    if not data.anonymous and not phone:
+        raise HotlineError(
+            "实名诉求请留下联系电话，以便答复和回访；也可选择匿名", field="caller_phone"
+        )
+    if len(data.caller_name) > 50:
+        raise HotlineError("姓名不能超过 50 个字", field="caller_name")
+    if len(data.address) > 200:
+        raise HotlineError("地址不能超过 200 个字", field="address")
+    for value, name, lo, hi in ((data.lat, "lat", -90, 90), (data.long, "long", -180, 180)):
+        if value is not None and not lo <= value <= hi:
+            raise HotlineError("经纬度超出范围", field=name)
+
+
+def title_of(data: NewTicket) -> str:
+    """The given title, else the first sentence of the content (cut at 30 characters)."""
+    if data.title.strip():
+        return data.title.strip()[:100]
+    first = re.split(r"[。！？!?\n]", data.content.strip(), maxsplit=1)[0]
+    return (first[:30] + ("…" if len(first) > 30 else "")) or zh(Kind(data.kind).label)
+
+
+def zh(text: object) -> str:
+    """A lazy label as Chinese, whatever language the request runs in (records and SMS)."""
+    with translation.override("zh-hans"):
+        return str(text)
 
 
 # --- duplicates and similar tickets ------------------------------------------------------------
