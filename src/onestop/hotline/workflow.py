@@ -11,6 +11,8 @@ once what a word means: "closed" is CLOSED and nothing else.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,11 @@ class EscalationStatus(models.TextChoices):
     FINISHED = "finished", _("督办办结")
 
 
+def _labels(status: type[models.TextChoices]) -> dict[str, str]:
+    """State -> label; the labels stay lazy, so a message is in the request's language."""
+    return cast(dict[str, str], dict(status.choices))
+
+
 S = TicketStatus
 D = DispatchStatus
 X = ExtensionStatus
@@ -96,7 +103,7 @@ TICKET = Workflow(
         "finish_escalation": Move("结束督办", tuple(CLOSED), None, (Role.SUPERVISOR,)),
         "alert": Move("预警", tuple(WITH_DEPARTMENT), None, (SYSTEM,)),
     },
-    labels=dict(S.choices),
+    labels=_labels(S),
     sets={
         "OPEN": OPEN,
         "CLOSED": CLOSED,
@@ -116,7 +123,7 @@ DISPATCH = Workflow(
         "extend": Move("申请延期", (D.SIGNED,), None, (HANDLER,)),  # the lead's only
         "withdraw": Move("撤回", tuple(DISPATCH_OPEN), D.WITHDRAWN, (OPERATOR,)),
     },
-    labels=dict(D.choices),
+    labels=_labels(D),
     sets={"OPEN": DISPATCH_OPEN},
 )
 
@@ -128,7 +135,7 @@ EXTENSION = Workflow(
         "approve": Move("批准延期", (X.PENDING,), X.APPROVED, (OPERATOR,)),
         "refuse": Move("不予批准", (X.PENDING,), X.REFUSED, (OPERATOR,)),
     },
-    labels=dict(X.choices),
+    labels=_labels(X),
 )
 
 # 督办: a leader instructs, the named officer follows it up and finishes it.
@@ -139,7 +146,7 @@ ESCALATION = Workflow(
         "follow": Move("记录督办情况", (E.INSTRUCTED,), None, (Role.SUPERVISOR,)),
         "finish": Move("结束督办", (E.INSTRUCTED,), E.FINISHED, (Role.SUPERVISOR,)),
     },
-    labels=dict(E.choices),
+    labels=_labels(E),
     sets={"OPEN": states(E.WAITING, E.INSTRUCTED)},
 )
 
