@@ -1,13 +1,14 @@
 """Hotline pages: the operator's console, ticket pages, the department inbox, the callback and
 leaders' queues, the knowledge base, metrics, and the public submit/follow pages.
 
-Views are thin: parse, fetch in scope, call one action, show a domain error in Chinese."""
+Views are thin. A staff move has one shape (`onestop.org.web`): `@require_POST`, a staff check,
+a scoped fetch, a form of `hotline.forms`, one action through `run_move`, and a redirect."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -16,60 +17,83 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.cases.lights import LABELS, light
 from onestop.core.errors import DomainError
-from onestop.hotline import actions, queries, router
+from onestop.hotline import actions, permissions, queries, router
 from onestop.hotline.forms import (
     STATUS_FILTER,
+    AnswerForm,
+    ArticleForm,
     CallbackForm,
+    CallbackMoveForm,
     DispatchForm,
+    DispatchMoveForm,
+    EscalationForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    FollowForm,
+    InstructForm,
+    MergeForm,
+    MonthForm,
+    MoveForm,
     PublicTicketForm,
+    ReasonForm,
+    ReplyForm,
+    SuggestForm,
     TicketForm,
 )
-from onestop.hotline.models import (
-    Article,
-    Attachment,
-    Callback,
-    Dispatch,
-    Escalation,
-    Extension,
-    Ticket,
+from onestop.hotline.models import Article, Attachment, Callback, Escalation, Extension, Ticket
+from onestop.hotline.workflow import (
+    AWAITING_CALLBACK,
+    AWAITING_DISPATCH,
+    DISPATCH_OPEN,
+    DispatchStatus,
+    TicketStatus,
 )
 from onestop.lib import ratelimit
-from onestop.org.models import Department, Role, StaffRole
+from onestop.org.models import Department, Region, Role, StaffRole
+from onestop.org.web import form_problems, run_move, staff_required
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
+
+OPERATOR = Role.HOTLINE_OPERATOR
+F = TypeVar("F", bound=Form)
+View = Callable[..., HttpResponse]
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _operator(request: HttpRequest) -> User:
-    user = _user(request)
-    if not actions.is_operator(user):
+def _only(allowed: bool) -> None:
+    """A page the user may not see does not exist for them."""
+    if not allowed:
         raise Http404("页面不存在")
-    return user
 
 
-def _key(request: HttpRequest) -> str:
-    return request.POST.get("key", "")[:64]
+def _post(
+    request: HttpRequest,
+    form: F,
+    move: Callable[[F], object],
+    done: str | Callable[[F], str],
+) -> None:
+    """One move from a posted form: its problems, or the action's refusal, become messages."""
+    if not form.is_valid():
+        form_problems(request, form)
+        return
+    run_move(request, lambda: move(form), done if isinstance(done, str) else done(form))
 
 
-def _run(request: HttpRequest, move: Callable[[], object], ok: str) -> bool:
-    try:
-        move()
-    except DomainError as e:
-        messages.error(request, e.message)
-        return False
-    messages.success(request, ok)
-    return True
+def _suggest(
+    content: str, address: str, region: str, *, exclude: set[str] | None = None
+) -> router.Suggestion | None:
+    return router.suggest_for_ticket(content, address, region, exclude=exclude or ())
 
 
 def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
@@ -77,7 +101,7 @@ def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
     once a department has sent the ticket back, a fresh suggestion without the departments
     that refused it (改派 must not offer them again)."""
     refused = queries.refused_departments(ticket)
-    if ticket.status == Ticket.Status.SENT_BACK and refused:
+    if ticket.status == TicketStatus.SENT_BACK and refused:
         names = {d.name for d in refused}
         found = _suggest(
             ticket.content,
@@ -101,39 +125,36 @@ def _suggestion_for(ticket: Ticket) -> dict[str, Any] | None:
     }
 
 
+def _register(request: HttpRequest, form: TicketForm, channel: str, actor: User | None) -> Any:
+    """受理 from a valid form (the console or the portal): the ticket, or None with the
+    refusal shown at its field (or above the form)."""
+    data = form.new_ticket(channel)
+    data.attachments = request.FILES.getlist("attachments")
+    found = _suggest(data.content, data.address, data.region.name if data.region else "")
+    try:
+        return actions.register_ticket(
+            data,
+            actor=actor,
+            now=timezone.now(),
+            key=request.POST.get("key", "")[:64],
+            suggestion=(found.department, found.confidence) if found else None,
+        )
+    except DomainError as e:
+        form.add_error(e.field if e.field in form.fields else None, e.message)
+        return None
+
+
 # --- operator console --------------------------------------------------------------------------
 
 
-def _suggest(
-    content: str, address: str, region: str, *, exclude: set[str] | None = None
-) -> router.Suggestion | None:
-    return router.suggest_for_ticket(content, address, region, exclude=exclude or ())
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
+@staff_required(OPERATOR)
 def console(request: HttpRequest) -> HttpResponse:
     """受理: fast keyboard entry of a call; the ticket page then offers dispatch."""
-    user = _operator(request)
     form = TicketForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.new_ticket(Ticket.Channel.PHONE)
-        data.attachments = request.FILES.getlist("attachments")
-        found = _suggest(data.content, data.address, data.region.name if data.region else "")
-        try:
-            ticket = actions.register_ticket(
-                data,
-                actor=user,
-                now=timezone.now(),
-                key=_key(request),
-                suggestion=(found.department, found.confidence) if found else None,
-            )
-        except DomainError as e:
-            if e.field in form.fields:
-                form.add_error(e.field, e.message)
-            else:
-                messages.error(request, e.message)
-        else:
+        ticket = _register(request, form, Ticket.Channel.PHONE, _user(request))
+        if ticket is not None:
             messages.success(request, f"已受理，工单号 {ticket.number}")
             return redirect("hotline:ticket", pk=ticket.pk)
     today = timezone.now()
@@ -143,9 +164,7 @@ def console(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "key": secrets.token_hex(8),
-            "waiting": Ticket.objects.filter(
-                status__in=[Ticket.Status.REGISTERED, Ticket.Status.SENT_BACK]
-            )
+            "waiting": Ticket.objects.filter(status__in=AWAITING_DISPATCH)
             .select_related("lead_department")
             .order_by("registered_at")[:20],
             "callbacks": queries.callback_queue().count(),
@@ -155,11 +174,10 @@ def console(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
+@staff_required(OPERATOR)
 def caller(request: HttpRequest) -> HttpResponse:
     """htmx: the caller's earlier tickets by phone number."""
-    _operator(request)
     phone = request.GET.get("caller_phone", "")[:20]
     return render(
         request,
@@ -168,31 +186,19 @@ def caller(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@staff_required(OPERATOR)
 def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: the suggested department and similar open tickets while the operator types."""
-    _operator(request)
-    content = request.POST.get("content", "")[:4000]
-    address = request.POST.get("address", "")[:200]
-    region = None
-    if request.POST.get("region", "").isdigit():
-        from onestop.org.models import Region
-
-        region = Region.objects.filter(pk=int(request.POST["region"])).first()
-    found = _suggest(content, address, region.name if region else "") if content.strip() else None
-    similar = queries.similar_open_tickets(content, address, region) if content.strip() else []
-    hits = (
-        queries.ticket_hints(
-            content,
-            local_date(timezone.now()),
-            address=address,
-            region=region.name if region else "",
-            limit=3,
-        )
-        if content.strip()
-        else []
-    )
+    form = SuggestForm(request.POST)
+    form.is_valid()  # every field is optional; a region that is not a number is no region
+    content = form.cleaned_data.get("content", "")
+    address = form.cleaned_data.get("address", "")
+    region_pk = form.cleaned_data.get("region")
+    region = Region.objects.filter(pk=region_pk).first() if region_pk is not None else None
+    place = region.name if region else ""
+    typed = bool(content.strip())
+    found = _suggest(content, address, place) if typed else None
     return render(
         request,
         "hotline/_suggest.html",
@@ -200,8 +206,12 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "found": found,
             "percent": round(found.confidence * 100) if found else 0,
             "alternatives": [(n, round(p * 100)) for n, p in found.alternatives] if found else [],
-            "similar": similar,
-            "hits": hits,
+            "similar": queries.similar_open_tickets(content, address, region) if typed else [],
+            "hits": queries.ticket_hints(
+                content, local_date(timezone.now()), address=address, region=place, limit=3
+            )
+            if typed
+            else [],
         },
     )
 
@@ -225,10 +235,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             | Q(content__icontains=q)
         )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    now = timezone.now()
-    cal = workdays.calendar()
-    for t in page:
-        t.light = light(t.dispatched_at, t.due_at, now, cal) if t.is_open else None  # type: ignore[attr-defined]
+    _light_rows(page)
     return render(
         request,
         "hotline/ticket_list.html",
@@ -238,21 +245,29 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "statuses": STATUS_FILTER,
             "labels": LABELS,
-            "operator": actions.is_operator(user),
+            "operator": permissions.is_operator(user),
         },
     )
 
 
+def _light_rows(rows: Any) -> None:
+    """Each open ticket or dispatch of a page gets its light (one calendar for all rows)."""
+    now, cal = timezone.now(), workdays.calendar()
+    for row in rows:
+        row.light = light(row.dispatched_at, row.due_at, now, cal) if row.is_open else None
+
+
 def _operator_context(ticket: Ticket) -> dict[str, Any]:
     suggestion = _suggestion_for(ticket)
+    waiting = ticket.status == TicketStatus.REGISTERED
     initial: dict[str, Any] = {}
-    if ticket.lead_department_id and ticket.status == Ticket.Status.REGISTERED:
+    if ticket.lead_department_id and waiting:
         initial["lead"] = ticket.lead_department_id  # reopened: same department by default
     elif suggestion and suggestion["department"] is not None:
         initial["lead"] = suggestion["department"].pk
     similar = (
         queries.similar_open_tickets(ticket.content, ticket.address, ticket.region, exclude=ticket)
-        if ticket.status == Ticket.Status.REGISTERED
+        if waiting
         else []
     )
     return {
@@ -261,7 +276,7 @@ def _operator_context(ticket: Ticket) -> dict[str, Any]:
         "similar": similar,
         "history": queries.caller_history(ticket.caller_phone, exclude=ticket),
         "callback_form": CallbackForm(),
-        "script": queries.callback_script(ticket) if ticket.status == Ticket.Status.REPLIED else "",
+        "script": queries.callback_script(ticket) if ticket.status in AWAITING_CALLBACK else "",
         "can_reopen": actions.can_reopen(ticket),
         "pending_extensions": Extension.objects.filter(
             dispatch__ticket=ticket, status=Extension.Status.PENDING
@@ -273,7 +288,7 @@ def _operator_context(ticket: Ticket) -> dict[str, Any]:
             region=ticket.region.name if ticket.region else "",
             lead=ticket.lead_department.name if ticket.lead_department else "",
         )
-        if ticket.status == Ticket.Status.REGISTERED
+        if waiting
         else [],
     }
 
@@ -283,125 +298,209 @@ def _operator_context(ticket: Ticket) -> dict[str, Any]:
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ticket = queries.get_ticket_for_user(user, pk)
-    centre_side = queries.sees_all(user)
-    mine = actions.handler_departments(user)
+    mine = permissions.handler_departments(user)
     dispatches = list(ticket.dispatches.select_related("department").order_by("-lead", "pk"))
-    now = timezone.now()
     ctx: dict[str, Any] = {
         "ticket": ticket,
-        "centre_side": centre_side,
-        "operator": actions.is_operator(user),
+        "centre_side": queries.sees_all(user),
+        "operator": permissions.is_operator(user),
         "dispatches": dispatches,
         "my_dispatches": [d for d in dispatches if d.department_id in mine and d.is_open],
         "my_signed_lead": any(
-            d.department_id in mine and d.lead and d.status == Dispatch.Status.SIGNED
+            d.department_id in mine and d.lead and d.status == DispatchStatus.SIGNED
             for d in dispatches
         ),
         "events": ticket.events.select_related("actor", "department"),
         "callbacks": ticket.callbacks.all(),
         "escalation": Escalation.objects.filter(ticket=ticket).first(),
-        "light": light(ticket.dispatched_at, ticket.due_at, now) if ticket.is_open else None,
+        "light": light(ticket.dispatched_at, ticket.due_at, timezone.now())
+        if ticket.is_open
+        else None,
         "labels": LABELS,
         "key": secrets.token_hex(8),
         "attachments": ticket.attachments.all(),
     }
-    if actions.is_operator(user):
+    if permissions.is_operator(user):
         ctx.update(_operator_context(ticket))
     return render(request, "hotline/ticket_detail.html", ctx)
 
 
-@login_required
+# --- the operator's moves on a ticket ----------------------------------------------------------
+
+
+def _ticket(request: HttpRequest, pk: int) -> tuple[User, Ticket]:
+    user = _user(request)
+    return user, queries.get_ticket_for_user(user, pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def dispatch_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    _post(
+        request,
+        DispatchMoveForm(request.POST),
+        lambda f: actions.dispatch_ticket(
+            ticket,
+            actor=user,
+            now=timezone.now(),
+            lead=f.cleaned_data["lead"],
+            co=list(f.cleaned_data["co"]),
+            note=f.cleaned_data["note"],
+            key=f.request_key,
+        ),
+        "已派单",
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def answer_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    _post(
+        request,
+        AnswerForm(request.POST),
+        lambda f: actions.answer_on_spot(
+            ticket,
+            actor=user,
+            now=timezone.now(),
+            answer=f.cleaned_data["answer"],
+            key=f.request_key,
+        ),
+        "已当场解答并办结",
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def merge_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    _post(
+        request,
+        MergeForm(request.POST, tickets=queries.tickets_for_user(user)),
+        lambda f: actions.merge_ticket(
+            ticket, into=f.cleaned_data["into"], actor=user, now=timezone.now(), key=f.request_key
+        ),
+        lambda f: f"已合并至 {f.cleaned_data['into'].number}，并短信告知来电人办理进度",
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def record_callback(request: HttpRequest, pk: int) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    _post(
+        request,
+        CallbackMoveForm(request.POST),
+        lambda f: actions.record_callback(
+            ticket,
+            actor=user,
+            now=timezone.now(),
+            resolution=f.cleaned_data["resolution"],
+            satisfaction=f.cleaned_data["satisfaction"],
+            note=f.cleaned_data["note"],
+            key=f.request_key,
+        ),
+        lambda f: (
+            "回访已记录，工单转重办，请重新派单"
+            if Callback(
+                resolution=f.cleaned_data["resolution"], satisfaction=f.cleaned_data["satisfaction"]
+            ).bad
+            else "回访已记录，工单办结"
+        ),
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def reopen_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    _post(
+        request,
+        ReasonForm(request.POST),
+        lambda f: actions.reopen_ticket(
+            ticket,
+            actor=user,
+            now=timezone.now(),
+            reason=f.cleaned_data["reason"],
+            key=f.request_key,
+        ),
+        "工单已重办，请重新派单",
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def escalate_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    _post(
+        request,
+        ReasonForm(request.POST),
+        lambda f: actions.escalate_ticket(
+            ticket, actor=user, now=timezone.now(), reason=f.cleaned_data["reason"]
+        ),
+        "已提请领导督办",
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+def _decide_extension(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    user, ticket = _ticket(request, pk)
+    form = ExtensionDecisionForm(request.POST)
+    chosen = form.cleaned_data["extension"] if form.is_valid() else None
+    ext = get_object_or_404(Extension, pk=chosen or 0, dispatch__ticket=ticket)
+    _post(
+        request,
+        form,
+        lambda f: actions.decide_extension(
+            ext,
+            actor=user,
+            now=timezone.now(),
+            approve=approve,
+            note=f.cleaned_data["note"],
+            key=f.request_key,
+        ),
+        "已审批延期申请",
+    )
+    return redirect("hotline:ticket", pk=pk)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def approve_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_extension(request, pk, approve=True)
+
+
+@require_POST
+@staff_required(OPERATOR)
+def refuse_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_extension(request, pk, approve=False)
+
+
+TICKET_MOVES: dict[str, View] = {
+    "dispatch": dispatch_ticket,
+    "answer": answer_ticket,
+    "merge": merge_ticket,
+    "callback": record_callback,
+    "reopen": reopen_ticket,
+    "escalate": escalate_ticket,
+    "approve_extension": approve_extension,
+    "refuse_extension": refuse_extension,
+}
+
+
 @require_POST
 def ticket_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    """The operator's moves on a ticket page."""
-    user = _operator(request)
-    ticket = queries.get_ticket_for_user(user, pk)
-    now = timezone.now()
-    key = _key(request)
-    post = request.POST
-    if move == "dispatch":
-        form = DispatchForm(post)
-        if not form.is_valid():
-            messages.error(request, "请选择主办部门")
-            return redirect("hotline:ticket", pk=pk)
-        _run(
-            request,
-            lambda: actions.dispatch_ticket(
-                ticket,
-                actor=user,
-                now=now,
-                lead=form.cleaned_data["lead"],
-                co=list(form.cleaned_data["co"]),
-                note=form.cleaned_data["note"],
-                key=key,
-            ),
-            "已派单",
-        )
-    elif move == "answer":
-        _run(
-            request,
-            lambda: actions.answer_on_spot(
-                ticket, actor=user, now=now, answer=post.get("answer", ""), key=key
-            ),
-            "已当场解答并办结",
-        )
-    elif move == "merge":
-        into = queries.tickets_for_user(user).filter(pk=post.get("into") or 0).first()
-        if into is None:
-            messages.error(request, "请选择要合并到的工单")
-        else:
-            _run(
-                request,
-                lambda: actions.merge_ticket(ticket, into=into, actor=user, now=now, key=key),
-                f"已合并至 {into.number}，并短信告知来电人办理进度",
-            )
-    elif move == "callback":
-        cform = CallbackForm(post)
-        if not cform.is_valid():
-            messages.error(request, "请选择解决情况和满意度")
-            return redirect("hotline:ticket", pk=pk)
-        _run(
-            request,
-            lambda: actions.record_callback(
-                ticket, actor=user, now=now, key=key, **cform.cleaned_data
-            ),
-            "回访已记录，工单转重办，请重新派单"
-            if Callback(**cform.cleaned_data).bad
-            else "回访已记录，工单办结",
-        )
-    elif move == "reopen":
-        _run(
-            request,
-            lambda: actions.reopen_ticket(
-                ticket, actor=user, now=now, reason=post.get("reason", ""), key=key
-            ),
-            "工单已重办，请重新派单",
-        )
-    elif move == "escalate":
-        _run(
-            request,
-            lambda: actions.escalate_ticket(
-                ticket, actor=user, now=now, reason=post.get("reason", "")
-            ),
-            "已提请领导督办",
-        )
-    elif move in ("approve_extension", "refuse_extension"):
-        ext = get_object_or_404(Extension, pk=post.get("extension") or 0, dispatch__ticket=ticket)
-        _run(
-            request,
-            lambda: actions.decide_extension(
-                ext,
-                actor=user,
-                now=now,
-                approve=move == "approve_extension",
-                note=post.get("note", ""),
-                key=key,
-            ),
-            "已审批延期申请",
-        )
-    else:
+    """/tickets/<pk>/<move>/: the operator's move of that name (404 for no such move)."""
+    view = TICKET_MOVES.get(move)
+    if view is None:
         raise Http404("操作不存在")
-    return redirect("hotline:ticket", pk=pk)
+    return view(request, pk)
 
 
 @login_required
@@ -423,119 +522,170 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not actions.handler_departments(user):
-        raise Http404("页面不存在")
+    _only(bool(permissions.handler_departments(user)))
     rows = queries.inbox_for_user(user)
     show = request.GET.get("show", "open")
     if show == "open":
-        rows = rows.filter(status__in=[Dispatch.Status.PENDING, Dispatch.Status.SIGNED])
+        rows = rows.filter(status__in=DISPATCH_OPEN)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    now = timezone.now()
-    cal = workdays.calendar()
-    for d in page:
-        d.light = light(d.dispatched_at, d.due_at, now, cal) if d.is_open else None  # type: ignore[attr-defined]
+    _light_rows(page)
     return render(request, "hotline/inbox.html", {"page": page, "show": show, "labels": LABELS})
 
 
-@login_required
+# --- the department's moves on its dispatch ----------------------------------------------------
+
+
+def _dispatch(request: HttpRequest, pk: int) -> tuple[User, Any]:
+    user = _user(request)
+    return user, queries.get_dispatch_for_user(user, pk)
+
+
+def _to_ticket(dispatch: Any) -> HttpResponse:
+    return redirect("hotline:ticket", pk=dispatch.ticket_id)
+
+
+@require_POST
+@staff_required()
+def sign_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    user, dispatch = _dispatch(request, pk)
+    _post(
+        request,
+        MoveForm(request.POST),
+        lambda f: actions.sign_dispatch(
+            dispatch, actor=user, now=timezone.now(), key=f.request_key
+        ),
+        "已签收",
+    )
+    return _to_ticket(dispatch)
+
+
+@require_POST
+@staff_required()
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    user, dispatch = _dispatch(request, pk)
+    _post(
+        request,
+        ReasonForm(request.POST),
+        lambda f: actions.send_back(
+            dispatch,
+            actor=user,
+            now=timezone.now(),
+            reason=f.cleaned_data["reason"],
+            key=f.request_key,
+        ),
+        "已退单，等待中心改派",
+    )
+    return _to_ticket(dispatch)
+
+
+@require_POST
+@staff_required()
+def reply_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    user, dispatch = _dispatch(request, pk)
+    _post(
+        request,
+        ReplyForm(request.POST),
+        lambda f: actions.reply_dispatch(
+            dispatch,
+            actor=user,
+            now=timezone.now(),
+            reply=f.cleaned_data["reply"],
+            key=f.request_key,
+        ),
+        "已答复",
+    )
+    return _to_ticket(dispatch)
+
+
+@require_POST
+@staff_required()
+def request_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    user, dispatch = _dispatch(request, pk)
+    _post(
+        request,
+        ExtensionRequestForm(request.POST),
+        lambda f: actions.request_extension(
+            dispatch,
+            actor=user,
+            now=timezone.now(),
+            days=f.cleaned_data["days"] or 0,
+            reason=f.cleaned_data["reason"],
+            key=f.request_key,
+        ),
+        "延期申请已提交中心审批",
+    )
+    return _to_ticket(dispatch)
+
+
+DISPATCH_MOVES: dict[str, View] = {
+    "sign": sign_dispatch,
+    "send_back": send_back,
+    "reply": reply_dispatch,
+    "extend": request_extension,
+}
+
+
 @require_POST
 def dispatch_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    """The department's moves: sign, send back, reply, ask for an extension."""
-    user = _user(request)
-    dispatch = queries.get_dispatch_for_user(user, pk)
-    now = timezone.now()
-    key = _key(request)
-    post = request.POST
-    if move == "sign":
-        _run(
-            request, lambda: actions.sign_dispatch(dispatch, actor=user, now=now, key=key), "已签收"
-        )
-    elif move == "send_back":
-        _run(
-            request,
-            lambda: actions.send_back(
-                dispatch, actor=user, now=now, reason=post.get("reason", ""), key=key
-            ),
-            "已退单，等待中心改派",
-        )
-    elif move == "reply":
-        _run(
-            request,
-            lambda: actions.reply_dispatch(
-                dispatch, actor=user, now=now, reply=post.get("reply", ""), key=key
-            ),
-            "已答复",
-        )
-    elif move == "extend":
-        raw = post.get("days", "")
-        _run(
-            request,
-            lambda: actions.request_extension(
-                dispatch,
-                actor=user,
-                now=now,
-                days=int(raw) if raw.isdigit() else 0,
-                reason=post.get("reason", ""),
-                key=key,
-            ),
-            "延期申请已提交中心审批",
-        )
-    else:
+    """/dispatches/<pk>/<move>/: the department's move of that name (404 for no such move)."""
+    view = DISPATCH_MOVES.get(move)
+    if view is None:
         raise Http404("操作不存在")
-    return redirect("hotline:ticket", pk=dispatch.ticket_id)
+    return view(request, pk)
 
 
 # --- callback queue, leaders' queue ------------------------------------------------------------
 
 
-@login_required
 @require_GET
+@staff_required(OPERATOR)
 def callback_queue(request: HttpRequest) -> HttpResponse:
-    _operator(request)
     rows = [(t, queries.callback_script(t)) for t in queries.callback_queue()[:100]]
     return render(request, "hotline/callbacks.html", {"rows": rows, "form": CallbackForm()})
+
+
+def _leader_move(request: HttpRequest, user: User) -> HttpResponse:
+    """批示 (a leader) or 督办记录 (the named officer) on one escalation of the queue."""
+    which = EscalationForm(request.POST)
+    chosen = which.cleaned_data["escalation"] if which.is_valid() else None
+    esc = get_object_or_404(Escalation, pk=chosen or 0)
+    if which.cleaned_data.get("move") == "instruct":
+        _post(
+            request,
+            InstructForm(request.POST),
+            lambda f: actions.instruct_escalation(
+                esc,
+                actor=user,
+                now=timezone.now(),
+                instruction=f.cleaned_data["instruction"],
+                officer=f.cleaned_data["officer"],
+            ),
+            "批示已送达督办人和承办部门",
+        )
+    else:
+        _post(
+            request,
+            FollowForm(request.POST),
+            lambda f: actions.follow_escalation(
+                esc,
+                actor=user,
+                now=timezone.now(),
+                note=f.cleaned_data["note"],
+                finish=f.cleaned_data["finish"],
+            ),
+            "督办情况已记录",
+        )
+    return redirect("hotline:leaders")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def leader_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    leader = actions.is_leader(user)
-    officer = actions.is_supervision_officer(user)
-    if not (leader or officer):
-        raise Http404("页面不存在")
+    leader = permissions.is_leader(user)
+    _only(leader or permissions.is_supervision_officer(user))
     if request.method == "POST":
-        esc = get_object_or_404(Escalation, pk=request.POST.get("escalation") or 0)
-        now = timezone.now()
-        if request.POST.get("move") == "instruct":
-            chosen = User.objects.filter(pk=request.POST.get("officer") or 0).first()
-            if chosen is None:
-                messages.error(request, "请选择督办人")
-            else:
-                _run(
-                    request,
-                    lambda: actions.instruct_escalation(
-                        esc,
-                        actor=user,
-                        now=now,
-                        instruction=request.POST.get("instruction", ""),
-                        officer=chosen,
-                    ),
-                    "批示已送达督办人和承办部门",
-                )
-        else:
-            _run(
-                request,
-                lambda: actions.follow_escalation(
-                    esc,
-                    actor=user,
-                    now=now,
-                    note=request.POST.get("note", ""),
-                    finish=request.POST.get("finish") == "1",
-                ),
-                "督办情况已记录",
-            )
-        return redirect("hotline:leaders")
+        return _leader_move(request, user)
     rows = queries.leader_queue()
     show = request.GET.get("show", "open")
     if show == "open":
@@ -568,21 +718,21 @@ def leader_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def kb_search(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not (queries.sees_all(user) or actions.handler_departments(user)):
-        raise Http404("页面不存在")
+    _only(permissions.reads_knowledge(user))
     q = request.GET.get("q", "").strip()[:200]
     today = local_date(timezone.now())
     hits = queries.search_knowledge(q, today) if q else []
     template = "hotline/_kb_hits.html" if request.headers.get("HX-Request") else "hotline/kb.html"
-    return render(request, template, {"q": q, "hits": hits, "operator": actions.is_operator(user)})
+    return render(
+        request, template, {"q": q, "hits": hits, "operator": permissions.is_operator(user)}
+    )
 
 
 @login_required
 @require_GET
 def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    if not (queries.sees_all(user) or actions.handler_departments(user)):
-        raise Http404("页面不存在")
+    _only(permissions.reads_knowledge(user))
     article = get_object_or_404(Article.objects.select_related("department"), pk=pk)
     today = local_date(timezone.now())
     return render(
@@ -592,97 +742,69 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "stale": article.review_on < today,
             "expired": article.expires_on is not None and article.expires_on < today,
-            "can_edit": article.department_id in actions.handler_departments(user),
+            "can_edit": article.department_id in permissions.handler_departments(user),
         },
     )
-
-
-def _article_form_context(article: Article | None, departments: list[Any]) -> dict[str, Any]:
-    return {"article": article, "departments": departments}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def kb_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """A department keeps its own articles (new, or edit one of its own)."""
+    """A department keeps its own articles (new, or edit one of its own). A refused entry is
+    shown again as typed, each problem at its field."""
     user = _user(request)
-    mine = actions.handler_departments(user)
-    if not mine and not user.is_superuser:
-        raise Http404("页面不存在")
+    mine = permissions.handler_departments(user)
+    _only(bool(mine) or user.is_superuser)
     article = None
     if pk is not None:
         article = get_object_or_404(Article, pk=pk)
-        if article.department_id not in mine and not user.is_superuser:
-            raise Http404("页面不存在")
-    departments = list(Department.objects.filter(pk__in=mine).order_by("pk"))
-    if request.method == "POST":
-        dept = (
-            article.department
-            if article
-            else next((d for d in departments if str(d.pk) == request.POST.get("department")), None)
-        )
-        if dept is None:
-            messages.error(request, "请选择维护部门")
+        _only(permissions.may_edit_articles_of(user, article.department_id))
+    departments = Department.objects.filter(pk__in=mine).order_by("pk")
+    initial = {}
+    if article is not None:
+        initial = {"title": article.title, "body": article.body, "keywords": article.keywords}
+        initial["expires_on"] = article.expires_on.isoformat() if article.expires_on else ""
+    form = ArticleForm(
+        request.POST or None,
+        initial=initial,
+        departments=departments,
+        fixed=article is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_article(
+                article,
+                department=article.department if article else form.cleaned_data["department"],
+                data=form.article_data(),
+                actor=user,
+                now=timezone.now(),
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
-            raw_days = request.POST.get("review_days", "180")
-            try:
-                expires = parse_date(request.POST.get("expires_on", ""))
-            except ValueError:
-                expires = None
-            try:
-                saved = actions.save_article(
-                    article,
-                    department=dept,
-                    data=actions.ArticleData(
-                        request.POST.get("title", ""),
-                        request.POST.get("body", ""),
-                        request.POST.get("keywords", ""),
-                        int(raw_days) if raw_days.isdigit() else 180,
-                        expires,
-                    ),
-                    actor=user,
-                    now=timezone.now(),
-                )
-            except DomainError as e:
-                messages.error(request, e.message)
-            else:
-                messages.success(request, "知识库条目已保存")
-                return redirect("hotline:kb_article", pk=saved.pk)
-    return render(request, "hotline/kb_edit.html", _article_form_context(article, departments))
+            messages.success(request, "知识库条目已保存")
+            return redirect("hotline:kb_article", pk=saved.pk)
+    return render(request, "hotline/kb_edit.html", {"article": article, "form": form})
 
 
 # --- metrics -----------------------------------------------------------------------------------
-
-
-def _month(request: HttpRequest) -> tuple[int, int]:
-    raw = request.GET.get("month", "")
-    today = local_date(timezone.now())
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            return year, month
-    except ValueError:
-        pass
-    return today.year, today.month
 
 
 @login_required
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not queries.sees_all(user):
-        raise Http404("页面不存在")
-    year, month = _month(request)
-    now = timezone.now()
+    _only(queries.sees_all(user))
+    year, month = MonthForm(request.GET).year_month(local_date(timezone.now()))
     return render(
         request,
         "hotline/metrics.html",
         {
-            "rows": queries.department_metrics(year, month, now),
+            "rows": queries.department_metrics(year, month, timezone.now()),
             "definitions": queries.DEFINITIONS,
             "hot": queries.hot_topics(year, month),
             "month": f"{year:04d}-{month:02d}",
-            "operator": actions.is_operator(user),
+            "operator": permissions.is_operator(user),
         },
     )
 
@@ -723,23 +845,8 @@ def public_submit(request: HttpRequest) -> HttpResponse:
     if retry_after:
         form.add_error(None, "提交过于频繁，请稍后再试，或拨打 12345")
     elif request.method == "POST" and form.is_valid():
-        data = form.new_ticket(Ticket.Channel.WEB)
-        data.attachments = request.FILES.getlist("attachments")
-        found = _suggest(data.content, data.address, data.region.name if data.region else "")
-        try:
-            ticket = actions.register_ticket(
-                data,
-                actor=None,
-                now=timezone.now(),
-                key=_key(request),
-                suggestion=(found.department, found.confidence) if found else None,
-            )
-        except DomainError as e:
-            if e.field in form.fields:
-                form.add_error(e.field, e.message)
-            else:
-                form.add_error(None, e.message)
-        else:
+        ticket = _register(request, form, Ticket.Channel.WEB, None)
+        if ticket is not None:
             return render(request, "hotline/public_done.html", {"ticket": ticket})
     response = render(
         request,
