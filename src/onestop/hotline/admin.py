@@ -18,6 +18,7 @@ from onestop.hotline.models import (
     RoutingRule,
     Ticket,
 )
+from onestop.org.admin import ReadOnlyAdmin  # records kept by the actions: shown, not edited
 
 
 @admin.register(DeadlineRule)
@@ -54,17 +55,6 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_editable = ("department", "active")
     list_filter = ("active", "department")
     search_fields = ("keywords", "note")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Ticket)

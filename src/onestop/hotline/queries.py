@@ -28,7 +28,7 @@ from onestop.hotline import router, rules
 from onestop.hotline.models import Article, Callback, Dispatch, Escalation, Kind, Ticket
 from onestop.hotline.permissions import handler_departments, sees_all, signed_in
 from onestop.hotline.text import search_terms
-from onestop.hotline.workflow import AWAITING_CALLBACK, DISPATCH_OPEN, OPEN
+from onestop.hotline.workflow import AWAITING_CALLBACK, DISPATCH_OPEN, ESCALATION_OPEN, OPEN
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
 from onestop.org.models import Department, Region
@@ -541,4 +541,4 @@ def hot_topics(year: int, month: int) -> dict[str, object]:
 
 
 def open_escalations_count() -> int:
-    return Escalation.objects.exclude(status=Escalation.Status.FINISHED).count()
+    return Escalation.objects.filter(status__in=ESCALATION_OPEN).count()

@@ -138,6 +138,8 @@ EXTENSION = Workflow(
     labels=_labels(X),
 )
 
+ESCALATION_OPEN = states(E.WAITING, E.INSTRUCTED)
+
 # 督办: a leader instructs, the named officer follows it up and finishes it.
 ESCALATION = Workflow(
     noun="督办件",
@@ -147,7 +149,7 @@ ESCALATION = Workflow(
         "finish": Move("结束督办", (E.INSTRUCTED,), E.FINISHED, (Role.SUPERVISOR,)),
     },
     labels=_labels(E),
-    sets={"OPEN": states(E.WAITING, E.INSTRUCTED)},
+    sets={"OPEN": ESCALATION_OPEN},
 )
 
 

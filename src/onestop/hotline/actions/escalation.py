@@ -14,7 +14,7 @@ from onestop.hotline.actions.common import department_handlers, lock_ticket, not
 from onestop.hotline.errors import HotlineError, required_text
 from onestop.hotline.models import Escalation, Leader, Ticket
 from onestop.hotline.permissions import require_leader, require_operator
-from onestop.hotline.workflow import ESCALATION, TICKET, check
+from onestop.hotline.workflow import ESCALATION, TICKET, advance, check
 from onestop.org.models import Role
 from onestop.org.queries import has_role
 from onestop.workdays.calendar import local_date
@@ -57,7 +57,7 @@ def instruct_escalation(
     lock_ticket(esc.ticket_id)
     esc = Escalation.objects.select_for_update().select_related("ticket").get(pk=esc.pk)
     require_leader(actor)
-    check(ESCALATION, esc.status, "instruct", "该督办件已批示")
+    status = advance(ESCALATION, esc.status, "instruct", "该督办件已批示")
     # The instruction goes to the department that handles the ticket: there must be one.
     check(
         TICKET,
@@ -71,7 +71,7 @@ def instruct_escalation(
     esc.instructed_by = actor
     esc.instructed_at = now
     esc.officer = officer
-    esc.status = Escalation.Status.INSTRUCTED
+    esc.status = status
     esc.save(update_fields=["instruction", "instructed_by", "instructed_at", "officer", "status"])
     ticket = esc.ticket
     record(ticket, "instructed", actor=actor, now=now, note=esc.instruction)
@@ -91,7 +91,7 @@ def follow_escalation(
     esc = Escalation.objects.select_for_update().get(pk=esc.pk)
     if esc.officer_id != actor.pk:
         raise NotAllowed("只有指定的督办人可以记录督办情况")
-    check(
+    move = check(
         ESCALATION,
         esc.status,
         "finish" if finish else "follow",
@@ -104,7 +104,7 @@ def follow_escalation(
     esc.follow_up = (esc.follow_up + "\n" + stamp).strip()
     fields = ["follow_up"]
     if finish:
-        esc.status = Escalation.Status.FINISHED
+        esc.status = move.target or esc.status
         esc.finished_at = now
         fields += ["status", "finished_at"]
     esc.save(update_fields=fields)

@@ -25,6 +25,7 @@ from onestop.hotline.views.common import (
     post_move,
     user_of,
 )
+from onestop.hotline.workflow import ESCALATION_OPEN
 from onestop.org.models import Role, StaffRole
 from onestop.org.web import staff_required
 from onestop.workdays import queries as workdays
@@ -85,7 +86,7 @@ def leader_queue(request: HttpRequest) -> HttpResponse:
     rows = queries.leader_queue()
     show = request.GET.get("show", "open")
     if show == "open":
-        rows = rows.exclude(status=Escalation.Status.FINISHED)
+        rows = rows.filter(status__in=ESCALATION_OPEN)
     officers = User.objects.filter(
         pk__in=StaffRole.objects.filter(role=Role.SUPERVISOR).values("user_id")
     ).order_by("pk")

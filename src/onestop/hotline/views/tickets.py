@@ -36,10 +36,10 @@ from onestop.hotline.views.common import (
     user_of,
 )
 from onestop.hotline.workflow import (
-    AWAITING_CALLBACK,
     AWAITING_DISPATCH,
+    DISPATCH,
     DISPATCH_OPEN,
-    DispatchStatus,
+    TICKET,
     TicketStatus,
 )
 from onestop.org.models import Region
@@ -184,7 +184,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 def _operator_context(ticket: Ticket) -> dict[str, Any]:
     suggestion = _suggestion_for(ticket)
-    waiting = ticket.status == TicketStatus.REGISTERED
+    # Still with the operator: it may be merged, answered, and shown with its hints.
+    waiting = TICKET.allowed_from("merge", ticket.status)
     initial: dict[str, Any] = {}
     if ticket.lead_department_id and waiting:
         initial["lead"] = ticket.lead_department_id  # reopened: same department by default
@@ -201,7 +202,9 @@ def _operator_context(ticket: Ticket) -> dict[str, Any]:
         "similar": similar,
         "history": queries.caller_history(ticket.caller_phone, exclude=ticket),
         "callback_form": CallbackForm(),
-        "script": queries.callback_script(ticket) if ticket.status in AWAITING_CALLBACK else "",
+        "script": queries.callback_script(ticket)
+        if TICKET.allowed_from("callback", ticket.status)
+        else "",
         "can_reopen": actions.can_reopen(ticket),
         "pending_extensions": Extension.objects.filter(
             dispatch__ticket=ticket, status=Extension.Status.PENDING
@@ -232,7 +235,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dispatches": dispatches,
         "my_dispatches": [d for d in dispatches if d.department_id in mine and d.is_open],
         "my_signed_lead": any(
-            d.department_id in mine and d.lead and d.status == DispatchStatus.SIGNED
+            d.department_id in mine and d.lead and DISPATCH.allowed_from("extend", d.status)
             for d in dispatches
         ),
         "events": ticket.events.select_related("actor", "department"),
