@@ -326,17 +326,17 @@ def leader_queue() -> QuerySet[Escalation]:
 
 # {answer} is a whole sentence with its own end mark (see _sentence): no "。" after it.
 CALLBACK_SCRIPTS = {
-    Kind.CONSULT: "您好，这里是西区12345热线。您于{date}咨询的“{title}”，{dept}已答复：{answer}"
+    Kind.CONSULT: "您好，这里是{hotline}。您于{date}咨询的“{title}”，{dept}已答复：{answer}"
     "请问您的问题是否已经清楚？您对答复满意吗？",
-    Kind.HELP: "您好，这里是西区12345热线。您于{date}求助的“{title}”，{dept}答复：{answer}"
+    Kind.HELP: "您好，这里是{hotline}。您于{date}求助的“{title}”，{dept}答复：{answer}"
     "请问问题是否已经解决？您对办理结果满意吗？",
-    Kind.COMPLAINT: "您好，这里是西区12345热线。您于{date}投诉的“{title}”，{dept}反馈：{answer}"
+    Kind.COMPLAINT: "您好，这里是{hotline}。您于{date}投诉的“{title}”，{dept}反馈：{answer}"
     "请问情况属实吗？问题是否已解决？您对处理结果满意吗？",
-    Kind.SUGGESTION: "您好，这里是西区12345热线。感谢您于{date}提出的建议“{title}”，"
+    Kind.SUGGESTION: "您好，这里是{hotline}。感谢您于{date}提出的建议“{title}”，"
     "{dept}答复：{answer}请问您对答复满意吗？",
-    Kind.REPORT: "您好，这里是西区12345热线。您于{date}举报的“{title}”，"
+    Kind.REPORT: "您好，这里是{hotline}。您于{date}举报的“{title}”，"
     "{dept}已核查处理：{answer}请问您对处理结果满意吗？",
-    Kind.PRAISE: "您好，这里是西区12345热线。您于{date}表扬的“{title}”已转达{dept}，"
+    Kind.PRAISE: "您好，这里是{hotline}。您于{date}表扬的“{title}”已转达{dept}，"
     "答复：{answer}感谢您的支持，请问还有其他需要吗？",
 }
 ANSWER_LIMIT = 120
@@ -391,6 +391,7 @@ def _sentence(text: str, limit: int = ANSWER_LIMIT) -> str:
 def callback_script(ticket: Ticket) -> str:
     day = local_date(ticket.registered_at)
     return CALLBACK_SCRIPTS[Kind(ticket.kind)].format(
+        hotline=f"{rules.hotline_sign()}热线",
         date=f"{day.month}月{day.day}日",
         title=_quoted(ticket.title) or "您反映的问题",
         dept=ticket.lead_department.short_name if ticket.lead_department else "承办部门",

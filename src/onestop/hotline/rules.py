@@ -160,6 +160,12 @@ def similarity(a: str, b: str, ignore: frozenset[str] = frozenset()) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
+def hotline_sign() -> str:
+    """The hotline's name in SMS signatures and callback scripts: the deployment's place name
+    (ONESTOP_PLACE_NAME, empty by default) before 12345. No place is named in code."""
+    return f"{getattr(settings, 'ONESTOP_PLACE_NAME', '')}12345"
+
+
 def duplicate_threshold() -> float:
     return float(getattr(settings, "HOTLINE_DUPLICATE_SIMILARITY", 0.4))
 

@@ -119,7 +119,8 @@ def _register(
         raise_escalation(ticket, reason=reason, actor=None, now=now)
     sms_caller(
         ticket,
-        f"【西区12345】您的诉求已受理，工单号 {ticket.number}，查询码 {ticket.query_code}。",
+        f"【{rules.hotline_sign()}】您的诉求已受理，"
+        f"工单号 {ticket.number}，查询码 {ticket.query_code}。",
         now,
         "hotline_registered",
     )
@@ -173,7 +174,8 @@ def merge_ticket(
     record(into, "merged_in", actor=actor, now=now, note=ticket.number)
     sms_caller(
         ticket,
-        f"【西区12345】您反映的问题已有工单 {into.number} 在办理，目前{progress}，"
+        f"【{rules.hotline_sign()}】"
+        f"您反映的问题已有工单 {into.number} 在办理，目前{progress}，"
         "办理结果将一并告知您。",
         now,
         "hotline_merged",
