@@ -10,6 +10,7 @@ from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hotline import actions
 from onestop.hotline.errors import HotlineError
 from onestop.hotline.models import Callback, DeadlineRule, Dispatch, Escalation, Ticket
+from onestop.hotline.queries import similar_open_tickets
 from onestop.notify.models import Message
 from onestop.workdays.calendar import local_date
 from tests.hotline.conftest import NOW, new_ticket
@@ -363,8 +364,6 @@ def test_sweep_raises_each_crossing_once(dispatched, handler, operator, officer)
 
 
 def test_duplicates_are_the_same_matter_at_the_same_place(register, community, street):
-    from onestop.hotline.queries import similar_open_tickets
-
     first = register(
         content="楼下的烧烤店每天晚上油烟直排，烟都飘到我家窗户里，晚上十二点还很吵。",
         region=community,

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from onestop.hotline import actions, router
 from onestop.hotline.errors import HotlineError
-from onestop.hotline.models import RouterModel
+from onestop.hotline.models import RouterModel, Ticket
 from tests.hotline.conftest import NOW, new_ticket
 
 # Any department names, not the demo's: a water company, a school board, a parks office.
@@ -189,8 +189,6 @@ def test_registration_stores_the_suggestion(model_path, operator, client, dept_a
             "content": "超市卖过期的食品",
         },
     )
-    from onestop.hotline.models import Ticket
-
     t = Ticket.objects.get()
     assert t.suggested_department == dept_a.name and t.suggested_confidence > 0
     body = client.get(f"/staff/hotline/tickets/{t.pk}/").content.decode()

@@ -22,7 +22,6 @@ from ninja import Field, Query, Router, Schema, Status
 from onestop.apitokens.auth import API_AUTH, api_user
 from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
 from onestop.cases.lights import light
-from onestop.core.errors import NotAllowed
 from onestop.hotline import actions, permissions, queries
 from onestop.hotline import router as routing
 from onestop.hotline.errors import HotlineError
@@ -264,8 +263,7 @@ def detail_out(t: Ticket, user: User) -> TicketDetailOut:
 
 def _operator(request: HttpRequest) -> User:
     user = api_user(request)
-    if not permissions.is_operator(user):
-        raise NotAllowed("只有热线话务员可以执行该操作")
+    permissions.require_operator(user)
     return user
 
 

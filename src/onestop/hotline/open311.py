@@ -41,8 +41,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from onestop.apitokens.queries import user_for_token_from
 from onestop.core.errors import DomainError
 from onestop.hotline import actions, router
+from onestop.hotline.deadlines import find_rule
 from onestop.hotline.models import Kind, Ticket
-from onestop.hotline.rules import NewTicket, find_rule
+from onestop.hotline.rules import NewTicket
 from onestop.hotline.workflow import ANSWER_GIVEN, CLOSED, OPEN
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from onestop.core.errors import TransitionError
-from onestop.hotline import rules
+from onestop.hotline import deadlines
 from onestop.hotline.actions.common import (
     department_handlers,
     done,
@@ -60,7 +60,7 @@ def dispatch_ticket(
     Dispatch.objects.filter(ticket=ticket, status__in=DISPATCH_OPEN).update(
         status=DISPATCH.moves["withdraw"].target
     )
-    times = rules.deadlines(ticket.kind, ticket.urgency, now)
+    times = deadlines.deadlines(ticket.kind, ticket.urgency, now)
     for dept_id, is_lead in [(lead.pk, True)] + [(pk, False) for pk in co_ids]:
         Dispatch.objects.create(
             ticket=ticket,
@@ -142,7 +142,7 @@ def send_back(
     reason = required_text(reason, "reason", "退单理由", limit=500)
     if now > dispatch.send_back_due_at:
         raise TransitionError(
-            f"已超过退单期限（派单后 {rules.SEND_BACK_DAYS} 个工作日内），请办理或申请延期"
+            f"已超过退单期限（派单后 {deadlines.SEND_BACK_DAYS} 个工作日内），请办理或申请延期"
         )
     dispatch.status = status
     dispatch.sent_back_at = now

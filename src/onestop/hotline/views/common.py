@@ -15,6 +15,7 @@ from onestop.cases.lights import light
 from onestop.core.errors import DomainError
 from onestop.hotline import actions, router
 from onestop.hotline.forms import TicketForm
+from onestop.hotline.models import Ticket
 from onestop.org.models import Role
 from onestop.org.web import form_problems, run_move
 from onestop.workdays import queries as workdays
@@ -55,7 +56,7 @@ def suggest_department(
 
 def register_from_form(
     request: HttpRequest, form: TicketForm, channel: str, actor: User | None
-) -> Any:
+) -> Ticket | None:
     """受理 from a valid form (the console or the portal): the ticket, or None with the
     refusal shown at its field (or above the form)."""
     data = form.new_ticket(channel)
