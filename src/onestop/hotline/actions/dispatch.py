@@ -58,7 +58,7 @@ def dispatch_ticket(
         raise HotlineError("协办部门重复", field="co")
     # Whatever is still open of an earlier dispatch is withdrawn (a send-back ends the lead's).
     Dispatch.objects.filter(ticket=ticket, status__in=DISPATCH_OPEN).update(
-        status=DISPATCH.moves["withdraw"].target
+        status=DispatchStatus.WITHDRAWN
     )
     times = deadlines.deadlines(ticket.kind, ticket.urgency, now)
     for dept_id, is_lead in [(lead.pk, True)] + [(pk, False) for pk in co_ids]:
