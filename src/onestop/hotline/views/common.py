@@ -14,7 +14,7 @@ from django.utils import timezone
 from onestop.cases.lights import light
 from onestop.core.errors import DomainError
 from onestop.hotline import actions, router
-from onestop.hotline.forms import TicketForm
+from onestop.hotline.forms import MoveForm, TicketForm
 from onestop.hotline.models import Ticket
 from onestop.org.models import Role
 from onestop.org.web import form_problems, run_move
@@ -60,6 +60,7 @@ def register_from_form(
     """受理 from a valid form (the console or the portal): the ticket, or None with the
     refusal shown at its field (or above the form)."""
     data = form.new_ticket(channel)
+    key = MoveForm(request.POST)  # the page's request key: a repeated submit registers once
     data.attachments = request.FILES.getlist("attachments")
     found = suggest_department(data.content, data.address, data.region.name if data.region else "")
     try:
@@ -67,7 +68,7 @@ def register_from_form(
             data,
             actor=actor,
             now=timezone.now(),
-            key=request.POST.get("key", "")[:64],
+            key=key.request_key if key.is_valid() else "",
             suggestion=(found.department, found.confidence) if found else None,
         )
     except DomainError as e:
