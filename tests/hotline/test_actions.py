@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from onestop.cases.errors import CaseError
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.hotline import actions
+from onestop.hotline.errors import HotlineError
 from onestop.hotline.models import Callback, DeadlineRule, Dispatch, Escalation, Ticket
+from onestop.hotline.queries import similar_open_tickets
 from onestop.notify.models import Message
 from onestop.workdays.calendar import local_date
 from tests.hotline.conftest import NOW, new_ticket
@@ -37,7 +38,7 @@ def test_numbers_count_up_within_a_day(register):
 
 
 def test_it_refuses_a_named_ticket_without_phone(operator):
-    with pytest.raises(CaseError) as e:
+    with pytest.raises(HotlineError) as e:
         actions.register_ticket(new_ticket(caller_phone=""), actor=operator, now=NOW)
     assert e.value.field == "caller_phone"
     assert not Ticket.objects.exists()
@@ -50,9 +51,9 @@ def test_anonymous_ticket_drops_the_name(operator):
 
 
 def test_it_refuses_bad_kind_and_empty_content(operator):
-    with pytest.raises(CaseError):
+    with pytest.raises(HotlineError):
         actions.register_ticket(new_ticket(kind="weird"), actor=operator, now=NOW)
-    with pytest.raises(CaseError):
+    with pytest.raises(HotlineError):
         actions.register_ticket(new_ticket(content="  "), actor=operator, now=NOW)
 
 
@@ -150,7 +151,7 @@ def test_the_full_loop_with_send_back(dispatched, operator, handler, handler_b, 
 def test_send_back_needs_a_reason_and_the_two_day_window(dispatched, handler):
     t = dispatched()
     d = lead_of(t)
-    with pytest.raises(CaseError):
+    with pytest.raises(HotlineError):
         actions.send_back(d, actor=handler, now=NOW, reason="")
     late = NOW + timedelta(days=3)  # Friday: past the end of Thursday 12 March
     with pytest.raises(TransitionError):
@@ -191,7 +192,7 @@ def test_refusing_an_extension_needs_a_reason(dispatched, handler, operator):
     d = lead_of(dispatched())
     actions.sign_dispatch(d, actor=handler, now=NOW)
     ext = actions.request_extension(d, actor=handler, now=NOW, days=2, reason="人手不足")
-    with pytest.raises(CaseError):
+    with pytest.raises(HotlineError):
         actions.decide_extension(ext, actor=operator, now=NOW, approve=False)
 
 
@@ -285,7 +286,7 @@ def test_a_closed_ticket_with_an_old_bad_callback_can_still_be_reopened(
 
 def test_callback_needs_valid_answers(dispatched, handler, operator):
     t = replied(dispatched, handler)
-    with pytest.raises(CaseError):
+    with pytest.raises(HotlineError):
         actions.record_callback(t, actor=operator, now=NOW, resolution="", satisfaction="x")
     assert not Callback.objects.exists()
 
@@ -363,8 +364,6 @@ def test_sweep_raises_each_crossing_once(dispatched, handler, operator, officer)
 
 
 def test_duplicates_are_the_same_matter_at_the_same_place(register, community, street):
-    from onestop.hotline.queries import similar_open_tickets
-
     first = register(
         content="楼下的烧烤店每天晚上油烟直排，烟都飘到我家窗户里，晚上十二点还很吵。",
         region=community,

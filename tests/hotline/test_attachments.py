@@ -12,6 +12,7 @@ from django.test import Client
 from PIL import Image
 
 from onestop.hotline import actions
+from onestop.hotline.actions import intake
 from onestop.hotline.models import Attachment, Ticket
 from tests.hotline.conftest import NOW, new_ticket
 
@@ -69,7 +70,7 @@ def test_a_failed_registration_deletes_stored_files(operator, media, monkeypatch
     def boom(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(actions, "_event", boom)
+    monkeypatch.setattr(intake, "record", boom)
     with pytest.raises(RuntimeError):
         actions.register_ticket(new_ticket(attachments=[png()]), actor=operator, now=NOW)
     assert not list(media.rglob("*.png"))

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 
 from onestop.core.errors import NotAllowed
-from onestop.hotline import actions, queries
+from onestop.hotline import actions, queries, router
 from onestop.hotline.actions import ArticleData
 from onestop.hotline.models import Article
+from onestop.org.models import Department
 from tests.factories import make_item
 from tests.hotline.conftest import NOW
 
@@ -142,8 +143,6 @@ def test_a_department_keeps_its_own_articles_on_the_page(articles, handler, hand
 
 @pytest.fixture
 def water(district):
-    from onestop.org.models import Department
-
     return Department.objects.create(
         key="slj",
         name="攀枝花市西区水利局",
@@ -156,8 +155,6 @@ def water(district):
 @pytest.fixture
 def topic_router(tmp_path, settings, dept_a, dept_b, water):
     """A router that tells food matters (dept_a) from rivers (water) and welfare (dept_b)."""
-    from onestop.hotline import router
-
     settings.HOTLINE_ROUTER_PATH = str(tmp_path / "router.joblib")
     samples = {
         dept_a.name: ["饭店卖过期食品", "吃了餐馆的饭拉肚子", "超市牛奶过期", "饭店后厨卫生差"],

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from onestop.hotline import actions
+from onestop.hotline import actions, views
 from onestop.hotline.models import Dispatch, Escalation, Ticket
 from tests.hotline.conftest import NOW
 
@@ -197,8 +197,6 @@ def clean_cache():
 
 
 def test_the_public_form_turns_away_a_flood(db, client, clean_cache):
-    from onestop.hotline import views
-
     data = {"kind": "suggestion", "content": "多种树", "anonymous": "on"}
     for _ in range(views.PUBLIC_LIMIT):
         assert client.post(reverse("hotline_public:submit"), data).status_code == 200

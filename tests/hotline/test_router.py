@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from onestop.cases.errors import CaseError
 from onestop.hotline import actions, router
-from onestop.hotline.models import RouterModel
+from onestop.hotline.errors import HotlineError
+from onestop.hotline.models import RouterModel, Ticket
 from tests.hotline.conftest import NOW, new_ticket
 
 # Any department names, not the demo's: a water company, a school board, a parks office.
@@ -90,21 +90,21 @@ def test_it_lists_every_bad_row(tmp_path):
     path = write_csv(
         tmp_path / "bad.csv", [("停水了", "自来水公司"), ("", "公园管理处"), ("路灯", "")]
     )
-    with pytest.raises(CaseError) as e:
+    with pytest.raises(HotlineError) as e:
         router.read_labelled(path)
     assert "第 3 行" in e.value.message and "第 4 行" in e.value.message
 
 
 def test_it_refuses_a_file_without_the_header(tmp_path):
     path = write_csv(tmp_path / "x.csv", [("a", "b")], header=("内容", "部门"))
-    with pytest.raises(CaseError, match="表头"):
+    with pytest.raises(HotlineError, match="表头"):
         router.read_labelled(path)
 
 
 def test_it_refuses_a_non_utf8_file(tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes("text,department\n停水,自来水公司\n".encode("gbk"))
-    with pytest.raises(CaseError, match="UTF-8"):
+    with pytest.raises(HotlineError, match="UTF-8"):
         router.read_labelled(path)
 
 
@@ -189,8 +189,6 @@ def test_registration_stores_the_suggestion(model_path, operator, client, dept_a
             "content": "超市卖过期的食品",
         },
     )
-    from onestop.hotline.models import Ticket
-
     t = Ticket.objects.get()
     assert t.suggested_department == dept_a.name and t.suggested_confidence > 0
     body = client.get(f"/staff/hotline/tickets/{t.pk}/").content.decode()

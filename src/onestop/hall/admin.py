@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 
+from onestop.core.admin import ReadOnlyAdmin
 from onestop.hall import devices
 from onestop.hall.errors import HallError
 from onestop.hall.models import (
@@ -51,17 +52,6 @@ class WindowHoursAdmin(admin.ModelAdmin):
     list_filter = ("bookable", "window__zone__centre")
     autocomplete_fields = ()
     list_select_related = ("window",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TicketEventInline(admin.TabularInline):

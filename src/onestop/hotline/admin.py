@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from onestop.core.admin import ReadOnlyAdmin
 from onestop.hotline.actions import refresh_search_words
 from onestop.hotline.models import (
     Article,
@@ -54,17 +55,6 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_editable = ("department", "active")
     list_filter = ("active", "department")
     search_fields = ("keywords", "note")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Ticket)

@@ -10,6 +10,7 @@ views at import time.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
@@ -20,12 +21,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onestop.apitokens.auth import API_AUTH, api_user
 from onestop.apitokens.errors import ERRORS, domain_errors, idempotency_header
-from onestop.cases.errors import CaseError
 from onestop.cases.lights import light
-from onestop.core.errors import NotAllowed
-from onestop.hotline import actions, queries
+from onestop.hotline import actions, permissions, queries
 from onestop.hotline import router as routing
+from onestop.hotline.errors import HotlineError
 from onestop.hotline.models import Dispatch, Kind, Ticket, Urgency
+from onestop.hotline.rules import NewTicket
+from onestop.hotline.workflow import DISPATCH_OPEN, TicketStatus
 from onestop.org.models import Department, Region
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import Calendar, local_date
@@ -227,7 +229,7 @@ def detail_out(t: Ticket, user: User) -> TicketDetailOut:
     now, cal = timezone.now(), workdays.calendar()
     suggestion = None
     refused = {d.name for d in queries.refused_departments(t)}
-    if t.status == Ticket.Status.SENT_BACK and refused:
+    if t.status == TicketStatus.SENT_BACK and refused:
         # 改派: a fresh suggestion that leaves out the departments that sent it back.
         found = routing.suggest_for_ticket(
             t.content, t.address, t.region.name if t.region else "", exclude=refused
@@ -244,7 +246,7 @@ def detail_out(t: Ticket, user: User) -> TicketDetailOut:
     centre = queries.sees_all(user)
     similar = (
         queries.similar_open_tickets(t.content, t.address, t.region, exclude=t)
-        if centre and t.status == Ticket.Status.REGISTERED
+        if centre and t.status == TicketStatus.REGISTERED
         else []
     )
     dispatches = t.dispatches.select_related("department", "ticket").order_by("-lead", "pk")
@@ -261,8 +263,7 @@ def detail_out(t: Ticket, user: User) -> TicketDetailOut:
 
 def _operator(request: HttpRequest) -> User:
     user = api_user(request)
-    if not actions.is_operator(user):
-        raise NotAllowed("只有热线话务员可以执行该操作")
+    permissions.require_operator(user)
     return user
 
 
@@ -270,10 +271,42 @@ def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
     return queries.get_ticket_for_user(api_user(request), ticket_id)
 
 
+def _on_ticket(
+    request: HttpRequest,
+    ticket_id: int,
+    move: Callable[..., object],
+    key: str | None,
+    **fields: Any,
+) -> TicketDetailOut:
+    """The operator's move on a ticket in scope; the ticket as it is afterwards."""
+    user = _operator(request)
+    ticket = _ticket(request, ticket_id)
+    move(ticket, actor=user, now=timezone.now(), key=key or "", **fields)
+    return detail_out(Ticket.objects.get(pk=ticket.pk), user)
+
+
+def _on_dispatch(
+    request: HttpRequest,
+    dispatch_id: int,
+    move: Callable[..., object],
+    key: str | None,
+    **fields: Any,
+) -> DispatchOut:
+    """The department's move on its dispatch; the dispatch as it is afterwards."""
+    d = _dispatch(request, dispatch_id)
+    move(d, actor=api_user(request), now=timezone.now(), key=key or "", **fields)
+    fresh = Dispatch.objects.select_related("ticket", "department").get(pk=d.pk)
+    return dispatch_out(fresh, timezone.now())
+
+
+def _dispatch(request: HttpRequest, dispatch_id: int) -> Dispatch:
+    return queries.get_dispatch_for_user(api_user(request), dispatch_id)
+
+
 def _department(pk: int, field: str) -> Department:
     dept = Department.objects.filter(pk=pk).first()
     if dept is None:
-        raise CaseError("部门不存在", field=field)
+        raise HotlineError("部门不存在", field=field)
     return dept
 
 
@@ -315,8 +348,8 @@ def register(request: HttpRequest, body: TicketIn, idempotency_key: IdempotencyK
     if body.region_code:
         region = Region.objects.filter(code=body.region_code).first()
         if region is None:
-            raise CaseError("区划代码不存在", field="region_code")
-    data = actions.NewTicket(
+            raise HotlineError("区划代码不存在", field="region_code")
+    data = NewTicket(
         kind=body.kind,
         content=body.content,
         urgency=body.urgency,
@@ -358,20 +391,17 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> Any:
 def dispatch(
     request: HttpRequest, ticket_id: int, body: DispatchIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    user = _operator(request)
-    ticket = _ticket(request, ticket_id)
     lead = _department(body.lead_department_id, "lead_department_id")
     co = [_department(pk, "co_department_ids") for pk in body.co_department_ids]
-    actions.dispatch_ticket(
-        ticket,
-        actor=user,
-        now=timezone.now(),
+    return _on_ticket(
+        request,
+        ticket_id,
+        actions.dispatch_ticket,
+        idempotency_key,
         lead=lead,
         co=co,
         note=body.note,
-        key=idempotency_key or "",
     )
-    return detail_out(Ticket.objects.get(pk=ticket.pk), user)
 
 
 @router.post(
@@ -384,15 +414,7 @@ def dispatch(
 def answer(
     request: HttpRequest, ticket_id: int, body: TextIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    user = _operator(request)
-    t = actions.answer_on_spot(
-        _ticket(request, ticket_id),
-        actor=user,
-        now=timezone.now(),
-        answer=body.text,
-        key=idempotency_key or "",
-    )
-    return detail_out(t, user)
+    return _on_ticket(request, ticket_id, actions.answer_on_spot, idempotency_key, answer=body.text)
 
 
 @router.post(
@@ -405,16 +427,9 @@ def answer(
 def merge(
     request: HttpRequest, ticket_id: int, body: MergeIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    user = _operator(request)
+    _operator(request)
     into = _ticket(request, body.into_id)
-    t = actions.merge_ticket(
-        _ticket(request, ticket_id),
-        into=into,
-        actor=user,
-        now=timezone.now(),
-        key=idempotency_key or "",
-    )
-    return detail_out(t, user)
+    return _on_ticket(request, ticket_id, actions.merge_ticket, idempotency_key, into=into)
 
 
 @router.post(
@@ -427,18 +442,15 @@ def merge(
 def callback(
     request: HttpRequest, ticket_id: int, body: CallbackIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    user = _operator(request)
-    ticket = _ticket(request, ticket_id)
-    actions.record_callback(
-        ticket,
-        actor=user,
-        now=timezone.now(),
+    return _on_ticket(
+        request,
+        ticket_id,
+        actions.record_callback,
+        idempotency_key,
         resolution=body.resolution,
         satisfaction=body.satisfaction,
         note=body.note,
-        key=idempotency_key or "",
     )
-    return detail_out(Ticket.objects.get(pk=ticket.pk), user)
 
 
 @router.post(
@@ -451,15 +463,7 @@ def callback(
 def reopen(
     request: HttpRequest, ticket_id: int, body: TextIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    user = _operator(request)
-    t = actions.reopen_ticket(
-        _ticket(request, ticket_id),
-        actor=user,
-        now=timezone.now(),
-        reason=body.text,
-        key=idempotency_key or "",
-    )
-    return detail_out(t, user)
+    return _on_ticket(request, ticket_id, actions.reopen_ticket, idempotency_key, reason=body.text)
 
 
 @router.get(
@@ -500,7 +504,7 @@ def suggest(request: HttpRequest, text: str, address: str = "") -> Any:
 @domain_errors
 def kb(request: HttpRequest, q: str) -> Any:
     user = api_user(request)
-    if not (queries.sees_all(user) or actions.handler_departments(user)):
+    if not permissions.reads_knowledge(user):
         raise Http404("不存在")
     hits = queries.search_knowledge(q[:200], local_date(timezone.now()))
     return [
@@ -530,13 +534,9 @@ def inbox(request: HttpRequest, open_only: bool = True) -> Any:
     user = api_user(request)
     rows = queries.inbox_for_user(user)
     if open_only:
-        rows = rows.filter(status__in=[Dispatch.Status.PENDING, Dispatch.Status.SIGNED])
+        rows = rows.filter(status__in=DISPATCH_OPEN)
     now, cal = timezone.now(), workdays.calendar()
     return [dispatch_out(d, now, cal) for d in rows[:200]]
-
-
-def _dispatch(request: HttpRequest, dispatch_id: int) -> Dispatch:
-    return queries.get_dispatch_for_user(api_user(request), dispatch_id)
 
 
 @router.post(
@@ -547,13 +547,7 @@ def _dispatch(request: HttpRequest, dispatch_id: int) -> Dispatch:
 )
 @domain_errors
 def sign(request: HttpRequest, dispatch_id: int, idempotency_key: IdempotencyKey = None) -> Any:
-    d = actions.sign_dispatch(
-        _dispatch(request, dispatch_id),
-        actor=api_user(request),
-        now=timezone.now(),
-        key=idempotency_key or "",
-    )
-    return dispatch_out(d, timezone.now())
+    return _on_dispatch(request, dispatch_id, actions.sign_dispatch, idempotency_key)
 
 
 @router.post(
@@ -566,14 +560,7 @@ def sign(request: HttpRequest, dispatch_id: int, idempotency_key: IdempotencyKey
 def send_back(
     request: HttpRequest, dispatch_id: int, body: TextIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    d = actions.send_back(
-        _dispatch(request, dispatch_id),
-        actor=api_user(request),
-        now=timezone.now(),
-        reason=body.text,
-        key=idempotency_key or "",
-    )
-    return dispatch_out(d, timezone.now())
+    return _on_dispatch(request, dispatch_id, actions.send_back, idempotency_key, reason=body.text)
 
 
 @router.post(
@@ -586,14 +573,9 @@ def send_back(
 def reply(
     request: HttpRequest, dispatch_id: int, body: TextIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    d = actions.reply_dispatch(
-        _dispatch(request, dispatch_id),
-        actor=api_user(request),
-        now=timezone.now(),
-        reply=body.text,
-        key=idempotency_key or "",
+    return _on_dispatch(
+        request, dispatch_id, actions.reply_dispatch, idempotency_key, reply=body.text
     )
-    return dispatch_out(d, timezone.now())
 
 
 @router.post(
@@ -609,13 +591,12 @@ def extension(
     body: ExtensionIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    d = _dispatch(request, dispatch_id)
-    actions.request_extension(
-        d,
-        actor=api_user(request),
-        now=timezone.now(),
+    out = _on_dispatch(
+        request,
+        dispatch_id,
+        actions.request_extension,
+        idempotency_key,
         days=body.days,
         reason=body.reason,
-        key=idempotency_key or "",
     )
-    return Status(201, dispatch_out(Dispatch.objects.get(pk=d.pk), timezone.now()))
+    return Status(201, out)

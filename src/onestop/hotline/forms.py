@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from django import forms
+from datetime import date
+from typing import Any
 
-from onestop.hotline.actions import NewTicket
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_date
+
+from onestop.hotline.actions import ArticleData
 from onestop.hotline.models import Callback, Kind, Ticket, Urgency
+from onestop.hotline.rules import NewTicket
 from onestop.org.models import Department, Region
+
+
+def _required(label: str, message: str) -> dict[str, Any]:
+    return {"label": label, "error_messages": {"required": message, "invalid_choice": message}}
 
 
 def region_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -69,7 +80,8 @@ class PublicTicketForm(TicketForm):
 
 class DispatchForm(forms.Form):
     lead = forms.ModelChoiceField(
-        label="主办部门", queryset=Department.objects.order_by("kind", "pk")
+        queryset=Department.objects.order_by("kind", "pk"),
+        **_required("主办部门", "请选择主办部门"),
     )
     co = forms.ModelMultipleChoiceField(
         label="协办部门", queryset=Department.objects.order_by("kind", "pk"), required=False
@@ -79,12 +91,157 @@ class DispatchForm(forms.Form):
 
 class CallbackForm(forms.Form):
     resolution = forms.ChoiceField(
-        label="解决情况", choices=Callback.Resolution.choices, widget=forms.RadioSelect
+        choices=Callback.Resolution.choices,
+        widget=forms.RadioSelect,
+        **_required("解决情况", "请选择解决情况"),
     )
     satisfaction = forms.ChoiceField(
-        label="满意度", choices=Callback.Satisfaction.choices, widget=forms.RadioSelect
+        choices=Callback.Satisfaction.choices,
+        widget=forms.RadioSelect,
+        **_required("满意度", "请选择满意度"),
     )
     note = forms.CharField(label="回访记录", max_length=1000, required=False)
 
 
 STATUS_FILTER = [("", "全部状态"), *Ticket.Status.choices]
+
+
+# --- the staff moves: each form parses one move's fields; the action checks them --------------
+
+
+class MoveForm(forms.Form):
+    """A move posted from a staff page, with its request key (a repeat does nothing)."""
+
+    key = forms.CharField(required=False)
+
+    @property
+    def request_key(self) -> str:
+        return str(self.cleaned_data.get("key") or "")[:64]
+
+
+class AnswerForm(MoveForm):
+    answer = forms.CharField(label="答复内容", required=False)
+
+
+class ReasonForm(MoveForm):
+    """退单, 重办 and 提请督办: a reason the action requires."""
+
+    reason = forms.CharField(label="理由", required=False)
+
+
+class ReplyForm(MoveForm):
+    reply = forms.CharField(label="办理结果", required=False)
+
+
+class ExtensionRequestForm(MoveForm):
+    days = forms.IntegerField(label="延长工作日", required=False)
+    reason = forms.CharField(label="延期理由", required=False)
+
+
+class ExtensionDecisionForm(MoveForm):
+    extension = forms.IntegerField(required=False)
+    note = forms.CharField(label="审批意见", required=False)
+
+
+class MergeForm(MoveForm):
+    into = forms.ModelChoiceField(
+        queryset=Ticket.objects.none(), **_required("合并到", "请选择要合并到的工单")
+    )
+
+    def __init__(self, *args: Any, tickets: QuerySet[Ticket], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = tickets  # type: ignore[attr-defined]
+
+
+class DispatchMoveForm(MoveForm, DispatchForm):
+    pass
+
+
+class CallbackMoveForm(MoveForm, CallbackForm):
+    pass
+
+
+class EscalationForm(forms.Form):
+    """The leaders' queue: which escalation, and which of its two moves."""
+
+    escalation = forms.IntegerField(required=False)
+    move = forms.CharField(required=False)
+
+
+class InstructForm(forms.Form):
+    instruction = forms.CharField(label="批示内容", required=False)
+    officer = forms.ModelChoiceField(
+        queryset=User.objects.all(), **_required("督办人", "请选择督办人")
+    )
+
+
+class FollowForm(forms.Form):
+    note = forms.CharField(label="督办情况", required=False)
+    finish = forms.BooleanField(required=False)
+
+    def clean_finish(self) -> bool:
+        return self.data.get("finish") == "1"
+
+
+class SuggestForm(forms.Form):
+    """The console's live hints while the operator types (over-long input is cut, not refused)."""
+
+    content = forms.CharField(required=False, strip=False)
+    address = forms.CharField(required=False, strip=False)
+    region = forms.IntegerField(required=False)
+
+    def clean_content(self) -> str:
+        return str(self.cleaned_data["content"])[:4000]
+
+    def clean_address(self) -> str:
+        return str(self.cleaned_data["address"])[:200]
+
+
+class ArticleForm(forms.Form):
+    """A department's knowledge-base article. A review period or an expiry date that does not
+    parse falls back to the default (180 days, no expiry), as the page always did."""
+
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), **_required("维护部门", "请选择维护部门")
+    )
+    title = forms.CharField(label="标题", required=False)
+    body = forms.CharField(label="答复口径", required=False)
+    keywords = forms.CharField(label="关键词", required=False)
+    review_days = forms.CharField(label="多少天后复核", required=False, initial="180")
+    expires_on = forms.CharField(label="失效日期", required=False)
+
+    def __init__(
+        self, *args: Any, departments: QuerySet[Department], fixed: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if fixed:  # an existing article stays with its department
+            del self.fields["department"]
+        else:
+            self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+    def clean_review_days(self) -> int:
+        raw = str(self.cleaned_data.get("review_days") or "")
+        return int(raw) if raw.isdigit() else 180
+
+    def clean_expires_on(self) -> date | None:
+        try:
+            return parse_date(str(self.cleaned_data.get("expires_on") or ""))
+        except ValueError:
+            return None
+
+    def article_data(self) -> ArticleData:
+        d = self.cleaned_data
+        return ArticleData(d["title"], d["body"], d["keywords"], d["review_days"], d["expires_on"])
+
+
+class MonthForm(forms.Form):
+    """?month=YYYY-MM of the metrics page; anything else is the current month."""
+
+    month = forms.RegexField(regex=r"^\d{4}-\d{1,2}$", required=False)
+
+    def year_month(self, today: date) -> tuple[int, int]:
+        if self.is_valid() and self.cleaned_data["month"]:
+            year, month = (int(x) for x in self.cleaned_data["month"].split("-"))
+            if 2000 <= year <= 2100 and 1 <= month <= 12:
+                return year, month
+        return today.year, today.month

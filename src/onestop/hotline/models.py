@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.sequences import Sequence
 from onestop.hotline.text import parse_keywords
+from onestop.hotline.workflow import (
+    DispatchStatus,
+    EscalationStatus,
+    ExtensionStatus,
+    TicketStatus,
+    dispatch_is_open,
+    ticket_is_open,
+)
 from onestop.lib.identity import mask_phone
 from onestop.org.models import Department, Region
 
@@ -73,15 +81,7 @@ class Ticket(models.Model):
         APP = "app", _("移动端")
         OPEN311 = "open311", _("Open311 接口")
 
-    class Status(models.TextChoices):
-        REGISTERED = "registered", _("已受理待派单")
-        DISPATCHED = "dispatched", _("已派单待签收")
-        SENT_BACK = "sent_back", _("已退单待改派")
-        IN_PROGRESS = "in_progress", _("办理中")
-        REPLIED = "replied", _("已答复待回访")
-        CLOSED = "closed", _("已办结")
-        ANSWERED = "answered", _("当场解答")
-        MERGED = "merged", _("已合并")
+    Status = TicketStatus
 
     number = models.CharField(_("工单编号"), max_length=24, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)
@@ -164,18 +164,9 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    OPEN_STATES = (
-        Status.REGISTERED,
-        Status.DISPATCHED,
-        Status.SENT_BACK,
-        Status.IN_PROGRESS,
-        Status.REPLIED,
-    )
-    FINISHED_STATES = (Status.CLOSED, Status.ANSWERED, Status.MERGED)
-
     @property
     def is_open(self) -> bool:
-        return self.status in self.OPEN_STATES
+        return ticket_is_open(self.status)
 
     @property
     def masked_phone(self) -> str:
@@ -210,12 +201,7 @@ class Attachment(models.Model):
 class Dispatch(models.Model):
     """One department's part in a ticket: lead or co-department, from dispatch to reply."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待签收")
-        SIGNED = "signed", _("已签收")
-        SENT_BACK = "sent_back", _("已退单")
-        REPLIED = "replied", _("已答复")
-        WITHDRAWN = "withdrawn", _("已撤回")
+    Status = DispatchStatus
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="dispatches")
     department = models.ForeignKey(
@@ -262,16 +248,13 @@ class Dispatch(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.SIGNED)
+        return dispatch_is_open(self.status)
 
 
 class Extension(models.Model):
     """A department's request for more time (延期), approved or refused by the centre."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待审批")
-        APPROVED = "approved", _("已批准")
-        REFUSED = "refused", _("不予批准")
+    Status = ExtensionStatus
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("延长工作日"))
@@ -411,10 +394,7 @@ class TicketEvent(models.Model):
 class Escalation(models.Model):
     """督办: a major ticket read by the district leaders and followed by a supervision officer."""
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", _("待领导批示")
-        INSTRUCTED = "instructed", _("已批示督办中")
-        FINISHED = "finished", _("督办办结")
+    Status = EscalationStatus
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="escalation")
     reason = models.CharField(_("督办原因"), max_length=300)

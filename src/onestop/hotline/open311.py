@@ -41,8 +41,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from onestop.apitokens.queries import user_for_token_from
 from onestop.core.errors import DomainError
 from onestop.hotline import actions, router
+from onestop.hotline.deadlines import find_rule
 from onestop.hotline.models import Kind, Ticket
-from onestop.hotline.rules import find_rule
+from onestop.hotline.rules import NewTicket
+from onestop.hotline.workflow import ANSWER_GIVEN, CLOSED, OPEN
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
 from onestop.lib.redact import redact
@@ -286,11 +288,7 @@ def _status_notes(t: Ticket) -> str:
     if t.status == Ticket.Status.MERGED:
         return "已与同类诉求合并办理"
     note = t.get_status_display()
-    if t.answer and t.status in (
-        Ticket.Status.REPLIED,
-        Ticket.Status.CLOSED,
-        Ticket.Status.ANSWERED,
-    ):
+    if t.answer and t.status in ANSWER_GIVEN:
         note += f"：{_public_text(t, t.answer)}"
     return note
 
@@ -410,9 +408,9 @@ def _list(request: HttpRequest) -> list[dict[str, Any]]:
         if not set(statuses) <= {"open", "closed"}:
             raise Open311Error(400, "status 应为 open 或 closed")
         if statuses == ["open"]:
-            qs = qs.filter(status__in=Ticket.OPEN_STATES)
+            qs = qs.filter(status__in=OPEN)
         elif statuses == ["closed"]:
-            qs = qs.filter(status__in=Ticket.FINISHED_STATES)
+            qs = qs.filter(status__in=CLOSED)
     return _rows(qs.order_by("-registered_at")[:1000], reader)
 
 
@@ -447,7 +445,7 @@ def _create(request: HttpRequest) -> list[dict[str, Any]]:
         raise Open311Error(400, "请提供位置：lat 和 long，或 address_string，或 address_id")
     phone = post.get("phone", "").strip()
     name = f"{post.get('last_name', '')}{post.get('first_name', '')}".strip()
-    data = actions.NewTicket(
+    data = NewTicket(
         kind=kind.value,
         content=description,
         channel=Ticket.Channel.OPEN311,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import (
     Case,
@@ -26,30 +25,18 @@ from django.http import Http404
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
 from onestop.hotline import router, rules
-from onestop.hotline.actions import handler_departments, is_leader, is_operator
 from onestop.hotline.models import Article, Callback, Dispatch, Escalation, Kind, Ticket
+from onestop.hotline.permissions import handler_departments, sees_all, signed_in
 from onestop.hotline.text import search_terms
+from onestop.hotline.workflow import AWAITING_CALLBACK, DISPATCH_OPEN, ESCALATION_OPEN, OPEN
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
-from onestop.org.models import Department, Region, Role
-from onestop.org.queries import has_role
-from onestop.workdays.calendar import end_of_day
-
-S = Ticket.Status
-
-
-def _user(user: AbstractBaseUser | AnonymousUser) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
-def sees_all(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """The centre's side: operators, leaders and supervisors read every ticket."""
-    u = _user(user)
-    return u is not None and (is_operator(u) or is_leader(u) or has_role(u, Role.SUPERVISOR))
+from onestop.org.models import Department, Region
+from onestop.workdays.calendar import end_of_day, local_date
 
 
 def tickets_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
-    u = _user(user)
+    u = signed_in(user)
     if u is None:
         return Ticket.objects.none()
     qs = Ticket.objects.select_related("lead_department", "region")
@@ -77,7 +64,7 @@ def inbox_for_user(user: User) -> QuerySet[Dispatch]:
         .select_related("ticket", "department", "ticket__region")
         .order_by(
             Case(
-                When(status__in=[Dispatch.Status.PENDING, Dispatch.Status.SIGNED], then=Value(0)),
+                When(status__in=DISPATCH_OPEN, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
@@ -129,7 +116,7 @@ def similar_open_tickets(
     if latest is None:
         return []
     qs = Ticket.objects.filter(
-        status__in=Ticket.OPEN_STATES, registered_at__gte=latest - timedelta(days=days)
+        status__in=OPEN, registered_at__gte=latest - timedelta(days=days)
     ).select_related("lead_department")
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -327,7 +314,7 @@ def lookup_ticket(address: str, number: str, query_code: str) -> Ticket | None:
 
 def callback_queue() -> QuerySet[Ticket]:
     return (
-        Ticket.objects.filter(status=S.REPLIED)
+        Ticket.objects.filter(status__in=AWAITING_CALLBACK)
         .select_related("lead_department")
         .order_by("replied_at")
     )
@@ -402,11 +389,9 @@ def _sentence(text: str, limit: int = ANSWER_LIMIT) -> str:
 
 
 def callback_script(ticket: Ticket) -> str:
-    from onestop.workdays.calendar import local_date
-
     day = local_date(ticket.registered_at)
     return CALLBACK_SCRIPTS[Kind(ticket.kind)].format(
-        hotline=f"{settings.ONESTOP_PLACE_NAME}12345热线",
+        hotline=f"{rules.hotline_sign()}热线",
         date=f"{day.month}月{day.day}日",
         title=_quoted(ticket.title) or "您反映的问题",
         dept=ticket.lead_department.short_name if ticket.lead_department else "承办部门",
@@ -557,4 +542,4 @@ def hot_topics(year: int, month: int) -> dict[str, object]:
 
 
 def open_escalations_count() -> int:
-    return Escalation.objects.exclude(status=Escalation.Status.FINISHED).count()
+    return Escalation.objects.filter(status__in=ESCALATION_OPEN).count()

@@ -33,9 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
-from onestop.cases.errors import CaseError
+from onestop.hotline.errors import HotlineError
+from onestop.hotline.models import Dispatch, RouterModel, RoutingRule
 from onestop.hotline.text import parse_keywords, raw_words, simplified, words
+from onestop.hotline.workflow import DispatchStatus
+from onestop.org.models import Department, Region
 
 log = logging.getLogger("onestop.hotline")
 _cache_lock = threading.Lock()
@@ -117,7 +121,9 @@ def _rows_csv(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CaseError("文件不是 UTF-8 编码的 CSV，请另存为 UTF-8 后再试", field="file") from exc
+        raise HotlineError(
+            "文件不是 UTF-8 编码的 CSV，请另存为 UTF-8 后再试", field="file"
+        ) from exc
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -127,7 +133,7 @@ def _rows_xlsx(data: bytes) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise CaseError("无法读取 Excel 文件（应为 .xlsx）", field="file") from exc
+        raise HotlineError("无法读取 Excel 文件（应为 .xlsx）", field="file") from exc
     sheet = wb.worksheets[0]
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
@@ -135,16 +141,16 @@ def _rows_xlsx(data: bytes) -> list[list[str]]:
 def read_labelled(path: Path) -> tuple[list[str], list[str]]:
     """(texts, departments) from a CSV or XLSX file with the header `text,department`.
 
-    Every bad row is listed in one CaseError, and nothing is used from a bad file."""
+    Every bad row is listed in one HotlineError, and nothing is used from a bad file."""
     if not path.exists():
-        raise CaseError(f"文件不存在：{path}", field="file")
+        raise HotlineError(f"文件不存在：{path}", field="file")
     data = path.read_bytes()
     rows = _rows_xlsx(data) if path.suffix.lower() in (".xlsx", ".xlsm") else _rows_csv(data)
     if not rows:
-        raise CaseError("文件为空", field="file")
+        raise HotlineError("文件为空", field="file")
     header = [h.strip().lower() for h in rows[0]]
     if "text" not in header or "department" not in header:
-        raise CaseError("第 1 行应为表头，包含 text 和 department 两列", field="file")
+        raise HotlineError("第 1 行应为表头，包含 text 和 department 两列", field="file")
     ti, di = header.index("text"), header.index("department")
     texts: list[str] = []
     labels: list[str] = []
@@ -162,11 +168,13 @@ def read_labelled(path: Path) -> tuple[list[str], list[str]]:
             texts.append(text)
             labels.append(dept)
         if len(texts) > MAX_ROWS:
-            raise CaseError(f"文件超过 {MAX_ROWS} 行", field="file")
+            raise HotlineError(f"文件超过 {MAX_ROWS} 行", field="file")
     if errors:
-        raise CaseError("；".join(errors[:20]) + ("……" if len(errors) > 20 else ""), field="file")
+        raise HotlineError(
+            "；".join(errors[:20]) + ("……" if len(errors) > 20 else ""), field="file"
+        )
     if len(set(labels)) < 2:
-        raise CaseError("至少需要两个部门的样本才能训练", field="file")
+        raise HotlineError("至少需要两个部门的样本才能训练", field="file")
     return texts, labels
 
 
@@ -188,8 +196,6 @@ def fit(
 def store(pipeline: Any, *, samples: int, source: str, now: datetime) -> Any:
     """Write the model file and record its digest (the only file load() will accept)."""
     import joblib
-
-    from onestop.hotline.models import RouterModel
 
     path = model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,8 +222,6 @@ def store(pipeline: Any, *, samples: int, source: str, now: datetime) -> Any:
 def load() -> Any | None:
     """The current model, or None when none is trained (or its file does not match)."""
     import joblib
-
-    from onestop.hotline.models import RouterModel
 
     record = RouterModel.objects.first()
     if record is None:
@@ -277,8 +281,6 @@ class Places:
 
 def places() -> Places:
     """Places from the database: every street office's region and the communities in it."""
-    from onestop.org.models import Department, Region
-
     office_of: dict[str, str] = {}
     for dept in Department.objects.filter(kind=Department.Kind.STREET_OFFICE).select_related(
         "region"
@@ -308,8 +310,6 @@ def specificity(alternative: tuple[str, ...]) -> tuple[int, int]:
 
 
 def rules() -> list[Rule]:
-    from onestop.hotline.models import RoutingRule
-
     return [
         Rule(parse_keywords(r.keywords), r.department.name if r.department else LOCAL)
         for r in RoutingRule.objects.filter(active=True).select_related("department")
@@ -495,20 +495,14 @@ def report(
 
 def department_for_label(label: str) -> Any:
     """The Department a model label names (full name, short name or key), or None."""
-    from django.db.models import Q
-
-    from onestop.org.models import Department
-
     return Department.objects.filter(Q(name=label) | Q(short_name=label) | Q(key=label)).first()
 
 
 def past_tickets() -> tuple[list[str], list[str]]:
     """Training rows from tickets whose lead department replied (not sent back): the
     department that really handled it is the label."""
-    from onestop.hotline.models import Dispatch
-
     rows = (
-        Dispatch.objects.filter(lead=True, status=Dispatch.Status.REPLIED)
+        Dispatch.objects.filter(lead=True, status=DispatchStatus.REPLIED)
         .select_related("ticket", "ticket__region", "department")
         .order_by("pk")
     )

@@ -1,65 +1,82 @@
-"""Rules of the hotline without side effects: deadlines, duplicates, what makes a ticket major."""
+"""Rules of the hotline that read no database and write nothing: what a new ticket needs, when
+two tickets are the same matter, what makes a ticket major, what the hotline is called. The
+deadline table is `hotline.deadlines`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
 
-from onestop.hotline.models import DeadlineRule, Kind, Urgency
+from onestop.hotline.errors import HotlineError, required_text
+from onestop.hotline.models import Kind, Ticket, Urgency
 from onestop.hotline.text import STOPWORDS, simplified, words
-from onestop.workdays import queries as workdays
+from onestop.org.models import Region
 
-SEND_BACK_DAYS = 2  # a department may send a ticket back within 2 working days of dispatch
-FALLBACK = (5, DeadlineRule.Unit.WORKDAYS, 24)
-
-# Used when the table has no row that applies: the defaults the migration also writes.
-DEFAULT_RULES: list[tuple[str, str, int, str, int]] = [
-    ("", Urgency.URGENT, 2, DeadlineRule.Unit.HOURS, 1),
-    (Kind.CONSULT, "", 3, DeadlineRule.Unit.WORKDAYS, 24),
-    (Kind.HELP, "", 3, DeadlineRule.Unit.WORKDAYS, 24),
-    (Kind.COMPLAINT, "", 5, DeadlineRule.Unit.WORKDAYS, 24),
-    (Kind.SUGGESTION, "", 10, DeadlineRule.Unit.WORKDAYS, 24),
-    (Kind.REPORT, "", 10, DeadlineRule.Unit.WORKDAYS, 24),
-    (Kind.PRAISE, "", 5, DeadlineRule.Unit.WORKDAYS, 24),
-]
+_PHONE = re.compile(r"^[0-9+\-]{5,20}$")
 
 
-@dataclass(frozen=True)
-class Deadlines:
-    sign_due_at: datetime
-    send_back_due_at: datetime
-    due_at: datetime
-    label: str  # "2 小时" / "5 个工作日"
+# --- a new ticket -----------------------------------------------------------------------------
 
 
-def find_rule(kind: str, urgency: str) -> tuple[int, str, int]:
-    """(amount, unit, sign hours) of the most specific rule for a type and urgency."""
-    rows = {
-        (r.kind, r.urgency): (r.amount, r.unit, r.sign_hours)
-        for r in DeadlineRule.objects.filter(kind__in=[kind, ""], urgency__in=[urgency, ""])
-    }
-    defaults = {(k, u): (a, unit, h) for k, u, a, unit, h in DEFAULT_RULES}
-    order = ((kind, urgency), ("", urgency), (kind, ""), ("", ""))
-    for table in (rows, defaults):  # the administrator's table, else the built-in defaults
-        for wanted in order:
-            if wanted in table:
-                return table[wanted]
-    return FALLBACK
+@dataclass
+class NewTicket:
+    """What a call, a portal message or an Open311 request brings."""
+
+    kind: str
+    content: str
+    channel: str = Ticket.Channel.PHONE
+    title: str = ""
+    urgency: str = Urgency.NORMAL
+    caller_name: str = ""
+    caller_phone: str = ""
+    anonymous: bool = False
+    address: str = ""
+    region: Region | None = None
+    lat: float | None = None
+    long: float | None = None
+    attachments: Sequence[object] = field(default_factory=list)
 
 
-def deadlines(kind: str, urgency: str, now: datetime, extra_days: int = 0) -> Deadlines:
-    amount, unit, sign_hours = find_rule(kind, urgency)
-    if unit == DeadlineRule.Unit.HOURS:
-        due = now + timedelta(hours=amount)
-        label = f"{amount} 小时"
-    else:
-        due = workdays.due_at(now, amount + extra_days)
-        label = f"{amount} 个工作日"
-    sign_due = min(now + timedelta(hours=sign_hours), due)
-    return Deadlines(sign_due, workdays.due_at(now, SEND_BACK_DAYS), due, label)
+def check_new_ticket(data: NewTicket) -> None:
+    if data.kind not in Kind.values:
+        raise HotlineError("请选择诉求类型（咨询、求助、投诉、建议、举报、表扬）", field="kind")
+    if data.urgency not in Urgency.values:
+        raise HotlineError("紧急程度应为一般或紧急", field="urgency")
+    if data.channel not in Ticket.Channel.values:
+        raise HotlineError("无效的来源渠道", field="channel")
+    required_text(data.content, "content", "诉求内容", limit=4000)
+    phone = data.caller_phone.strip()
+    if phone and not _PHONE.match(phone):
+        raise HotlineError("联系电话格式不正确", field="caller_phone")
+    if not data.anonymous and not phone:
+        raise HotlineError(
+            "实名诉求请留下联系电话，以便答复和回访；也可选择匿名", field="caller_phone"
+        )
+    if len(data.caller_name) > 50:
+        raise HotlineError("姓名不能超过 50 个字", field="caller_name")
+    if len(data.address) > 200:
+        raise HotlineError("地址不能超过 200 个字", field="address")
+    for value, name, lo, hi in ((data.lat, "lat", -90, 90), (data.long, "long", -180, 180)):
+        if value is not None and not lo <= value <= hi:
+            raise HotlineError("经纬度超出范围", field=name)
+
+
+def title_of(data: NewTicket) -> str:
+    """The given title, else the first sentence of the content (cut at 30 characters)."""
+    if data.title.strip():
+        return data.title.strip()[:100]
+    first = re.split(r"[。！？!?\n]", data.content.strip(), maxsplit=1)[0]
+    return (first[:30] + ("…" if len(first) > 30 else "")) or zh(Kind(data.kind).label)
+
+
+def zh(text: object) -> str:
+    """A lazy label as Chinese, whatever language the request runs in (records and SMS)."""
+    with translation.override("zh-hans"):
+        return str(text)
 
 
 # --- duplicates and similar tickets ------------------------------------------------------------
@@ -92,6 +109,12 @@ def similarity(a: str, b: str, ignore: frozenset[str] = frozenset()) -> float:
     if len(x) < 2 or len(y) < 2:
         return 0.0
     return len(x & y) / min(len(x), len(y))
+
+
+def hotline_sign() -> str:
+    """The hotline's name in SMS signatures and callback scripts: the deployment's place name
+    (ONESTOP_PLACE_NAME, empty by default) before 12345. No place is named in code."""
+    return f"{settings.ONESTOP_PLACE_NAME}12345"
 
 
 def duplicate_threshold() -> float:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from onestop.core.admin import ReadOnlyAdmin
 from onestop.lib.identity import mask_credit_code, mask_id_number, mask_phone
 from onestop.org.models import (
     Applicant,
@@ -94,19 +95,6 @@ class ApplicantAdmin(admin.ModelAdmin):
     @admin.display(description="手机号码")
     def masked_phone(self, obj: Applicant) -> str:
         return mask_phone(obj.phone)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record of what happened: shown, never edited here (changes go through org.actions)."""
-
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(PersonalDataRead)
