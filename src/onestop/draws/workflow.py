@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from onestop.core.errors import TransitionError
 from onestop.core.workflow import Move, Workflow
 from onestop.draws.errors import DrawError
@@ -18,7 +20,7 @@ DRAW = Workflow(
         "reveal": Move("公开姓名", (D.FROZEN, D.DRAWN)),
         "check_sources": Move("核对随机源", (D.DRAWN,)),
     },
-    labels=dict(D.choices),
+    labels={s.value: cast(str, s.label) for s in D},
 )
 
 

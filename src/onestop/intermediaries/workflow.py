@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from onestop.core.workflow import Move, Workflow, states
 from onestop.intermediaries.models import Intermediary, Need
 from onestop.org.models import Role
@@ -18,7 +20,7 @@ INTERMEDIARY = Workflow(
         "verify": Move("审核入驻", (IS.PENDING,), None, OFFICER),  # verified or rejected
         "suspend": Move("暂停服务", (IS.PENDING, IS.VERIFIED, IS.REJECTED), IS.SUSPENDED),
     },
-    labels=dict(IS.choices),
+    labels={s.value: cast(str, s.label) for s in IS},
     # LISTED: selectable for a need; PUBLIC: has a public profile (its past work stays visible).
     sets={"LISTED": states(IS.VERIFIED), "PUBLIC": states(IS.VERIFIED, IS.SUSPENDED)},
 )
@@ -35,7 +37,7 @@ NEED = Workflow(
         "deliver": Move("确认交付", (N.CONTRACTED,), N.DELIVERED, (OWNER,)),
         "rate": Move("评价", (N.DELIVERED,), N.RATED, (OWNER,)),
     },
-    labels=dict(N.choices),
+    labels={s.value: cast(str, s.label) for s in N},
     sets={
         "OPEN": states(N.OPEN),
         "CLOSED": states(N.RATED, N.CANCELLED),

@@ -1,31 +1,27 @@
 """The trading officer's pages: projects, the workbench of one project whose forms each call
-one action, the officer's opening key, credit records."""
+one action, the officer's opening key, credit records.
+
+Every move has the one shape of a staff move (`org.web`): POST only, a trading officer, the
+project fetched, a Django form, one action through `run_move`, a redirect."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.core.errors import DomainError
-from onestop.draws.models import DrawPick
 from onestop.draws.queries import pick_rows
 from onestop.org.models import Applicant, Role
-from onestop.org.queries import has_role
-from onestop.trading import actions, queries, rules
-from onestop.trading.errors import TradingError
-from onestop.trading.forms import date_field, datetime_field, decimal_field, int_field
+from onestop.org.web import form_problems, run_move
+from onestop.trading import actions, forms, queries, rules
 from onestop.trading.models import (
     Complaint,
     CreditRecord,
@@ -35,15 +31,8 @@ from onestop.trading.models import (
     OpeningKey,
     Project,
 )
-
-
-def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (
-        has_role(user, Role.TRADING_OFFICER) or user.is_superuser
-    ):
-        raise PermissionDenied("只有交易中心工作人员可以访问")
-    return user
+from onestop.trading.permissions import officer_required
+from onestop.trading.workflow import COMPLAINT
 
 
 def _trading_officers() -> list[User]:
@@ -55,8 +44,8 @@ def _trading_officers() -> list[User]:
     )
 
 
-@login_required
 @require_GET
+@officer_required
 def project_list(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     projects = Project.objects.select_related("owner").order_by("-created_at")
@@ -71,7 +60,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "statuses": Project.Status.choices,
             "status": status,
             "open_complaints": Complaint.objects.filter(
-                status__in=[Complaint.Status.FILED, Complaint.Status.ACCEPTED]
+                status__in=COMPLAINT.sets["OPEN"]
             ).select_related("project"),
             "open_objections": Objection.objects.filter(answered_at__isnull=True).select_related(
                 "project"
@@ -81,43 +70,32 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@officer_required
 def project_new(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     owners = Applicant.objects.filter(kind=Applicant.Kind.ENTERPRISE).order_by("name")
     if request.method == "POST":
-        p = request.POST
-        try:
-            owner = owners.filter(pk=p.get("owner") or 0).first()
-            if owner is None:
-                raise TradingError("请选择招标人", field="owner")
-            lots = [
-                actions.LotInput(name.strip(), decimal_field(p, f"lot_budget_{i}", "标段预算"))
-                for i, name in enumerate(p.getlist("lot_name"))
-                if name.strip()
-            ]
-            project = actions.create_project(
-                code=p.get("code", "").strip(),
-                title=p.get("title", "").strip(),
-                kind=p.get("kind", ""),
-                method=p.get("method", Project.Method.OPEN),
-                compulsory=p.get("compulsory") == "on",
-                owner=owner,
-                agency=p.get("agency", "").strip(),
-                budget=decimal_field(p, "budget", "预算"),
-                qualification=p.get("qualification", ""),
-                description=p.get("description", ""),
-                lots=lots,
-                speciality=p.get("speciality", "").strip(),
-                actor=user,
-                now=timezone.now(),
-            )
-        except DomainError as e:
-            messages.error(request, e.message)
+        form = forms.ProjectForm(request.POST)
+        if not form.is_valid():
+            form_problems(request, form)
         else:
-            messages.success(request, "项目已登记")
-            return redirect("trading_staff:project", pk=project.pk)
+            d = form.cleaned_data
+            lots = [actions.LotInput(name, budget) for name, budget in form.lots()]
+            fields = ("code", "title", "kind", "method", "compulsory", "owner", "agency")
+            more = ("budget", "qualification", "description", "speciality")
+            project = run_move(
+                request,
+                lambda: actions.create_project(
+                    **{k: d[k] for k in (*fields, *more)},
+                    lots=lots,
+                    actor=user,
+                    now=timezone.now(),
+                ),
+                "项目已登记",
+            )
+            if project is not None:
+                return redirect("trading_staff:project", pk=project.pk)
     return render(
         request,
         "trading/staff/new.html",
@@ -125,8 +103,8 @@ def project_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
+@officer_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _officer(request)
     project = get_object_or_404(Project.objects.select_related("owner", "committee_draw"), pk=pk)
@@ -161,176 +139,246 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _announce(request: HttpRequest, project: Project, user: User) -> str:
-    officers = list(get_user_model().objects.filter(pk__in=request.POST.getlist("officers")))
-    actions.approve_and_announce(
-        project,
-        bid_deadline=datetime_field(request.POST, "bid_deadline", "投标截止时间"),
-        officers=officers,
-        threshold=int_field(request.POST, "threshold", "开标所需份数"),
-        actor=user,
-        now=timezone.now(),
+# The moves of one project: a form, one action, one message ---------------------------------
+
+
+Done = str | Callable[[Any], str]
+
+
+def _move(
+    request: HttpRequest, project: Project, form: Form, call: Callable[[Any], Any], done: Done
+) -> HttpResponse:
+    """Run one action with the form's values; a bad value or a refusal is a message."""
+    if not form.is_valid():
+        form_problems(request, form)
+    else:
+        result = run_move(request, lambda: call(form.cleaned_data))
+        if result is not None:
+            messages.success(request, done if isinstance(done, str) else done(result))
+    return redirect("trading_staff:project", pk=project.pk)
+
+
+def _officer(request: HttpRequest) -> User:
+    return cast(User, request.user)  # officer_required made sure
+
+
+def _submit(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.NoFields(request.POST),
+        lambda d: actions.submit_for_review(p, actor=user, now=timezone.now()),
+        "已提交复核",
     )
-    return "复核通过，招标公告已发布，开标密钥已分给开标人员"
 
 
-def _clarify(request: HttpRequest, project: Project, user: User) -> str:
-    new = request.POST.get("new_deadline", "").strip()
-    actions.clarify(
-        project,
-        text=request.POST.get("text", ""),
-        new_deadline=datetime_field(request.POST, "new_deadline", "新截止时间") if new else None,
-        actor=user,
-        now=timezone.now(),
+def _announce(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.AnnounceForm(request.POST),
+        lambda d: actions.approve_and_announce(
+            p,
+            bid_deadline=d["bid_deadline"],
+            officers=list(d["officers"]),
+            threshold=d["threshold"],
+            actor=user,
+            now=timezone.now(),
+        ),
+        "复核通过，招标公告已发布，开标密钥已分给开标人员",
     )
-    return "澄清已发布"
 
 
-def _scores(
-    request: HttpRequest, project: Project, user: User
-) -> dict[int, tuple[Decimal | None, str]]:
-    scores: dict[int, tuple[Decimal | None, str]] = {}
-    for bid in queries.opened_bids(project, user):
-        text = request.POST.get(f"score_{bid.pk}", "").strip()
-        remark = request.POST.get(f"remark_{bid.pk}", "")
-        scores[bid.pk] = (
-            (decimal_field(request.POST, f"score_{bid.pk}", "得分"), remark)
-            if text
-            else (None, remark)
-        )
-    return scores
+def _clarify(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.ClarifyForm(request.POST),
+        lambda d: actions.clarify(
+            p, text=d["text"], new_deadline=d["new_deadline"], actor=user, now=timezone.now()
+        ),
+        "澄清已发布",
+    )
 
 
-def _pick(request: HttpRequest, project: Project) -> DrawPick:
-    pick = DrawPick.objects.filter(
-        pk=request.POST.get("pick") or 0, draw_id=project.committee_draw_id or 0
-    ).first()
-    if pick is None:
-        raise TradingError("请选择要替换的专家", field="pick")
-    return pick
+def _cancel(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.ReasonForm(request.POST),
+        lambda d: actions.cancel_project(p, reason=d["reason"], actor=user, now=timezone.now()),
+        "项目已终止",
+    )
 
 
-def _complaint(request: HttpRequest, project: Project) -> Complaint:
-    c = project.complaints.filter(pk=request.POST.get("complaint") or 0).first()
-    if c is None:
-        raise TradingError("投诉不存在")
-    return c
+def _share(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.PassphraseForm(request.POST),
+        lambda d: actions.present_share(
+            p, officer=user, passphrase=d["passphrase"], now=timezone.now()
+        ),
+        "您的密钥份额已提交",
+    )
 
 
-def _objection(request: HttpRequest, project: Project) -> Objection:
-    o = project.objections.filter(pk=request.POST.get("objection") or 0).first()
-    if o is None:
-        raise TradingError("异议不存在")
-    return o
-
-
-def _now() -> datetime:
-    return timezone.now()
-
-
-def _submit(r: HttpRequest, p: Project, u: User) -> str:
-    actions.submit_for_review(p, actor=u, now=_now())
-    return "已提交复核"
-
-
-def _cancel(r: HttpRequest, p: Project, u: User) -> str:
-    actions.cancel_project(p, reason=r.POST.get("reason", ""), actor=u, now=_now())
-    return "项目已终止"
-
-
-def _share(r: HttpRequest, p: Project, u: User) -> str:
-    actions.present_share(p, officer=u, passphrase=r.POST.get("passphrase", ""), now=_now())
-    return "您的密钥份额已提交"
-
-
-def _open(r: HttpRequest, p: Project, u: User) -> str:
-    p = actions.open_bids(p, participants=r.POST.get("participants", ""), actor=u, now=_now())
-    if p.status == Project.Status.FAILED:
-        return f"流标：{p.closed_reason}"
+def _opened(project: Project) -> str:
+    if project.status == Project.Status.FAILED:
+        return f"流标：{project.closed_reason}"
     return "已开标，全部投标文件同时解密"
 
 
-def _freeze(r: HttpRequest, p: Project, u: User) -> str:
-    actions.freeze_committee_draw(
+def _open(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
         p,
-        size=int_field(r.POST, "size", "委员会人数"),
-        experts=int_field(r.POST, "experts", "专家人数"),
-        draw_at=datetime_field(r.POST, "draw_at", "抽取时间"),
-        randomness=r.POST.get("randomness", ""),
-        actor=u,
-        now=_now(),
+        forms.ParticipantsForm(request.POST),
+        lambda d: actions.open_bids(
+            p, participants=d["participants"], actor=user, now=timezone.now()
+        ),
+        _opened,
     )
-    return "候选专家名单已冻结并公布哈希"
 
 
-def _draw(r: HttpRequest, p: Project, u: User) -> str:
-    actions.draw_committee(p, sources=r.POST.getlist("source"), actor=u, now=_now())
-    return "已抽取评标专家（姓名在结果公布前保密）"
-
-
-def _replace(r: HttpRequest, p: Project, u: User) -> str:
-    actions.replace_expert(
-        p, pick=_pick(r, p), reason=r.POST.get("reason", ""), actor=u, now=_now()
-    )
-    return "已按同一序列补抽"
-
-
-def _report(r: HttpRequest, p: Project, u: User) -> str:
-    actions.report_evaluation(p, scores=_scores(r, p, u), actor=u, now=_now())
-    return "评标报告已提交，应在 3 日内公示中标候选人"
-
-
-def _publish(r: HttpRequest, p: Project, u: User) -> str:
-    actions.publish_candidates(p, days=int_field(r.POST, "days", "公示天数"), actor=u, now=_now())
-    return "中标候选人已公示"
-
-
-def _answer(r: HttpRequest, p: Project, u: User) -> str:
-    actions.answer_objection(_objection(r, p), answer=r.POST.get("answer", ""), actor=u, now=_now())
-    return "异议已答复"
-
-
-def _award(r: HttpRequest, p: Project, u: User) -> str:
-    actions.award(p, actor=u, now=_now())
-    return "已定标，中标结果和评标委员会名单已公布"
-
-
-def _contract(r: HttpRequest, p: Project, u: User) -> str:
-    actions.record_contract(
+def _freeze(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
         p,
-        amount=decimal_field(r.POST, "amount", "合同金额"),
-        signed_on=date_field(r.POST, "signed_on", "签订日期"),
-        actor=u,
-        now=_now(),
+        forms.FreezeCommitteeForm(request.POST),
+        lambda d: actions.freeze_committee_draw(p, actor=user, now=timezone.now(), **d),
+        "候选专家名单已冻结并公布哈希",
     )
-    return "合同已备案"
 
 
-def _accept_complaint(r: HttpRequest, p: Project, u: User) -> str:
-    actions.accept_complaint(
-        _complaint(r, p),
-        accept=r.POST.get("accept") == "yes",
-        suspend=r.POST.get("suspend") == "on",
-        reason=r.POST.get("reason", ""),
-        actor=u,
-        now=_now(),
+def _draw(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    form = forms.SourcesForm(request.POST)
+    return _move(
+        request,
+        p,
+        form,
+        lambda d: actions.draw_committee(p, sources=form.sources, actor=user, now=timezone.now()),
+        "已抽取评标专家（姓名在结果公布前保密）",
     )
-    return "已决定是否受理"
 
 
-def _decide_complaint(r: HttpRequest, p: Project, u: User) -> str:
-    actions.decide_complaint(
-        _complaint(r, p),
-        upheld=r.POST.get("upheld") == "yes",
-        decision=r.POST.get("decision", ""),
-        actor=u,
-        now=_now(),
+def _replace(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.ReplaceExpertForm(request.POST, project=p),
+        lambda d: actions.replace_expert(
+            p, pick=d["pick"], reason=d["reason"], actor=user, now=timezone.now()
+        ),
+        "已按同一序列补抽",
     )
-    return "投诉处理决定已作出"
 
 
-Handler = Callable[[HttpRequest, Project, User], str]
-HANDLERS: dict[str, Handler] = {
+def _report(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    form = forms.ScoresForm(request.POST, bids=list(queries.opened_bids(p, user)))
+    return _move(
+        request,
+        p,
+        form,
+        lambda d: actions.report_evaluation(
+            p, scores=form.scores(), actor=user, now=timezone.now()
+        ),
+        "评标报告已提交，应在 3 日内公示中标候选人",
+    )
+
+
+def _publish(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.PublishForm(request.POST),
+        lambda d: actions.publish_candidates(p, days=d["days"], actor=user, now=timezone.now()),
+        "中标候选人已公示",
+    )
+
+
+def _answer(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.AnswerForm(request.POST, project=p),
+        lambda d: actions.answer_objection(
+            d["objection"], answer=d["answer"], actor=user, now=timezone.now()
+        ),
+        "异议已答复",
+    )
+
+
+def _award(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.NoFields(request.POST),
+        lambda d: actions.award(p, actor=user, now=timezone.now()),
+        "已定标，中标结果和评标委员会名单已公布",
+    )
+
+
+def _contract(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.ContractForm(request.POST),
+        lambda d: actions.record_contract(p, actor=user, now=timezone.now(), **d),
+        "合同已备案",
+    )
+
+
+def _accept_complaint(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.AcceptComplaintForm(request.POST, project=p),
+        lambda d: actions.accept_complaint(
+            d["complaint"],
+            accept=d["accept"] == "yes",
+            suspend=d["suspend"],
+            reason=d["reason"],
+            actor=user,
+            now=timezone.now(),
+        ),
+        "已决定是否受理",
+    )
+
+
+def _decide_complaint(request: HttpRequest, p: Project) -> HttpResponse:
+    user = _officer(request)
+    return _move(
+        request,
+        p,
+        forms.DecideComplaintForm(request.POST, project=p),
+        lambda d: actions.decide_complaint(
+            d["complaint"],
+            upheld=d["upheld"] == "yes",
+            decision=d["decision"],
+            actor=user,
+            now=timezone.now(),
+        ),
+        "投诉处理决定已作出",
+    )
+
+
+MOVES: dict[str, Callable[[HttpRequest, Project], HttpResponse]] = {
     "submit": _submit,
     "announce": _announce,
     "clarify": _clarify,
@@ -350,34 +398,32 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-@login_required
 @require_POST
+@officer_required
 def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _officer(request)
-    project = get_object_or_404(Project, pk=pk)
-    handler = HANDLERS.get(action)
-    if handler is None:
+    """One move on one project, named in the address (the page's forms post here)."""
+    move = MOVES.get(action)
+    if move is None:
         raise Http404("没有这个操作")
-    try:
-        messages.success(request, str(handler(request, project, user)))
-    except DomainError as e:
-        messages.error(request, e.message)
-    return redirect("trading_staff:project", pk=pk)
+    return move(request, get_object_or_404(Project, pk=pk))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@officer_required
 def opening_key(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     if request.method == "POST":
-        p1, p2 = request.POST.get("passphrase", ""), request.POST.get("passphrase2", "")
-        try:
-            if p1 != p2:
-                raise TradingError("两次输入的口令不一致", field="passphrase2")
-            actions.register_opening_key(user, passphrase=p1, now=timezone.now())
-            messages.success(request, "开标密钥已设置；请牢记口令，系统不保存口令，遗失无法找回")
-        except DomainError as e:
-            messages.error(request, e.message)
+        form = forms.OpeningKeyForm(request.POST)
+        if not form.is_valid():
+            form_problems(request, form)
+        else:
+            run_move(
+                request,
+                lambda: actions.register_opening_key(
+                    user, passphrase=form.cleaned_data["passphrase"], now=timezone.now()
+                ),
+                "开标密钥已设置；请牢记口令，系统不保存口令，遗失无法找回",
+            )
         return redirect("trading_staff:opening_key")
     return render(
         request,
@@ -386,27 +432,20 @@ def opening_key(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@officer_required
 def credit(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     if request.method == "POST":
-        p = request.POST
-        try:
-            days = p.get("valid_days", "").strip()
-            actions.record_credit(
-                subject=p.get("subject", ""),
-                name=p.get("name", "").strip(),
-                credit_code=p.get("credit_code", "").strip().upper(),
-                kind=p.get("kind", ""),
-                summary=p.get("summary", ""),
-                valid_days=int_field(p, "valid_days", "有效天数") if days else None,
-                actor=user,
-                now=timezone.now(),
+        form = forms.CreditForm(request.POST)
+        if not form.is_valid():
+            form_problems(request, form)
+        else:
+            run_move(
+                request,
+                lambda: actions.record_credit(actor=user, now=timezone.now(), **form.cleaned_data),
+                "诚信记录已登记",
             )
-            messages.success(request, "诚信记录已登记")
-        except DomainError as e:
-            messages.error(request, e.message)
         return redirect("trading_staff:credit")
     context: dict[str, Any] = {
         "records": CreditRecord.objects.all()[:200],

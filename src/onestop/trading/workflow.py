@@ -7,6 +7,8 @@ The named sets say once what "open", "closed" and "public" mean for each lifecyc
 
 from __future__ import annotations
 
+from typing import cast
+
 from onestop.core.workflow import Move, Workflow, states
 from onestop.org.models import Role
 from onestop.trading.models import Bid, Complaint, Project
@@ -54,7 +56,7 @@ PROJECT = Workflow(
         ),
         "resume": Move("恢复", (S.SUSPENDED,), None, SUPERVISING),
     },
-    labels=dict(S.choices),
+    labels={s.value: cast(str, s.label) for s in S},
     sets={"OPEN": OPEN, "CLOSED": CLOSED, "PUBLIC": PUBLIC, "RESULT_OUT": RESULT_OUT},
 )
 
@@ -71,7 +73,7 @@ BID = Workflow(
         "open": Move("开标", (B.SEALED,), None, OFFICER),  # opened, or rejected if tampered
         "score": Move("评审", (B.OPENED,), None, OFFICER),  # scored, or rejected with reasons
     },
-    labels=dict(B.choices),
+    labels={s.value: cast(str, s.label) for s in B},
     sets={"LIVE": LIVE_BIDS, "OPENED": OPENED_BIDS},
 )
 
@@ -82,6 +84,6 @@ COMPLAINT = Workflow(
         "reject": Move("不予受理", (C.FILED,), C.REJECTED, SUPERVISING),
         "decide": Move("作出处理决定", (C.ACCEPTED,), C.DECIDED, SUPERVISING),
     },
-    labels=dict(C.choices),
+    labels={s.value: cast(str, s.label) for s in C},
     sets={"OPEN": states(C.FILED, C.ACCEPTED), "CLOSED": states(C.DECIDED, C.REJECTED)},
 )
