@@ -1,4 +1,6 @@
-"""Forms of the owner's own draw (企业自行抽取): what is typed is kept and every problem shown."""
+"""Forms of the marketplace: the owner's own draw (企业自行抽取), where what is typed is kept
+and every problem shown next to its field, and the other moves of owners, intermediaries and
+the centre."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+
+from onestop.intermediaries.models import Intermediary, Need, Service
+from onestop.trading.forms import MoneyField
 
 
 class FreezeDrawForm(forms.Form):
@@ -44,3 +49,61 @@ class SourcesForm(forms.Form):
 
     def sources(self) -> list[str]:
         return [self.cleaned_data[f"source_{i}"] for i in (1, 2, 3)]
+
+
+class RegisterForm(forms.Form):
+    """An enterprise lists itself; name and code default to its own account's."""
+
+    name = forms.CharField(label="机构名称", max_length=200, required=False)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    services = forms.MultipleChoiceField(label="服务类型", choices=Service.choices, required=False)
+    qualifications = forms.CharField(label="资质", required=False)
+    service_areas = forms.CharField(label="服务区域", max_length=200, required=False)
+    prices = forms.CharField(label="收费标准", required=False)
+    contact = forms.CharField(label="联系人", max_length=50, required=False)
+    phone = forms.CharField(label="电话", max_length=30, required=False)
+
+
+class NeedForm(forms.Form):
+    service = forms.CharField(label="服务类型", required=False)
+    title = forms.CharField(label="服务事项", max_length=200, required=False)
+    description = forms.CharField(label="说明", required=False)
+    budget = MoneyField("金额")
+    method = forms.CharField(label="选取方式", required=False)
+    quote_days = forms.IntegerField(
+        label="报价期（天）", required=False, error_messages={"invalid": "报价期应为整数"}
+    )
+    case_number = forms.CharField(label="办件编号", max_length=40, required=False)
+    project_code = forms.CharField(label="交易项目编号", max_length=40, required=False)
+
+    def clean_quote_days(self) -> int:
+        return int(self.cleaned_data["quote_days"] or 0)
+
+
+class DirectForm(forms.Form):
+    intermediary = forms.ModelChoiceField(
+        label="中介机构",
+        queryset=Intermediary.objects.all(),
+        error_messages={"required": "请选择中介机构", "invalid_choice": "请选择中介机构"},
+    )
+
+
+class AmountForm(forms.Form):
+    amount = MoneyField("金额")
+
+
+class RateForm(forms.Form):
+    score = forms.IntegerField(
+        label="评价", error_messages={"required": "请选择评分", "invalid": "评分应为整数"}
+    )
+    comment = forms.CharField(label="评价意见", required=False, strip=False)
+
+
+class VerifyForm(forms.Form):
+    intermediary = forms.ModelChoiceField(label="中介机构", queryset=Intermediary.objects.all())
+    approve = forms.ChoiceField(label="审核结论", choices=[("yes", "通过"), ("no", "不予通过")])
+    reason = forms.CharField(label="理由", required=False, strip=False)
+
+
+class CheckDrawForm(forms.Form):
+    need = forms.ModelChoiceField(label="需求", queryset=Need.objects.all())
