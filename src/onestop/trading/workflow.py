@@ -28,6 +28,8 @@ PUBLIC = states(s for s in S.values if s not in UNPUBLISHED)
 BEFORE_DEADLINE = states(S.DRAFT, S.REVIEW, S.TENDERING)
 # The committee is drawn once the bidders are known and serves until its report is public.
 COMMITTEE = states(S.TENDERING, S.EVALUATING)
+# Closed without an award (OCDS publishes these as unsuccessful or cancelled tenders).
+UNAWARDED = states(S.FAILED, S.CANCELLED)
 # The evaluation result is out: a complaint about it needs an objection first.
 RESULT_OUT = states(S.PUBLICITY, S.AWARDED)
 
@@ -57,7 +59,13 @@ PROJECT = Workflow(
         "resume": Move("恢复", (S.SUSPENDED,), None, SUPERVISING),
     },
     labels={s.value: cast(str, s.label) for s in S},
-    sets={"OPEN": OPEN, "CLOSED": CLOSED, "PUBLIC": PUBLIC, "RESULT_OUT": RESULT_OUT},
+    sets={
+        "OPEN": OPEN,
+        "CLOSED": CLOSED,
+        "PUBLIC": PUBLIC,
+        "RESULT_OUT": RESULT_OUT,
+        "UNAWARDED": UNAWARDED,
+    },
 )
 
 # Bids that count: everything but a bid its bidder withdrew or replaced.

@@ -17,7 +17,6 @@ from onestop.trading.actions.bids import MAX_DOCUMENT, Receipt, submit_bid, with
 from onestop.trading.actions.committee import (
     EXHAUSTED,
     RECUSAL,
-    ceil_two_thirds,
     committee_members,
     committee_seats,
     draw_committee,
@@ -44,6 +43,7 @@ from onestop.trading.actions.projects import (
     register_opening_key,
     submit_for_review,
 )
+from onestop.trading.rules import ceil_two_thirds
 
 __all__ = [
     "EXHAUSTED",

@@ -3,7 +3,6 @@ recusal of those conflicted with a bidder once the bids are opened, and replacem
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -86,10 +85,10 @@ def freeze_committee_draw(
         raise TradingError("投标截止后（投标人确定后）才能冻结专家名单，以便回避")
     if project.committee_draw_id is not None:
         raise TradingError("本项目已冻结专家抽取名单")
-    if size < rules.COMMITTEE_MIN or size % 2 == 0:
-        raise TradingError("评标委员会应为 5 人以上单数（招标投标法第三十七条）", field="size")
-    if experts > size or experts * 3 < size * 2:
-        raise TradingError("技术、经济等方面的专家不得少于成员总数的三分之二", field="experts")
+    problem = rules.committee_problem(size, experts)
+    if problem is not None:
+        field, message = problem
+        raise TradingError(message, field=field)
     pool = eligible_experts(project, local_date(now))
     draw = draws.freeze_draw(
         kind=Draw.Kind.EXPERT,
@@ -201,7 +200,3 @@ def committee_members(project: Project) -> list[Expert]:
 def committee_seats(project: Project) -> tuple[int, int]:
     """(experts, owner's representatives) of the committee."""
     return project.committee_experts, project.committee_size - project.committee_experts
-
-
-def ceil_two_thirds(size: int) -> int:
-    return math.ceil(size * 2 / 3)

@@ -20,9 +20,17 @@ from onestop.trading.actions.common import key_context, lock, record_event
 from onestop.trading.errors import TradingError
 from onestop.trading.models import Clarification, KeyShare, Lot, OpeningKey, Project
 from onestop.trading.permissions import check_officer
+from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 
 S = Project.Status
+
+
+def earliest_deadline(notice: rules.Notice, issued_at: datetime) -> datetime:
+    """The earliest bid deadline (or close of listing) the notice period allows."""
+    if notice.workdays:
+        return workdays.due_at(issued_at, notice.days)
+    return issued_at + timedelta(days=notice.days)
 
 
 # Opening keys ---------------------------------------------------------------------------
@@ -127,7 +135,7 @@ def approve_and_announce(
     check_officer(actor)
     project = lock(project, "announce")
     notice = rules.notice_for(project.kind, project.compulsory)
-    earliest = notice.earliest_deadline(now)
+    earliest = earliest_deadline(notice, now)
     if bid_deadline < earliest:
         raise TradingError(
             f"投标截止时间不得早于 {local_date(earliest):%Y-%m-%d}：自招标文件发出之日起"
