@@ -67,7 +67,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.RegisterForm(request.POST)
         if me is None:
-            run_move(request, _refuse("请以企业（法人）账号登录后入驻"))
+            messages.error(request, "请以企业（法人）账号登录后入驻")
         elif not form.is_valid():
             form_problems(request, form)
         else:
@@ -82,15 +82,6 @@ def register(request: HttpRequest) -> HttpResponse:
             if done is not None:
                 return redirect("intermediaries:list")
     return render(request, "intermediaries/register.html", {"me": me, "services": Service.choices})
-
-
-def _refuse(message: str) -> Callable[[], None]:
-    """A move refused before any action runs (not signed in as what it needs)."""
-
-    def refuse() -> None:
-        raise IntermediaryError(message)
-
-    return refuse
 
 
 def _links(owner: Applicant, case_number: str, project_code: str) -> tuple[int | None, int | None]:
@@ -122,7 +113,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.NeedForm(request.POST)
         if me is None:
-            run_move(request, _refuse("请以项目业主（企业）账号登录"))
+            messages.error(request, "请以项目业主（企业）账号登录")
         elif not form.is_valid():
             form_problems(request, form)
         else:
@@ -242,7 +233,7 @@ def _quote(request: HttpRequest, need: Need) -> HttpResponse:
     me = _enterprise(request)
     agency = Intermediary.objects.filter(account=me).first() if me else None
     if agency is None:
-        run_move(request, _refuse("请以入驻中介机构的账号报价"))
+        messages.error(request, "请以入驻中介机构的账号报价")
         return redirect("intermediaries:need", pk=need.pk)
     return _need_move(
         request,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
@@ -167,7 +168,8 @@ def _notify_experts(project: Project, picks: Sequence[DrawPick], *, now: datetim
         notify.enqueue(
             channel=Message.Channel.SMS,
             address=expert.phone,
-            body=f"【西区公共资源交易中心】您已被随机抽取为项目 {project.code} 的评标专家，"
+            # Signed with the centre's name as the deployment configures it (OCDS_PUBLISHER).
+            body=f"【{settings.OCDS_PUBLISHER}】您已被随机抽取为项目 {project.code} 的评标专家，"
             "请按通知时间到交易中心评标区报到；如需回避请立即告知。请勿向他人透露。",
             now=now,
         )
