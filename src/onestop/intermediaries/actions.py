@@ -16,20 +16,15 @@ from onestop.draws import actions as draws
 from onestop.draws.models import Draw
 from onestop.intermediaries.errors import IntermediaryError
 from onestop.intermediaries.models import Intermediary, Need, Quote, Service
+from onestop.intermediaries.permissions import check_officer, check_owner
 from onestop.intermediaries.workflow import INTERMEDIARY, NEED
 from onestop.org.models import Applicant
 from onestop.trading.actions import blacklisted, record_credit
 from onestop.trading.models import CreditRecord
-from onestop.trading.permissions import check_officer
 from onestop.workdays.calendar import local_date
 
 POOR = 2  # a score at or below is a poor rating
 POOR_LIMIT = 3  # poor ratings within a year that suspend an intermediary
-
-
-def _owner(need: Need, actor: User) -> None:
-    if need.owner.user_id != actor.pk:
-        raise NotAllowed("只有发布需求的项目业主可以选取中介机构，任何部门不得指定")
 
 
 @transaction.atomic
@@ -166,7 +161,7 @@ def _select(need: Need, intermediary: Intermediary) -> None:
 @transaction.atomic
 def choose_direct(need: Need, *, intermediary: Intermediary, actor: User, now: datetime) -> Need:
     need = _lock_need(need, "choose_direct")
-    _owner(need, actor)
+    check_owner(need, actor)
     if need.method != Need.Method.DIRECT:
         raise TransitionError("该需求不是直接选取")
     if intermediary.pk not in {i.pk for i in qualified(need.service, now)}:
@@ -197,7 +192,7 @@ def submit_quote(
 @transaction.atomic
 def choose_lowest(need: Need, *, actor: User, now: datetime) -> Need:
     need = _lock_need(need, "choose_lowest")
-    _owner(need, actor)
+    check_owner(need, actor)
     if need.method != Need.Method.QUOTE or need.quote_deadline is None:
         raise TransitionError("该需求不是最低价选取")
     if now < need.quote_deadline:
@@ -221,7 +216,7 @@ def freeze_need_draw(
     The list is every qualified intermediary of the service as the system holds it, so the
     owner names the time and the public randomness but not the candidates."""
     need = _lock_need(need, "freeze_draw")
-    _owner(need, actor)
+    check_owner(need, actor)
     if need.method != Need.Method.DRAW:
         raise TransitionError("该需求不是随机抽取")
     if need.draw_id is not None:
@@ -247,7 +242,7 @@ def freeze_need_draw(
 def perform_need_draw(need: Need, *, sources: Sequence[str], actor: User, now: datetime) -> Need:
     """The owner enters the published random values; the draw selects by RFC 3797."""
     need = _lock_need(need, "perform_draw")
-    _owner(need, actor)
+    check_owner(need, actor)
     if need.draw is None:
         raise TransitionError("请先冻结抽取名单")
     draw = draws.perform_draw(need.draw, sources=sources, actor=actor, now=now)
@@ -270,7 +265,7 @@ def check_need_draw(need: Need, *, actor: User, now: datetime) -> Draw:
 @transaction.atomic
 def record_contract(need: Need, *, amount: Decimal, actor: User, now: datetime) -> Need:
     need = _lock_need(need, "contract")
-    _owner(need, actor)
+    check_owner(need, actor)
     if amount <= 0:
         raise IntermediaryError("合同金额应大于 0", field="amount")
     need.contract_amount, need.contracted_at, need.status = amount, now, Need.Status.CONTRACTED
@@ -281,7 +276,7 @@ def record_contract(need: Need, *, amount: Decimal, actor: User, now: datetime) 
 @transaction.atomic
 def record_delivery(need: Need, *, actor: User, now: datetime) -> Need:
     need = _lock_need(need, "deliver")
-    _owner(need, actor)
+    check_owner(need, actor)
     need.delivered_at, need.status = now, Need.Status.DELIVERED
     need.save(update_fields=["delivered_at", "status"])
     return need
@@ -292,7 +287,7 @@ def rate(need: Need, *, score: int, comment: str, actor: User, now: datetime) ->
     """The owner rates the delivered service; a poor rating is a credit record, and repeated
     poor ratings within a year suspend the intermediary."""
     need = _lock_need(need, "rate")
-    _owner(need, actor)
+    check_owner(need, actor)
     if not 1 <= score <= 5:
         raise IntermediaryError("评价应为 1 到 5 分", field="score")
     if score <= POOR and not comment.strip():

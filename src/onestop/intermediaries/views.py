@@ -22,6 +22,7 @@ from onestop.intermediaries import actions, forms
 from onestop.intermediaries.errors import IntermediaryError
 from onestop.intermediaries.forms import FreezeDrawForm, SourcesForm
 from onestop.intermediaries.models import Intermediary, Need, Service
+from onestop.intermediaries.permissions import is_owner
 from onestop.intermediaries.workflow import INTERMEDIARY, NEED
 from onestop.org.models import Applicant
 from onestop.org.web import form_problems, run_move
@@ -298,7 +299,7 @@ NEED_MOVES: dict[str, Callable[[HttpRequest, Need], HttpResponse]] = {
 def need_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     need = get_object_or_404(Need, pk=pk)
     user = _user(request)
-    if action != "quote" and need.owner.user_id != user.pk:
+    if action != "quote" and not is_owner(need, user):
         raise PermissionDenied("只有发布需求的项目业主可以办理")  # intermediaries quote; owners act
     if action in ("freeze", "draw"):
         return _owner_draw(request, need, action, user)
