@@ -4,14 +4,17 @@ bad value. The rules themselves stay in the actions; a form only turns text into
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import QueryDict
 
 from onestop.draws.models import DrawPick
 from onestop.org.models import Applicant
-from onestop.trading.models import Bid, Complaint, CreditRecord, Kind, Lot, Objection, Project
+from onestop.trading.models import Complaint, CreditRecord, Kind, Lot, Objection, Project
+from onestop.trading.queries import opened_bids
 
 YES_NO = [("yes", "是"), ("no", "否")]
 
@@ -66,14 +69,34 @@ def free_text(label: str, *, required: bool = False) -> forms.CharField:
     return forms.CharField(label=label, required=required, strip=False)
 
 
-class NoFields(forms.Form):
-    """A move with nothing to fill in (submit, award, withdraw a bid, …)."""
+class MoveForm(forms.Form):
+    """The fields of one move on one project. `target()` is what the action acts on (the project,
+    or one of its objections or complaints) and `values()` the action's keyword arguments."""
+
+    target_field = ""  # a field naming the object acted on, when it is not the project
+
+    def __init__(self, data: Any, *, project: Project, user: User) -> None:
+        super().__init__(data)
+        self.project, self.user = project, user
+        for name, rows in self.choices().items():
+            self.fields[name].queryset = rows  # type: ignore[attr-defined]
+
+    def choices(self) -> dict[str, QuerySet[Any]]:
+        """The rows a choice field may name: the project's own."""
+        return {}
+
+    def target(self) -> Any:
+        return self.cleaned_data[self.target_field] if self.target_field else self.project
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != self.target_field}
 
 
-# The officer's moves on one project --------------------------------------------------------
+class NoFields(MoveForm):
+    """A move with nothing to fill in (submit, award, …)."""
 
 
-class AnnounceForm(forms.Form):
+class AnnounceForm(MoveForm):
     bid_deadline = when("投标截止时间")
     officers = forms.ModelMultipleChoiceField(
         label="开标人员",
@@ -84,39 +107,38 @@ class AnnounceForm(forms.Form):
     threshold = whole("开标所需份数")
 
 
-class ClarifyForm(forms.Form):
+class ClarifyForm(MoveForm):
     text = free_text("澄清内容")
     new_deadline = when("新截止时间", required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(MoveForm):
     reason = free_text("原因")
 
 
-class PassphraseForm(forms.Form):
+class PassphraseForm(MoveForm):
     passphrase = free_text("口令")
 
 
-class ParticipantsForm(forms.Form):
+class ParticipantsForm(MoveForm):
     participants = free_text("开标现场参加人")
 
 
-class FreezeCommitteeForm(forms.Form):
+class FreezeCommitteeForm(MoveForm):
     size = whole("委员会人数")
     experts = whole("专家人数")
     draw_at = when("抽取时间")
     randomness = free_text("公开随机源")
 
 
-class SourcesForm(forms.Form):
+class SourcesForm(MoveForm):
     """The published random values, one field per source (name `source`, repeated)."""
 
-    def __init__(self, data: Any) -> None:
-        super().__init__(data)
-        self.sources: list[str] = data.getlist("source") if data is not None else []
+    def values(self) -> dict[str, Any]:
+        return {"sources": cast(QueryDict, self.data).getlist("source")}
 
 
-class ReplaceExpertForm(forms.Form):
+class ReplaceExpertForm(MoveForm):
     pick = forms.ModelChoiceField(
         label="专家",
         queryset=DrawPick.objects.none(),
@@ -124,32 +146,34 @@ class ReplaceExpertForm(forms.Form):
     )
     reason = free_text("补抽原因")
 
-    def __init__(self, data: Any, *, project: Project) -> None:
-        super().__init__(data)
-        picks = DrawPick.objects.filter(draw_id=project.committee_draw_id or 0)
-        self.fields["pick"].queryset = picks  # type: ignore[attr-defined]
+    def choices(self) -> dict[str, QuerySet[Any]]:
+        return {"pick": DrawPick.objects.filter(draw_id=self.project.committee_draw_id or 0)}
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(MoveForm):
     """A score (blank: the bid is rejected, with a remark) and a remark per opened bid."""
 
-    def __init__(self, data: Any, *, bids: list[Bid]) -> None:
-        super().__init__(data)
-        for bid in bids:
+    def __init__(self, data: Any, *, project: Project, user: User) -> None:
+        super().__init__(data, project=project, user=user)
+        self.bids = list(opened_bids(project, user))
+        for bid in self.bids:
             self.fields[f"score_{bid.pk}"] = MoneyField("得分", required=False)
             self.fields[f"remark_{bid.pk}"] = free_text("意见")
-        self.bids = bids
 
-    def scores(self) -> dict[int, tuple[Decimal | None, str]]:
+    def values(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {b.pk: (data[f"score_{b.pk}"], data[f"remark_{b.pk}"]) for b in self.bids}
+        scores: dict[int, tuple[Decimal | None, str]] = {
+            b.pk: (data[f"score_{b.pk}"], data[f"remark_{b.pk}"]) for b in self.bids
+        }
+        return {"scores": scores}
 
 
-class PublishForm(forms.Form):
+class PublishForm(MoveForm):
     days = whole("公示天数")
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(MoveForm):
+    target_field = "objection"
     objection = forms.ModelChoiceField(
         label="异议",
         queryset=Objection.objects.none(),
@@ -157,36 +181,45 @@ class AnswerForm(forms.Form):
     )
     answer = free_text("答复")
 
-    def __init__(self, data: Any, *, project: Project) -> None:
-        super().__init__(data)
-        self.fields["objection"].queryset = project.objections.all()  # type: ignore[attr-defined]
+    def choices(self) -> dict[str, QuerySet[Any]]:
+        return {"objection": self.project.objections.all()}
 
 
-class ContractForm(forms.Form):
+class ContractForm(MoveForm):
     amount = MoneyField("合同金额")
     signed_on = day("签订日期")
 
 
-class _ComplaintMove(forms.Form):
+class _ComplaintMove(MoveForm):
+    target_field = "complaint"
     complaint = forms.ModelChoiceField(
         label="投诉",
         queryset=Complaint.objects.none(),
         error_messages={"required": "投诉不存在", "invalid_choice": "投诉不存在"},
     )
 
-    def __init__(self, data: Any, *, project: Project) -> None:
-        super().__init__(data)
-        self.fields["complaint"].queryset = project.complaints.all()  # type: ignore[attr-defined]
+    def choices(self) -> dict[str, QuerySet[Any]]:
+        return {"complaint": self.project.complaints.all()}
+
+
+class YesNoField(forms.ChoiceField):
+    """A yes/no select, as a boolean (nothing chosen: no)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label=label, choices=YES_NO, required=False)
+
+    def clean(self, value: Any) -> bool:
+        return bool(super().clean(value) == "yes")
 
 
 class AcceptComplaintForm(_ComplaintMove):
-    accept = forms.ChoiceField(label="是否受理", choices=YES_NO, required=False)
+    accept = YesNoField("是否受理")
     suspend = forms.BooleanField(label="责令暂停", required=False)
     reason = free_text("不予受理理由")
 
 
 class DecideComplaintForm(_ComplaintMove):
-    upheld = forms.ChoiceField(label="投诉是否成立", choices=YES_NO, required=False)
+    upheld = YesNoField("投诉是否成立")
     decision = free_text("处理决定")
 
 

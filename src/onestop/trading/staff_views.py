@@ -7,12 +7,13 @@ project fetched, a Django form, one action through `run_move`, a redirect."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -142,90 +143,16 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # The moves of one project: a form, one action, one message ---------------------------------
 
 
-Done = str | Callable[[Any], str]
+@dataclass(frozen=True)
+class Move:
+    form: type[forms.MoveForm]
+    # Called as action(target, actor=…, now=…, **values): the form's values are its keywords.
+    action: Callable[..., Any]
+    done: str | Callable[[Any], str]
 
 
-def _move(
-    request: HttpRequest, project: Project, form: Form, call: Callable[[Any], Any], done: Done
-) -> HttpResponse:
-    """Run one action with the form's values; a bad value or a refusal is a message."""
-    if not form.is_valid():
-        form_problems(request, form)
-    else:
-        result = run_move(request, lambda: call(form.cleaned_data))
-        if result is not None:
-            messages.success(request, done if isinstance(done, str) else done(result))
-    return redirect("trading_staff:project", pk=project.pk)
-
-
-def _officer(request: HttpRequest) -> User:
-    return cast(User, request.user)  # officer_required made sure
-
-
-def _submit(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.NoFields(request.POST),
-        lambda d: actions.submit_for_review(p, actor=user, now=timezone.now()),
-        "已提交复核",
-    )
-
-
-def _announce(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.AnnounceForm(request.POST),
-        lambda d: actions.approve_and_announce(
-            p,
-            bid_deadline=d["bid_deadline"],
-            officers=list(d["officers"]),
-            threshold=d["threshold"],
-            actor=user,
-            now=timezone.now(),
-        ),
-        "复核通过，招标公告已发布，开标密钥已分给开标人员",
-    )
-
-
-def _clarify(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.ClarifyForm(request.POST),
-        lambda d: actions.clarify(
-            p, text=d["text"], new_deadline=d["new_deadline"], actor=user, now=timezone.now()
-        ),
-        "澄清已发布",
-    )
-
-
-def _cancel(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.ReasonForm(request.POST),
-        lambda d: actions.cancel_project(p, reason=d["reason"], actor=user, now=timezone.now()),
-        "项目已终止",
-    )
-
-
-def _share(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.PassphraseForm(request.POST),
-        lambda d: actions.present_share(
-            p, officer=user, passphrase=d["passphrase"], now=timezone.now()
-        ),
-        "您的密钥份额已提交",
-    )
+def _present_share(project: Project, *, actor: User, now: datetime, passphrase: str) -> Any:
+    return actions.present_share(project, officer=actor, passphrase=passphrase, now=now)
 
 
 def _opened(project: Project) -> str:
@@ -234,178 +161,64 @@ def _opened(project: Project) -> str:
     return "已开标，全部投标文件同时解密"
 
 
-def _open(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.ParticipantsForm(request.POST),
-        lambda d: actions.open_bids(
-            p, participants=d["participants"], actor=user, now=timezone.now()
-        ),
-        _opened,
-    )
-
-
-def _freeze(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.FreezeCommitteeForm(request.POST),
-        lambda d: actions.freeze_committee_draw(p, actor=user, now=timezone.now(), **d),
-        "候选专家名单已冻结并公布哈希",
-    )
-
-
-def _draw(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    form = forms.SourcesForm(request.POST)
-    return _move(
-        request,
-        p,
-        form,
-        lambda d: actions.draw_committee(p, sources=form.sources, actor=user, now=timezone.now()),
-        "已抽取评标专家（姓名在结果公布前保密）",
-    )
-
-
-def _replace(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.ReplaceExpertForm(request.POST, project=p),
-        lambda d: actions.replace_expert(
-            p, pick=d["pick"], reason=d["reason"], actor=user, now=timezone.now()
-        ),
-        "已按同一序列补抽",
-    )
-
-
-def _report(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    form = forms.ScoresForm(request.POST, bids=list(queries.opened_bids(p, user)))
-    return _move(
-        request,
-        p,
-        form,
-        lambda d: actions.report_evaluation(
-            p, scores=form.scores(), actor=user, now=timezone.now()
-        ),
-        "评标报告已提交，应在 3 日内公示中标候选人",
-    )
-
-
-def _publish(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.PublishForm(request.POST),
-        lambda d: actions.publish_candidates(p, days=d["days"], actor=user, now=timezone.now()),
-        "中标候选人已公示",
-    )
-
-
-def _answer(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.AnswerForm(request.POST, project=p),
-        lambda d: actions.answer_objection(
-            d["objection"], answer=d["answer"], actor=user, now=timezone.now()
-        ),
-        "异议已答复",
-    )
-
-
-def _award(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.NoFields(request.POST),
-        lambda d: actions.award(p, actor=user, now=timezone.now()),
-        "已定标，中标结果和评标委员会名单已公布",
-    )
-
-
-def _contract(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.ContractForm(request.POST),
-        lambda d: actions.record_contract(p, actor=user, now=timezone.now(), **d),
-        "合同已备案",
-    )
-
-
-def _accept_complaint(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.AcceptComplaintForm(request.POST, project=p),
-        lambda d: actions.accept_complaint(
-            d["complaint"],
-            accept=d["accept"] == "yes",
-            suspend=d["suspend"],
-            reason=d["reason"],
-            actor=user,
-            now=timezone.now(),
-        ),
-        "已决定是否受理",
-    )
-
-
-def _decide_complaint(request: HttpRequest, p: Project) -> HttpResponse:
-    user = _officer(request)
-    return _move(
-        request,
-        p,
-        forms.DecideComplaintForm(request.POST, project=p),
-        lambda d: actions.decide_complaint(
-            d["complaint"],
-            upheld=d["upheld"] == "yes",
-            decision=d["decision"],
-            actor=user,
-            now=timezone.now(),
-        ),
-        "投诉处理决定已作出",
-    )
-
-
-MOVES: dict[str, Callable[[HttpRequest, Project], HttpResponse]] = {
-    "submit": _submit,
-    "announce": _announce,
-    "clarify": _clarify,
-    "cancel": _cancel,
-    "share": _share,
-    "open": _open,
-    "freeze": _freeze,
-    "draw": _draw,
-    "replace": _replace,
-    "report": _report,
-    "publish": _publish,
-    "answer": _answer,
-    "award": _award,
-    "contract": _contract,
-    "accept_complaint": _accept_complaint,
-    "decide_complaint": _decide_complaint,
+MOVES: dict[str, Move] = {
+    "submit": Move(forms.NoFields, actions.submit_for_review, "已提交复核"),
+    "announce": Move(
+        forms.AnnounceForm,
+        actions.approve_and_announce,
+        "复核通过，招标公告已发布，开标密钥已分给开标人员",
+    ),
+    "clarify": Move(forms.ClarifyForm, actions.clarify, "澄清已发布"),
+    "cancel": Move(forms.ReasonForm, actions.cancel_project, "项目已终止"),
+    "share": Move(forms.PassphraseForm, _present_share, "您的密钥份额已提交"),
+    "open": Move(forms.ParticipantsForm, actions.open_bids, _opened),
+    "freeze": Move(
+        forms.FreezeCommitteeForm, actions.freeze_committee_draw, "候选专家名单已冻结并公布哈希"
+    ),
+    "draw": Move(
+        forms.SourcesForm, actions.draw_committee, "已抽取评标专家（姓名在结果公布前保密）"
+    ),
+    "replace": Move(forms.ReplaceExpertForm, actions.replace_expert, "已按同一序列补抽"),
+    "report": Move(
+        forms.ScoresForm, actions.report_evaluation, "评标报告已提交，应在 3 日内公示中标候选人"
+    ),
+    "publish": Move(forms.PublishForm, actions.publish_candidates, "中标候选人已公示"),
+    "answer": Move(forms.AnswerForm, actions.answer_objection, "异议已答复"),
+    "award": Move(forms.NoFields, actions.award, "已定标，中标结果和评标委员会名单已公布"),
+    "contract": Move(forms.ContractForm, actions.record_contract, "合同已备案"),
+    "accept_complaint": Move(forms.AcceptComplaintForm, actions.accept_complaint, "已决定是否受理"),
+    "decide_complaint": Move(
+        forms.DecideComplaintForm, actions.decide_complaint, "投诉处理决定已作出"
+    ),
 }
 
 
 @require_POST
 @officer_required
 def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One move on one project, named in the address (the page's forms post here)."""
+    """One move on one project, named in the address (the page's forms post here): its form,
+    its one action; a bad value or a refusal is a message on the project's page."""
     move = MOVES.get(action)
     if move is None:
         raise Http404("没有这个操作")
-    return move(request, get_object_or_404(Project, pk=pk))
+    user = _officer(request)
+    form = move.form(request.POST, project=get_object_or_404(Project, pk=pk), user=user)
+    if not form.is_valid():
+        form_problems(request, form)
+    else:
+        result = run_move(
+            request,
+            lambda: move.action(form.target(), actor=user, now=timezone.now(), **form.values()),
+        )
+        if result is not None:
+            messages.success(
+                request, move.done if isinstance(move.done, str) else move.done(result)
+            )
+    return redirect("trading_staff:project", pk=pk)
+
+
+def _officer(request: HttpRequest) -> User:
+    return cast(User, request.user)  # officer_required made sure
 
 
 @require_http_methods(["GET", "POST"])
