@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from onestop.intermediaries.models import Intermediary, Need, Service
+from onestop.org.models import Applicant
 from onestop.trading.forms import MoneyField
 
 
@@ -80,7 +82,15 @@ class NeedForm(forms.Form):
         return int(self.cleaned_data["quote_days"] or 0)
 
 
-class DirectForm(forms.Form):
+class NeedMoveForm(forms.Form):
+    """The fields of one move on a need; its cleaned data are the action's keywords."""
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.user = user
+
+
+class DirectForm(NeedMoveForm):
     intermediary = forms.ModelChoiceField(
         label="中介机构",
         queryset=Intermediary.objects.all(),
@@ -88,11 +98,25 @@ class DirectForm(forms.Form):
     )
 
 
-class AmountForm(forms.Form):
+class AmountForm(NeedMoveForm):
     amount = MoneyField("金额")
 
 
-class RateForm(forms.Form):
+class QuoteForm(AmountForm):
+    """An intermediary quotes for itself: the account's own listing."""
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        agency = Intermediary.objects.filter(
+            account__user=self.user, account__kind=Applicant.Kind.ENTERPRISE
+        ).first()
+        if agency is None:
+            raise forms.ValidationError("请以入驻中介机构的账号报价")
+        data["intermediary"] = agency
+        return data
+
+
+class RateForm(NeedMoveForm):
     score = forms.IntegerField(
         label="评价", error_messages={"required": "请选择评分", "invalid": "评分应为整数"}
     )

@@ -4,13 +4,13 @@ needs with their results, the owner's and the intermediary's moves, and the cent
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -206,91 +206,18 @@ def _owner_draw(request: HttpRequest, need: Need, action: str, user: User) -> Ht
 # The owner's and the intermediary's moves on a need: a form, one action, one message ------------
 
 
-def _need_move(
-    request: HttpRequest, need: Need, form: Form, call: Callable[[dict[str, Any]], Any]
-) -> HttpResponse:
-    if not form.is_valid():
-        form_problems(request, form)
-    else:
-        run_move(request, lambda: call(form.cleaned_data), "已办理")
-    return redirect("intermediaries:need", pk=need.pk)
+def _quote(need: Need, *, actor: User, now: datetime, **values: Any) -> Any:
+    return actions.submit_quote(need, now=now, **values)  # the quote is the intermediary's
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required made sure
-
-
-def _direct(request: HttpRequest, need: Need) -> HttpResponse:
-    user = _user(request)
-    return _need_move(
-        request,
-        need,
-        forms.DirectForm(request.POST),
-        lambda d: actions.choose_direct(need, actor=user, now=timezone.now(), **d),
-    )
-
-
-def _quote(request: HttpRequest, need: Need) -> HttpResponse:
-    me = _enterprise(request)
-    agency = Intermediary.objects.filter(account=me).first() if me else None
-    if agency is None:
-        messages.error(request, "请以入驻中介机构的账号报价")
-        return redirect("intermediaries:need", pk=need.pk)
-    return _need_move(
-        request,
-        need,
-        forms.AmountForm(request.POST),
-        lambda d: actions.submit_quote(need, intermediary=agency, now=timezone.now(), **d),
-    )
-
-
-def _lowest(request: HttpRequest, need: Need) -> HttpResponse:
-    user = _user(request)
-    return _need_move(
-        request,
-        need,
-        Form(request.POST),
-        lambda d: actions.choose_lowest(need, actor=user, now=timezone.now()),
-    )
-
-
-def _contract(request: HttpRequest, need: Need) -> HttpResponse:
-    user = _user(request)
-    return _need_move(
-        request,
-        need,
-        forms.AmountForm(request.POST),
-        lambda d: actions.record_contract(need, actor=user, now=timezone.now(), **d),
-    )
-
-
-def _deliver(request: HttpRequest, need: Need) -> HttpResponse:
-    user = _user(request)
-    return _need_move(
-        request,
-        need,
-        Form(request.POST),
-        lambda d: actions.record_delivery(need, actor=user, now=timezone.now()),
-    )
-
-
-def _rate(request: HttpRequest, need: Need) -> HttpResponse:
-    user = _user(request)
-    return _need_move(
-        request,
-        need,
-        forms.RateForm(request.POST),
-        lambda d: actions.rate(need, actor=user, now=timezone.now(), **d),
-    )
-
-
-NEED_MOVES: dict[str, Callable[[HttpRequest, Need], HttpResponse]] = {
-    "direct": _direct,
-    "quote": _quote,
-    "lowest": _lowest,
-    "contract": _contract,
-    "deliver": _deliver,
-    "rate": _rate,
+# move -> (its form, its action: called as action(need, actor=…, now=…, **the form's data))
+NEED_MOVES: dict[str, tuple[type[forms.NeedMoveForm], Callable[..., Any]]] = {
+    "direct": (forms.DirectForm, actions.choose_direct),
+    "quote": (forms.QuoteForm, _quote),
+    "lowest": (forms.NeedMoveForm, actions.choose_lowest),
+    "contract": (forms.AmountForm, actions.record_contract),
+    "deliver": (forms.NeedMoveForm, actions.record_delivery),
+    "rate": (forms.RateForm, actions.rate),
 }
 
 
@@ -298,15 +225,21 @@ NEED_MOVES: dict[str, Callable[[HttpRequest, Need], HttpResponse]] = {
 @require_POST
 def need_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     need = get_object_or_404(Need, pk=pk)
-    user = _user(request)
+    user = cast(User, request.user)  # login_required
     if action != "quote" and not is_owner(need, user):
         raise PermissionDenied("只有发布需求的项目业主可以办理")  # intermediaries quote; owners act
     if action in ("freeze", "draw"):
         return _owner_draw(request, need, action, user)
-    move = NEED_MOVES.get(action)
-    if move is None:
+    if action not in NEED_MOVES:
         raise Http404("没有这个操作")
-    return move(request, need)
+    form_class, act = NEED_MOVES[action]
+    form = form_class(request.POST, user=user)
+    if not form.is_valid():
+        form_problems(request, form)
+    else:
+        d = form.cleaned_data
+        run_move(request, lambda: act(need, actor=user, now=timezone.now(), **d), "已办理")
+    return redirect("intermediaries:need", pk=need.pk)
 
 
 # The centre's desk -----------------------------------------------------------------------
@@ -324,7 +257,7 @@ def _verify(request: HttpRequest) -> None:
             d["intermediary"],
             approve=d["approve"] == "yes",
             reason=d["reason"],
-            actor=_user(request),
+            actor=cast(User, request.user),
             now=timezone.now(),
         ),
         "已办理",
@@ -339,7 +272,7 @@ def _check_draw(request: HttpRequest) -> None:
     need = form.cleaned_data["need"]
     run_move(
         request,
-        lambda: actions.check_need_draw(need, actor=_user(request), now=timezone.now()),
+        lambda: actions.check_need_draw(need, actor=cast(User, request.user), now=timezone.now()),
         "已办理",
     )
 
