@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from onestop.draws.models import DrawPick
 from onestop.org.models import Applicant
-from onestop.trading.models import Complaint, CreditRecord, Kind, Lot, Objection, Project
+from onestop.trading.models import CreditRecord, Kind, Lot, Objection, Project
 from onestop.trading.queries import opened_bids
 
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -67,6 +67,15 @@ def whole(label: str, *, required: bool = True) -> forms.IntegerField:
 def free_text(label: str, *, required: bool = False) -> forms.CharField:
     """Free text; an empty one is for the action to refuse with its own reason."""
     return forms.CharField(label=label, required=required, strip=False)
+
+
+def one_of(label: str, message: str) -> forms.ModelChoiceField:
+    """A row of the project's, named by its id (its queryset comes from `MoveForm.choices`)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Project.objects.none(),
+        error_messages={"required": message, "invalid_choice": message},
+    )
 
 
 class MoveForm(forms.Form):
@@ -139,11 +148,7 @@ class SourcesForm(MoveForm):
 
 
 class ReplaceExpertForm(MoveForm):
-    pick = forms.ModelChoiceField(
-        label="专家",
-        queryset=DrawPick.objects.none(),
-        error_messages={"required": "请选择要替换的专家", "invalid_choice": "请选择要替换的专家"},
-    )
+    pick = one_of("专家", "请选择要替换的专家")
     reason = free_text("补抽原因")
 
     def choices(self) -> dict[str, QuerySet[Any]]:
@@ -174,11 +179,7 @@ class PublishForm(MoveForm):
 
 class AnswerForm(MoveForm):
     target_field = "objection"
-    objection = forms.ModelChoiceField(
-        label="异议",
-        queryset=Objection.objects.none(),
-        error_messages={"required": "异议不存在", "invalid_choice": "异议不存在"},
-    )
+    objection = one_of("异议", "异议不存在")
     answer = free_text("答复")
 
     def choices(self) -> dict[str, QuerySet[Any]]:
@@ -192,11 +193,7 @@ class ContractForm(MoveForm):
 
 class _ComplaintMove(MoveForm):
     target_field = "complaint"
-    complaint = forms.ModelChoiceField(
-        label="投诉",
-        queryset=Complaint.objects.none(),
-        error_messages={"required": "投诉不存在", "invalid_choice": "投诉不存在"},
-    )
+    complaint = one_of("投诉", "投诉不存在")
 
     def choices(self) -> dict[str, QuerySet[Any]]:
         return {"complaint": self.project.complaints.all()}
