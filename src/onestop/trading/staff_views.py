@@ -36,6 +36,10 @@ from onestop.trading.permissions import officer_required
 from onestop.trading.workflow import COMPLAINT
 
 
+def _officer(request: HttpRequest) -> User:
+    return cast(User, request.user)  # officer_required made sure
+
+
 def _trading_officers() -> list[User]:
     return list(
         get_user_model()
@@ -215,10 +219,6 @@ def project_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 request, move.done if isinstance(move.done, str) else move.done(result)
             )
     return redirect("trading_staff:project", pk=pk)
-
-
-def _officer(request: HttpRequest) -> User:
-    return cast(User, request.user)  # officer_required made sure
 
 
 @require_http_methods(["GET", "POST"])
