@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from onestop.cases.errors import CaseError
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.draws.actions import verify_draw
 from onestop.intermediaries import actions
+from onestop.intermediaries.errors import IntermediaryError
 from onestop.intermediaries.models import Intermediary, Need
 from onestop.org.models import Region, Role
 from onestop.trading.models import CreditRecord
@@ -81,7 +81,7 @@ def test_unverified_agencies_are_not_qualified(officer, owner) -> None:  # type:
         now=timezone.now(),
     )
     assert actions.qualified("survey", timezone.now()) == []
-    with pytest.raises(CaseError, match="暂无"):
+    with pytest.raises(IntermediaryError, match="暂无"):
         post(owner, "direct")
 
 
@@ -100,9 +100,9 @@ def test_lowest_quote_after_the_deadline(agencies, owner) -> None:  # type: igno
     need = post(owner, "quote", now)
     for a, amount in zip(agencies, ("18000", "15000", "16000"), strict=False):
         actions.submit_quote(need, intermediary=a, amount=Decimal(amount), now=now)
-    with pytest.raises(CaseError, match="尚未截止"):
+    with pytest.raises(IntermediaryError, match="尚未截止"):
         actions.choose_lowest(need, actor=owner.user, now=now)
-    with pytest.raises(CaseError, match="截止"):
+    with pytest.raises(IntermediaryError, match="截止"):
         actions.submit_quote(
             need, intermediary=agencies[3], amount=Decimal(1), now=now + timedelta(days=3)
         )
@@ -177,7 +177,7 @@ def test_poor_ratings_feed_credit_and_suspend(agencies, owner) -> None:  # type:
         actions.record_contract(need, amount=Decimal("19000"), actor=owner.user, now=now)
         actions.record_delivery(need, actor=owner.user, now=now)
         if n == 0:
-            with pytest.raises(CaseError, match="差评"):
+            with pytest.raises(IntermediaryError, match="差评"):
                 actions.rate(need, score=1, comment="", actor=owner.user, now=now)
         actions.rate(need, score=1, comment="成果错误，延误两周", actor=owner.user, now=now)
     target.refresh_from_db()

@@ -15,6 +15,7 @@ from onestop.draws.errors import DrawError
 from onestop.draws.models import Draw, DrawPick
 from onestop.draws.queries import public_record
 from onestop.draws.rfc3797 import Check, commitment
+from onestop.draws.workflow import check
 
 
 @transaction.atomic
@@ -78,8 +79,7 @@ def _parse_sources(texts: Sequence[str]) -> tuple[list[list[str]], str]:
 def perform_draw(draw: Draw, *, sources: Sequence[str], actor: User, now: datetime) -> Draw:
     """Enter the published random values and select by RFC 3797."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
-    if draw.status != Draw.Status.FROZEN:
-        raise DrawError("该抽取已经完成，不能重抽")
+    check(draw, "perform")
     if now < draw.draw_at:
         raise DrawError("未到公布的抽取时间，随机源尚未产生")
     parsed, key = _parse_sources(sources)
@@ -101,8 +101,7 @@ def perform_draw(draw: Draw, *, sources: Sequence[str], actor: User, now: dateti
 def draw_replacement(draw: Draw, *, replaces: DrawPick, reason: str, now: datetime) -> DrawPick:
     """The next selection of the same sequence replaces a pick that cannot serve."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
-    if draw.status != Draw.Status.DRAWN:
-        raise DrawError("尚未抽取，不能补抽")
+    check(draw, "replace")
     if not reason.strip():
         raise DrawError("请写明补抽原因", field="reason")
     replaces = DrawPick.objects.select_for_update().get(pk=replaces.pk, draw=draw)
@@ -133,8 +132,7 @@ def check_sources(draw: Draw, *, actor: User, now: datetime) -> Draw:
     """The centre confirms that an owner's draw used the lottery's official results and that
     the result re-runs; nothing else of the draw is the centre's to change."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
-    if draw.status != Draw.Status.DRAWN:
-        raise DrawError("尚未抽取，无从核对")
+    check(draw, "check_sources")
     if not verify_draw(draw).ok:
         raise DrawError("重新运行不能复现保存的结果，不能确认")
     draw.sources_checked_at, draw.sources_checked_by = now, actor

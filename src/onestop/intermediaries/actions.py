@@ -11,29 +11,20 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.errors import CaseError
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.draws import actions as draws
 from onestop.draws.models import Draw
+from onestop.intermediaries.errors import IntermediaryError
 from onestop.intermediaries.models import Intermediary, Need, Quote, Service
-from onestop.org.models import Applicant, Role
-from onestop.org.queries import has_role
+from onestop.intermediaries.permissions import check_officer, check_owner
+from onestop.intermediaries.workflow import INTERMEDIARY, NEED
+from onestop.org.models import Applicant
 from onestop.trading.actions import blacklisted, record_credit
 from onestop.trading.models import CreditRecord
 from onestop.workdays.calendar import local_date
 
 POOR = 2  # a score at or below is a poor rating
 POOR_LIMIT = 3  # poor ratings within a year that suspend an intermediary
-
-
-def _officer(actor: User) -> None:
-    if not (has_role(actor, Role.TRADING_OFFICER) or actor.is_superuser):
-        raise NotAllowed("只有交易中心工作人员可以办理")
-
-
-def _owner(need: Need, actor: User) -> None:
-    if need.owner.user_id != actor.pk:
-        raise NotAllowed("只有发布需求的项目业主可以选取中介机构，任何部门不得指定")
 
 
 @transaction.atomic
@@ -54,11 +45,11 @@ def register(
         raise NotAllowed("中介机构应以法人账号入驻")
     services = [s for s in services if s in Service.values]
     if not services:
-        raise CaseError("请选择服务类型", field="services")
+        raise IntermediaryError("请选择服务类型", field="services")
     if not qualifications.strip():
-        raise CaseError("请填写资质", field="qualifications")
+        raise IntermediaryError("请填写资质", field="qualifications")
     if Intermediary.objects.filter(credit_code=credit_code).exists():
-        raise CaseError("该统一社会信用代码已入驻", field="credit_code")
+        raise IntermediaryError("该统一社会信用代码已入驻", field="credit_code")
     return Intermediary.objects.create(
         account=account,
         name=name.strip(),
@@ -81,12 +72,11 @@ def _lock(intermediary: Intermediary) -> Intermediary:
 def verify(
     intermediary: Intermediary, *, approve: bool, reason: str, actor: User, now: datetime
 ) -> Intermediary:
-    _officer(actor)
+    check_officer(actor)
     intermediary = _lock(intermediary)
-    if intermediary.status != Intermediary.Status.PENDING:
-        raise TransitionError("该机构不在待审核状态")
+    INTERMEDIARY.check(intermediary.status, "verify")
     if not approve and not reason.strip():
-        raise CaseError("不予通过应说明理由", field="reason")
+        raise IntermediaryError("不予通过应说明理由", field="reason")
     intermediary.status = Intermediary.Status.VERIFIED if approve else Intermediary.Status.REJECTED
     intermediary.status_reason = reason.strip()
     intermediary.verified_at = now if approve else None
@@ -97,7 +87,7 @@ def verify(
 @transaction.atomic
 def suspend(intermediary: Intermediary, *, reason: str, now: datetime) -> Intermediary:
     intermediary = _lock(intermediary)
-    if intermediary.status != Intermediary.Status.SUSPENDED:
+    if INTERMEDIARY.allowed_from("suspend", intermediary.status):
         intermediary.status, intermediary.status_reason = Intermediary.Status.SUSPENDED, reason
         intermediary.save(update_fields=["status", "status_reason"])
     return intermediary
@@ -108,7 +98,7 @@ def qualified(service: str, now: datetime) -> list[Intermediary]:
     today = local_date(now)
     return [
         i
-        for i in Intermediary.objects.filter(status=Intermediary.Status.VERIFIED)
+        for i in Intermediary.objects.filter(status__in=INTERMEDIARY.sets["LISTED"])
         if service in i.services and blacklisted(i.credit_code, today) is None
     ]
 
@@ -131,17 +121,17 @@ def post_need(
     if owner.user_id != actor.pk:
         raise NotAllowed("需求由项目业主本人发布")
     if service not in Service.values:
-        raise CaseError("请选择服务类型", field="service")
+        raise IntermediaryError("请选择服务类型", field="service")
     if method not in Need.Method.values:
-        raise CaseError("请选择选取方式", field="method")
+        raise IntermediaryError("请选择选取方式", field="method")
     if not title.strip():
-        raise CaseError("请填写服务事项", field="title")
+        raise IntermediaryError("请填写服务事项", field="title")
     if budget <= 0:
-        raise CaseError("预算应大于 0", field="budget")
+        raise IntermediaryError("预算应大于 0", field="budget")
     if method == Need.Method.QUOTE and quote_days < 1:
-        raise CaseError("报价期至少 1 天", field="quote_days")
+        raise IntermediaryError("报价期至少 1 天", field="quote_days")
     if not qualified(service, now):
-        raise CaseError("该服务类型暂无入驻的中介机构", field="service")
+        raise IntermediaryError("该服务类型暂无入驻的中介机构", field="service")
     return Need.objects.create(
         owner=owner,
         service=service,
@@ -156,10 +146,10 @@ def post_need(
     )
 
 
-def _lock_need(need: Need, *allowed: str) -> Need:
+def _lock_need(need: Need, move: str) -> Need:
+    """The need's row, locked, and the move allowed from its current state."""
     need = Need.objects.select_for_update().select_related("owner").get(pk=need.pk)
-    if allowed and need.status not in allowed:
-        raise TransitionError(f"需求当前为“{need.get_status_display()}”，不能办理此事项")
+    NEED.check(need.status, move)
     return need
 
 
@@ -170,12 +160,12 @@ def _select(need: Need, intermediary: Intermediary) -> None:
 
 @transaction.atomic
 def choose_direct(need: Need, *, intermediary: Intermediary, actor: User, now: datetime) -> Need:
-    need = _lock_need(need, Need.Status.OPEN)
-    _owner(need, actor)
+    need = _lock_need(need, "choose_direct")
+    check_owner(need, actor)
     if need.method != Need.Method.DIRECT:
         raise TransitionError("该需求不是直接选取")
     if intermediary.pk not in {i.pk for i in qualified(need.service, now)}:
-        raise CaseError("该机构未入驻、已暂停或不提供此项服务", field="intermediary")
+        raise IntermediaryError("该机构未入驻、已暂停或不提供此项服务", field="intermediary")
     _select(need, intermediary)
     return need
 
@@ -184,15 +174,15 @@ def choose_direct(need: Need, *, intermediary: Intermediary, actor: User, now: d
 def submit_quote(
     need: Need, *, intermediary: Intermediary, amount: Decimal, now: datetime
 ) -> Quote:
-    need = _lock_need(need, Need.Status.OPEN)
+    need = _lock_need(need, "quote")
     if need.method != Need.Method.QUOTE or need.quote_deadline is None:
         raise TransitionError("该需求不接受报价")
     if now >= need.quote_deadline:
-        raise CaseError("报价已截止")
+        raise IntermediaryError("报价已截止")
     if intermediary.pk not in {i.pk for i in qualified(need.service, now)}:
         raise NotAllowed("该机构未入驻、已暂停或不提供此项服务")
     if amount <= 0:
-        raise CaseError("报价应大于 0", field="amount")
+        raise IntermediaryError("报价应大于 0", field="amount")
     quote, _ = Quote.objects.update_or_create(
         need=need, intermediary=intermediary, defaults={"amount": amount, "at": now}
     )
@@ -201,18 +191,18 @@ def submit_quote(
 
 @transaction.atomic
 def choose_lowest(need: Need, *, actor: User, now: datetime) -> Need:
-    need = _lock_need(need, Need.Status.OPEN)
-    _owner(need, actor)
+    need = _lock_need(need, "choose_lowest")
+    check_owner(need, actor)
     if need.method != Need.Method.QUOTE or need.quote_deadline is None:
         raise TransitionError("该需求不是最低价选取")
     if now < need.quote_deadline:
-        raise CaseError("报价尚未截止")
+        raise IntermediaryError("报价尚未截止")
     ok = {i.pk for i in qualified(need.service, now)}
     best = next(
         (q for q in need.quotes.select_related("intermediary") if q.intermediary_id in ok), None
     )
     if best is None:
-        raise CaseError("没有有效报价，请改用其他方式重新发布")
+        raise IntermediaryError("没有有效报价，请改用其他方式重新发布")
     _select(need, best.intermediary)
     return need
 
@@ -225,8 +215,8 @@ def freeze_need_draw(
 
     The list is every qualified intermediary of the service as the system holds it, so the
     owner names the time and the public randomness but not the candidates."""
-    need = _lock_need(need, Need.Status.OPEN)
-    _owner(need, actor)
+    need = _lock_need(need, "freeze_draw")
+    check_owner(need, actor)
     if need.method != Need.Method.DRAW:
         raise TransitionError("该需求不是随机抽取")
     if need.draw_id is not None:
@@ -251,8 +241,8 @@ def freeze_need_draw(
 @transaction.atomic
 def perform_need_draw(need: Need, *, sources: Sequence[str], actor: User, now: datetime) -> Need:
     """The owner enters the published random values; the draw selects by RFC 3797."""
-    need = _lock_need(need, Need.Status.OPEN)
-    _owner(need, actor)
+    need = _lock_need(need, "perform_draw")
+    check_owner(need, actor)
     if need.draw is None:
         raise TransitionError("请先冻结抽取名单")
     draw = draws.perform_draw(need.draw, sources=sources, actor=actor, now=now)
@@ -266,7 +256,7 @@ def perform_need_draw(need: Need, *, sources: Sequence[str], actor: User, now: d
 @transaction.atomic
 def check_need_draw(need: Need, *, actor: User, now: datetime) -> Draw:
     """The centre checks an owner's draw against the lottery's official results."""
-    _officer(actor)
+    check_officer(actor)
     if need.draw is None:
         raise TransitionError("该需求尚未抽取")
     return draws.check_sources(need.draw, actor=actor, now=now)
@@ -274,10 +264,10 @@ def check_need_draw(need: Need, *, actor: User, now: datetime) -> Draw:
 
 @transaction.atomic
 def record_contract(need: Need, *, amount: Decimal, actor: User, now: datetime) -> Need:
-    need = _lock_need(need, Need.Status.SELECTED)
-    _owner(need, actor)
+    need = _lock_need(need, "contract")
+    check_owner(need, actor)
     if amount <= 0:
-        raise CaseError("合同金额应大于 0", field="amount")
+        raise IntermediaryError("合同金额应大于 0", field="amount")
     need.contract_amount, need.contracted_at, need.status = amount, now, Need.Status.CONTRACTED
     need.save(update_fields=["contract_amount", "contracted_at", "status"])
     return need
@@ -285,8 +275,8 @@ def record_contract(need: Need, *, amount: Decimal, actor: User, now: datetime) 
 
 @transaction.atomic
 def record_delivery(need: Need, *, actor: User, now: datetime) -> Need:
-    need = _lock_need(need, Need.Status.CONTRACTED)
-    _owner(need, actor)
+    need = _lock_need(need, "deliver")
+    check_owner(need, actor)
     need.delivered_at, need.status = now, Need.Status.DELIVERED
     need.save(update_fields=["delivered_at", "status"])
     return need
@@ -296,12 +286,12 @@ def record_delivery(need: Need, *, actor: User, now: datetime) -> Need:
 def rate(need: Need, *, score: int, comment: str, actor: User, now: datetime) -> Need:
     """The owner rates the delivered service; a poor rating is a credit record, and repeated
     poor ratings within a year suspend the intermediary."""
-    need = _lock_need(need, Need.Status.DELIVERED)
-    _owner(need, actor)
+    need = _lock_need(need, "rate")
+    check_owner(need, actor)
     if not 1 <= score <= 5:
-        raise CaseError("评价应为 1 到 5 分", field="score")
+        raise IntermediaryError("评价应为 1 到 5 分", field="score")
     if score <= POOR and not comment.strip():
-        raise CaseError("差评请写明原因", field="comment")
+        raise IntermediaryError("差评请写明原因", field="comment")
     assert need.selected is not None  # noqa: S101 - a delivered need has its intermediary
     intermediary = _lock(need.selected)
     need.score, need.comment, need.status = score, comment.strip(), Need.Status.RATED

@@ -3,36 +3,31 @@ needs with their results, the owner's and the intermediary's moves, and the cent
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.cases.errors import CaseError
 from onestop.cases.models import Case
 from onestop.core.errors import DomainError
-from onestop.intermediaries import actions
+from onestop.intermediaries import actions, forms
+from onestop.intermediaries.errors import IntermediaryError
 from onestop.intermediaries.forms import FreezeDrawForm, SourcesForm
 from onestop.intermediaries.models import Intermediary, Need, Service
-from onestop.org.models import Applicant, Role
-from onestop.org.queries import has_role
+from onestop.intermediaries.permissions import is_owner
+from onestop.intermediaries.workflow import INTERMEDIARY, NEED
+from onestop.org.models import Applicant
+from onestop.org.web import form_problems, run_move
 from onestop.trading.models import Project
-
-
-def _money(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", "").strip())
-    except InvalidOperation as e:
-        raise CaseError("金额应为数字", field=field) from e
-    if not value.is_finite():
-        raise CaseError("金额应为数字", field=field)
-    return value
+from onestop.trading.permissions import officer_required
 
 
 def _enterprise(request: HttpRequest) -> Applicant | None:
@@ -45,7 +40,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     service = request.GET.get("service", "")
     items = [
         i
-        for i in Intermediary.objects.filter(status=Intermediary.Status.VERIFIED)
+        for i in Intermediary.objects.filter(status__in=INTERMEDIARY.sets["LISTED"])
         if not service or service in i.services
     ]
     template = (
@@ -59,9 +54,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
-        Intermediary.objects.exclude(
-            status__in=[Intermediary.Status.PENDING, Intermediary.Status.REJECTED]
-        ),
+        Intermediary.objects.filter(status__in=INTERMEDIARY.sets["PUBLIC"]),
         pk=pk,
     )
     done = item.needs.filter(status=Need.Status.RATED).order_by("-delivered_at")[:20]
@@ -73,26 +66,22 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     me = _enterprise(request)
     if request.method == "POST":
-        p = request.POST
-        try:
-            if me is None:
-                raise CaseError("请以企业（法人）账号登录后入驻")
-            actions.register(
-                account=me,
-                name=p.get("name", "") or me.name,
-                credit_code=p.get("credit_code", "") or me.credit_code,
-                services=p.getlist("services"),
-                qualifications=p.get("qualifications", ""),
-                service_areas=p.get("service_areas", ""),
-                prices=p.get("prices", ""),
-                contact=p.get("contact", ""),
-                phone=p.get("phone", ""),
-                now=timezone.now(),
+        form = forms.RegisterForm(request.POST)
+        if me is None:
+            messages.error(request, "请以企业（法人）账号登录后入驻")
+        elif not form.is_valid():
+            form_problems(request, form)
+        else:
+            d = form.cleaned_data
+            d["name"] = d["name"] or me.name
+            d["credit_code"] = d["credit_code"] or me.credit_code
+            done = run_move(
+                request,
+                lambda: actions.register(account=me, now=timezone.now(), **d),
+                "入驻申请已提交，交易中心审核后公开",
             )
-            messages.success(request, "入驻申请已提交，交易中心审核后公开")
-            return redirect("intermediaries:list")
-        except DomainError as e:
-            messages.error(request, e.message)
+            if done is not None:
+                return redirect("intermediaries:list")
     return render(request, "intermediaries/register.html", {"me": me, "services": Service.choices})
 
 
@@ -102,19 +91,19 @@ def _links(owner: Applicant, case_number: str, project_code: str) -> tuple[int |
     if case_number.strip():
         case = Case.objects.filter(number=case_number.strip(), applicant=owner).first()
         if case is None:
-            raise CaseError("办件编号不存在或不是您的办件", field="case_number")
+            raise IntermediaryError("办件编号不存在或不是您的办件", field="case_number")
         case_id = case.pk
     if project_code.strip():
         project = Project.objects.filter(code=project_code.strip(), owner=owner).first()
         if project is None:
-            raise CaseError("交易项目编号不存在或不是您的项目", field="project_code")
+            raise IntermediaryError("交易项目编号不存在或不是您的项目", field="project_code")
         project_id = project.pk
     return case_id, project_id
 
 
 @require_GET
 def needs(request: HttpRequest) -> HttpResponse:
-    rows = Need.objects.select_related("owner", "selected").exclude(status=Need.Status.CANCELLED)
+    rows = Need.objects.select_related("owner", "selected").filter(status__in=NEED.sets["PUBLIC"])
     return render(request, "intermediaries/needs.html", {"needs": rows[:200]})
 
 
@@ -123,31 +112,31 @@ def needs(request: HttpRequest) -> HttpResponse:
 def need_new(request: HttpRequest) -> HttpResponse:
     me = _enterprise(request)
     if request.method == "POST":
-        p = request.POST
-        try:
-            if me is None:
-                raise CaseError("请以项目业主（企业）账号登录")
-            case_id, project_id = _links(me, p.get("case_number", ""), p.get("project_code", ""))
-            need = actions.post_need(
-                case_id=case_id,
-                project_id=project_id,
-                owner=me,
-                service=p.get("service", ""),
-                title=p.get("title", ""),
-                description=p.get("description", ""),
-                budget=_money(p.get("budget", ""), "budget"),
-                method=p.get("method", ""),
-                quote_days=int(p.get("quote_days") or 0),
-                actor=request.user,  # type: ignore[arg-type]
-                now=timezone.now(),
-            )
-            return redirect("intermediaries:need", pk=need.pk)
-        except (DomainError, ValueError) as e:
-            messages.error(request, getattr(e, "message", "输入有误"))
+        form = forms.NeedForm(request.POST)
+        if me is None:
+            messages.error(request, "请以项目业主（企业）账号登录")
+        elif not form.is_valid():
+            form_problems(request, form)
+        else:
+            need = run_move(request, lambda: _post_need(me, form.cleaned_data, request))
+            if need is not None:
+                return redirect("intermediaries:need", pk=need.pk)
     return render(
         request,
         "intermediaries/need_new.html",
         {"services": Service.choices, "methods": Need.Method.choices},
+    )
+
+
+def _post_need(me: Applicant, d: dict[str, Any], request: HttpRequest) -> Need:
+    case_id, project_id = _links(me, d.pop("case_number"), d.pop("project_code"))
+    return actions.post_need(
+        case_id=case_id,
+        project_id=project_id,
+        owner=me,
+        actor=cast(User, request.user),
+        now=timezone.now(),
+        **d,
     )
 
 
@@ -214,91 +203,94 @@ def _owner_draw(request: HttpRequest, need: Need, action: str, user: User) -> Ht
     return _need_page(request, need, freeze_form=freeze, sources_form=sources, status=400)
 
 
+# The owner's and the intermediary's moves on a need: a form, one action, one message ------------
+
+
+def _quote(need: Need, *, actor: User, now: datetime, **values: Any) -> Any:
+    return actions.submit_quote(need, now=now, **values)  # the quote is the intermediary's
+
+
+# move -> (its form, its action: called as action(need, actor=…, now=…, **the form's data))
+NEED_MOVES: dict[str, tuple[type[forms.NeedMoveForm], Callable[..., Any]]] = {
+    "direct": (forms.DirectForm, actions.choose_direct),
+    "quote": (forms.QuoteForm, _quote),
+    "lowest": (forms.NeedMoveForm, actions.choose_lowest),
+    "contract": (forms.AmountForm, actions.record_contract),
+    "deliver": (forms.NeedMoveForm, actions.record_delivery),
+    "rate": (forms.RateForm, actions.rate),
+}
+
+
 @login_required
 @require_POST
 def need_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     need = get_object_or_404(Need, pk=pk)
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required
-    if action != "quote" and need.owner.user_id != user.pk:
+    user = cast(User, request.user)  # login_required
+    if action != "quote" and not is_owner(need, user):
         raise PermissionDenied("只有发布需求的项目业主可以办理")  # intermediaries quote; owners act
     if action in ("freeze", "draw"):
         return _owner_draw(request, need, action, user)
-    now = timezone.now()
-    p = request.POST
-    try:
-        if action == "direct":
-            chosen = get_object_or_404(Intermediary, pk=p.get("intermediary") or 0)
-            actions.choose_direct(need, intermediary=chosen, actor=user, now=now)
-        elif action == "quote":
-            me = _enterprise(request)
-            agency = Intermediary.objects.filter(account=me).first() if me else None
-            if agency is None:
-                raise CaseError("请以入驻中介机构的账号报价")
-            actions.submit_quote(
-                need, intermediary=agency, amount=_money(p.get("amount", ""), "amount"), now=now
-            )
-        elif action == "lowest":
-            actions.choose_lowest(need, actor=user, now=now)
-        elif action == "contract":
-            actions.record_contract(
-                need, amount=_money(p.get("amount", ""), "amount"), actor=user, now=now
-            )
-        elif action == "deliver":
-            actions.record_delivery(need, actor=user, now=now)
-        elif action == "rate":
-            actions.rate(
-                need,
-                score=int(p.get("score") or 0),
-                comment=p.get("comment", ""),
-                actor=user,
-                now=now,
-            )
-        else:
-            raise CaseError("没有这个操作")
-        messages.success(request, "已办理")
-    except DomainError as e:
-        messages.error(request, e.message)
-    except ValueError:
-        messages.error(request, "输入有误")
-    return redirect("intermediaries:need", pk=pk)
+    if action not in NEED_MOVES:
+        raise Http404("没有这个操作")
+    form_class, act = NEED_MOVES[action]
+    form = form_class(request.POST, user=user)
+    if not form.is_valid():
+        form_problems(request, form)
+    else:
+        d = form.cleaned_data
+        run_move(request, lambda: act(need, actor=user, now=timezone.now(), **d), "已办理")
+    return redirect("intermediaries:need", pk=need.pk)
 
 
 # The centre's desk -----------------------------------------------------------------------
 
 
-def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not (
-        has_role(user, Role.TRADING_OFFICER) or user.is_superuser
-    ):
-        raise PermissionDenied("只有交易中心工作人员可以访问")
-    return user
+def _verify(request: HttpRequest) -> None:
+    form = forms.VerifyForm(request.POST)
+    if not form.is_valid():
+        form_problems(request, form)
+        return
+    d = form.cleaned_data
+    run_move(
+        request,
+        lambda: actions.verify(
+            d["intermediary"],
+            approve=d["approve"] == "yes",
+            reason=d["reason"],
+            actor=cast(User, request.user),
+            now=timezone.now(),
+        ),
+        "已办理",
+    )
 
 
-@login_required
+def _check_draw(request: HttpRequest) -> None:
+    form = forms.CheckDrawForm(request.POST)
+    if not form.is_valid():
+        form_problems(request, form)
+        return
+    need = form.cleaned_data["need"]
+    run_move(
+        request,
+        lambda: actions.check_need_draw(need, actor=cast(User, request.user), now=timezone.now()),
+        "已办理",
+    )
+
+
+DESK_MOVES: dict[str, Callable[[HttpRequest], None]] = {
+    "verify": _verify,
+    "check_draw": _check_draw,
+}
+
+
 @require_http_methods(["GET", "POST"])
+@officer_required
 def desk(request: HttpRequest) -> HttpResponse:
-    user = _officer(request)
     if request.method == "POST":
-        p = request.POST
-        now = timezone.now()
-        try:
-            if p.get("action") == "verify":
-                item = get_object_or_404(Intermediary, pk=p.get("intermediary") or 0)
-                actions.verify(
-                    item,
-                    approve=p.get("approve") == "yes",
-                    reason=p.get("reason", ""),
-                    actor=user,
-                    now=now,
-                )
-            elif p.get("action") == "check_draw":
-                need = get_object_or_404(Need, pk=p.get("need") or 0)
-                actions.check_need_draw(need, actor=user, now=now)
-            messages.success(request, "已办理")
-        except DomainError as e:
-            messages.error(request, e.message)
+        move = DESK_MOVES.get(request.POST.get("action", ""))
+        if move is None:
+            raise Http404("没有这个操作")
+        move(request)
         return redirect("intermediaries:staff")
     return render(
         request,

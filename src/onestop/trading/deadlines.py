@@ -20,9 +20,8 @@ from onestop.org.models import Role
 from onestop.org.queries import users_with_role
 from onestop.trading import actions, rules
 from onestop.trading.models import Complaint, Event, Objection, Project
+from onestop.trading.workflow import PROJECT
 from onestop.workdays.calendar import local_date
-
-S = Project.Status
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,14 @@ class Overdue:
     note: str
 
 
+Finder = Callable[[datetime], Iterable[Overdue]]
+
+
 def sweep_trading(now: datetime) -> dict[str, int]:
     """Publish due candidates and announce overdue steps; safe to run on many nodes at once."""
     published = 0
     due = Project.objects.filter(
-        status=S.EVALUATING,
+        status__in=PROJECT.moves["publish"].sources,
         reported_at__isnull=False,
         publicity_due__lte=now + rules.AUTO_PUBLISH_AHEAD,
     )
@@ -75,36 +77,32 @@ def _late_objections(now: datetime) -> Iterable[Overdue]:
         )
 
 
-def _late_complaint_acceptance(now: datetime) -> Iterable[Overdue]:
-    late = Complaint.objects.filter(
-        status=Complaint.Status.FILED, accept_due__lt=now
-    ).select_related("project")
-    for c in late:
-        yield Overdue(
-            c.project,
-            f"late-accept-{c.pk}",
-            "complaint_accept_overdue",
+def _late_complaints(status: str, due_field: str, key: str, action: str) -> Finder:
+    """Complaints in `status` whose `due_field` has passed, each with its own message."""
+
+    def find(now: datetime) -> Iterable[Overdue]:
+        late = Complaint.objects.filter(status=status, **{f"{due_field}__lt": now})
+        for c in late.select_related("project"):
+            yield Overdue(c.project, f"{key}-{c.pk}", action, _complaint_note(c, status, now))
+
+    return find
+
+
+def _complaint_note(c: Complaint, status: str, now: datetime) -> str:
+    if status == Complaint.Status.FILED:
+        return (
             f"投诉（{local_date(c.filed_at)} 收到）逾期未决定是否受理：应在 3 个工作日内决定"
-            "（实施条例第六十一条）",
+            "（实施条例第六十一条）"
         )
-
-
-def _late_complaint_decision(now: datetime) -> Iterable[Overdue]:
-    late = Complaint.objects.filter(
-        status=Complaint.Status.ACCEPTED, decide_due__lt=now
-    ).select_related("project")
-    for c in late:
-        yield Overdue(
-            c.project,
-            f"late-decide-{c.pk}",
-            "complaint_decide_overdue",
-            f"投诉（{local_date(c.accepted_at or now)} 受理）逾期未作出处理决定："
-            "应在受理后 30 个工作日内书面决定（实施条例第六十一条）",
-        )
+    return (
+        f"投诉（{local_date(c.accepted_at or now)} 受理）逾期未作出处理决定："
+        "应在受理后 30 个工作日内书面决定（实施条例第六十一条）"
+    )
 
 
 def _late_contracts(now: datetime) -> Iterable[Overdue]:
-    for p in Project.objects.filter(status=S.AWARDED, contract_due__lt=now):
+    awaiting = PROJECT.moves["contract"].sources  # awarded, the contract still to sign
+    for p in Project.objects.filter(status__in=awaiting, contract_due__lt=now):
         yield Overdue(
             p,
             "late-contract",
@@ -113,10 +111,14 @@ def _late_contracts(now: datetime) -> Iterable[Overdue]:
         )
 
 
-FINDERS: dict[str, Callable[[datetime], Iterable[Overdue]]] = {
+FINDERS: dict[str, Finder] = {
     "objections": _late_objections,
-    "complaint_acceptance": _late_complaint_acceptance,
-    "complaint_decision": _late_complaint_decision,
+    "complaint_acceptance": _late_complaints(
+        Complaint.Status.FILED, "accept_due", "late-accept", "complaint_accept_overdue"
+    ),
+    "complaint_decision": _late_complaints(
+        Complaint.Status.ACCEPTED, "decide_due", "late-decide", "complaint_decide_overdue"
+    ),
     "contracts": _late_contracts,
 }
 

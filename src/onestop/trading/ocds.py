@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from onestop.org.models import Applicant
 from onestop.trading import queries
 from onestop.trading.models import Bid, Kind, Project
+from onestop.trading.workflow import PROJECT
 
 S = Project.Status
 CATEGORY = {
@@ -119,7 +120,7 @@ def project_releases(project: Project) -> list[dict[str, Any]]:
             "tender": tender,
         }
     ]
-    if project.status in (S.FAILED, S.CANCELLED):
+    if PROJECT.is_in(project.status, "UNAWARDED"):
         releases.append(
             {
                 **base,

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from onestop.org.models import Applicant
 from onestop.trading.models import Bid, Complaint, CreditRecord, Event, Project
+from onestop.trading.workflow import BID, COMPLAINT, PROJECT
 
 S = Project.Status
 Viewer = AbstractBaseUser | AnonymousUser
@@ -24,7 +25,7 @@ SEALED_EVENTS = ("bid_received", "bid_withdrawn")
 
 
 def public_projects() -> QuerySet[Project]:
-    return Project.objects.exclude(status__in=[S.DRAFT, S.REVIEW]).select_related("owner")
+    return Project.objects.filter(status__in=PROJECT.sets["PUBLIC"]).select_related("owner")
 
 
 def get_public_project(pk: int) -> Project:
@@ -55,7 +56,7 @@ def opening_record(project: Project, viewer: Viewer) -> list[Bid]:
         return []
     return list(
         bids_visible_to(viewer)
-        .filter(project=project, status__in=[Bid.Status.OPENED, Bid.Status.REJECTED])
+        .filter(project=project, status__in=BID.sets["OPENED"])
         .select_related("bidder", "lot")
         .order_by("submitted_at")
     )
@@ -87,9 +88,9 @@ def project_record(project: Project) -> QuerySet[Event]:
 
 
 def decided_complaints() -> QuerySet[Complaint]:
-    return Complaint.objects.filter(
-        status__in=[Complaint.Status.DECIDED, Complaint.Status.REJECTED]
-    ).select_related("project", "complainant")
+    return Complaint.objects.filter(status__in=COMPLAINT.sets["CLOSED"]).select_related(
+        "project", "complainant"
+    )
 
 
 def credit_in_force(today: date) -> QuerySet[CreditRecord]:

@@ -1,13 +1,16 @@
 """The legal calendar of a trading project (招标投标法, 招标投标法实施条例, and the transfer rules
-of land, state assets and rural property), as numbers the actions enforce."""
+of land, state assets and rural property), as numbers the actions enforce.
+
+Pure: no database here (a notice counted in working days is counted by the actions, which read
+the centre's calendar)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from onestop.trading.models import Kind
-from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import end_of_day, local_date
 
 
@@ -16,12 +19,6 @@ class Notice:
     days: int
     workdays: bool
     basis: str
-
-    def earliest_deadline(self, issued_at: datetime) -> datetime:
-        """The earliest bid deadline (or close of listing) the notice period allows."""
-        if self.workdays:
-            return workdays.due_at(issued_at, self.days)
-        return issued_at + timedelta(days=self.days)
 
     def describe(self) -> str:
         unit = "个工作日" if self.workdays else "日"
@@ -71,3 +68,17 @@ def conflict_cutoff(today: date) -> date:
 
 def latest_complaint_day(known_on_end: datetime) -> datetime:
     return end_of_day(local_date(known_on_end) + timedelta(days=COMPLAINT_DAYS))
+
+
+def ceil_two_thirds(size: int) -> int:
+    return math.ceil(size * 2 / 3)
+
+
+def committee_problem(size: int, experts: int) -> tuple[str, str] | None:
+    """(field, message) when a committee's make-up breaks 招标投标法第三十七条, else None: five
+    or more members, an odd number, and experts at least two thirds of them."""
+    if size < COMMITTEE_MIN or size % 2 == 0:
+        return "size", "评标委员会应为 5 人以上单数（招标投标法第三十七条）"
+    if experts > size or experts < ceil_two_thirds(size):
+        return "experts", "技术、经济等方面的专家不得少于成员总数的三分之二"
+    return None

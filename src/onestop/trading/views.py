@@ -3,21 +3,24 @@ the bidder's pages (sealed bid with receipt, objection, complaint)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onestop.core.errors import DomainError
 from onestop.draws.queries import pick_rows
 from onestop.org.models import Applicant
-from onestop.trading import actions, queries, rules
-from onestop.trading.errors import TradingError
-from onestop.trading.forms import date_field
-from onestop.trading.models import Bid, Kind, Objection, Project
+from onestop.org.web import form_problems, run_move
+from onestop.trading import actions, forms, queries, rules
+from onestop.trading.models import Bid, Kind, Project
+from onestop.trading.workflow import PROJECT
 from onestop.workdays.calendar import local_date
 
 
@@ -63,7 +66,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "me": me,
             "my_bids": list(queries.bids_of(me).filter(project=project)) if me else [],
             "can_bid": me is not None
-            and project.status == Project.Status.TENDERING
+            and PROJECT.allowed_from("bid", project.status)
             and project.bid_deadline is not None
             and timezone.now() < project.bid_deadline,
         },
@@ -79,24 +82,25 @@ def submit_bid(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请以企业（法人）账号登录后投标")
         return redirect("trading:project", pk=pk)
     if request.method == "POST":
-        upload = request.FILES.get("document")
-        lot = project.lots.filter(pk=request.POST.get("lot") or 0).first()
-        try:
-            if upload is None:
-                raise TradingError("请上传投标文件（PDF）", field="document")
-            receipt = actions.submit_bid(
-                project,
-                bidder=me,
-                price=request.POST.get("price", "").replace(",", ""),
-                document=upload.read(actions.MAX_DOCUMENT + 1),
-                document_name=upload.name or "投标文件.pdf",
-                lot=lot,
-                now=timezone.now(),
-            )
-        except DomainError as e:
-            messages.error(request, e.message)
+        form = forms.BidForm(request.POST, request.FILES, project=project)
+        if not form.is_valid():
+            form_problems(request, form)
         else:
-            return redirect("trading:receipt", receipt=receipt.receipt)
+            d = form.cleaned_data
+            made = run_move(
+                request,
+                lambda: actions.submit_bid(
+                    project,
+                    bidder=me,
+                    price=d["price"],
+                    document=d["document"].read(actions.MAX_DOCUMENT + 1),
+                    document_name=d["document"].name or "投标文件.pdf",
+                    lot=d["lot"],
+                    now=timezone.now(),
+                ),
+            )
+            if made is not None:
+                return redirect("trading:receipt", receipt=made.receipt)
     return render(request, "trading/bid.html", {"project": project, "lots": project.lots.all()})
 
 
@@ -115,16 +119,33 @@ def my_bids(request: HttpRequest) -> HttpResponse:
     return render(request, "trading/my_bids.html", {"bids": bids})
 
 
+def _bidder_move(
+    request: HttpRequest,
+    project: Project,
+    form: Form,
+    call: Callable[[Applicant, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """A bidder's move from the project page: signed in as an enterprise, a form, one action."""
+    me = _enterprise(request)
+    if me is None:
+        messages.error(request, "请以企业账号登录后投诉")
+    elif not form.is_valid():
+        form_problems(request, form)
+    else:
+        run_move(request, lambda: call(me, form.cleaned_data), done)
+    return redirect("trading:project", pk=project.pk)
+
+
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, receipt: str) -> HttpResponse:
-    me = _enterprise(request)
-    bid = queries.get_bid_for_bidder(me, receipt)
-    try:
-        actions.withdraw_bid(bid, bidder=bid.bidder, now=timezone.now())
-        messages.success(request, "已撤回投标")
-    except DomainError as e:
-        messages.error(request, e.message)
+    bid = queries.get_bid_for_bidder(_enterprise(request), receipt)
+    run_move(
+        request,
+        lambda: actions.withdraw_bid(bid, bidder=bid.bidder, now=timezone.now()),
+        "已撤回投标",
+    )
     return redirect("trading:project", pk=bid.project_id)
 
 
@@ -132,42 +153,28 @@ def withdraw(request: HttpRequest, receipt: str) -> HttpResponse:
 @require_POST
 def object_to_result(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.get_public_project(pk)
-    me = _enterprise(request)
-    try:
-        if me is None:
-            raise TradingError("请以企业账号登录后投诉")
-        actions.raise_objection(
-            project, bidder=me, text=request.POST.get("text", ""), now=timezone.now()
-        )
-        messages.success(request, "异议已提交，招标人应在 3 日内答复，答复前暂停招标投标活动")
-    except DomainError as e:
-        messages.error(request, e.message)
-    return redirect("trading:project", pk=pk)
+    return _bidder_move(
+        request,
+        project,
+        forms.ObjectionForm(request.POST),
+        lambda me, d: actions.raise_objection(
+            project, bidder=me, text=d["text"], now=timezone.now()
+        ),
+        "异议已提交，招标人应在 3 日内答复，答复前暂停招标投标活动",
+    )
 
 
 @login_required
 @require_POST
 def complain(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.get_public_project(pk)
-    me = _enterprise(request)
-    objection = Objection.objects.filter(
-        pk=request.POST.get("objection") or 0, project=project
-    ).first()
-    try:
-        if me is None:
-            raise TradingError("请以企业账号登录后投诉")
-        actions.file_complaint(
-            project,
-            complainant=me,
-            text=request.POST.get("text", ""),
-            known_on=date_field(request.POST, "known_on", "知道之日"),
-            objection=objection,
-            now=timezone.now(),
-        )
-        messages.success(request, "投诉已提交，行政监督部门应在 3 个工作日内决定是否受理")
-    except DomainError as e:
-        messages.error(request, e.message)
-    return redirect("trading:project", pk=pk)
+    return _bidder_move(
+        request,
+        project,
+        forms.ComplaintForm(request.POST, project=project),
+        lambda me, d: actions.file_complaint(project, complainant=me, now=timezone.now(), **d),
+        "投诉已提交，行政监督部门应在 3 个工作日内决定是否受理",
+    )
 
 
 @require_GET
