@@ -11,16 +11,9 @@ from hypothesis import strategies as st
 
 from onestop.cases import consents, materials
 from onestop.cases.models import Case, CaseEvent, ReuseConsent, StoredFile
-from onestop.cases.permissions import (
-    TABLE,
-    Act,
-    Obj,
-    Reach,
-    principal_of,
-    reach,
-)
 from onestop.core.errors import NotAllowed
 from onestop.org.models import PersonalDataRead, Role
+from onestop.org.permissions import TABLE, Act, Obj, Reach, principal_of, reach
 from tests.cases.conftest import NOW
 from tests.cases.test_materials import media, pdf_bytes, upload  # noqa: F401
 from tests.conftest import make_staff

@@ -957,7 +957,7 @@ def run_all_probes(w: World) -> list[str]:
 
 # --- the permissions table, cell by cell ---------------------------------------------------------
 #
-# Every cell of onestop.cases.permissions.TABLE has a probe here: who tries it (a user, or a device
+# Every cell of onestop.org.permissions.TABLE has a probe here: who tries it (a user, or a device
 # session signed in on a user), an object inside the cell's reach (which must be reached) and one
 # beyond it (which must be refused); a NONE cell has only the one beyond. A cell without a probe
 # fails the test, as a route without a probe does above.
@@ -1287,7 +1287,7 @@ def _try(c: Client, t: Try, w: World, *, allowed: bool) -> str | None:
 
 
 def run_cells(w: World) -> list[str]:
-    from onestop.cases.permissions import Reach, cells
+    from onestop.org.permissions import Reach, cells
 
     problems = []
     for i, (principal, obj, act, how_far) in enumerate(cells()):

@@ -1,4 +1,4 @@
-"""Consent to reuse a file on record through an agent (permissions.TABLE: material × reuse).
+"""Consent to reuse a file on record through an agent (org.permissions.TABLE: material × reuse).
 
 A file on record is reused by its owner, or by a community agent whom the owner allowed to use
 that material: the owner gives (and revokes) the consent on the portal, or a clerk records a

@@ -33,7 +33,7 @@ def _respond(stored: StoredFile) -> FileResponse:
 
 def stored_file_for_user(user: User, pk: int) -> StoredFile:
     """The file, if it is the user's own or a material of a case whose files they may download
-    (permissions.TABLE: material × download); else 404."""
+    (org.permissions.TABLE: material × download); else 404."""
     stored = StoredFile.objects.select_related("applicant").filter(pk=pk).first()
     if stored is None:
         raise Http404("文件不存在")

@@ -1,6 +1,6 @@
 """Full ID numbers on a case: masked by default; every read is recorded (DESIGN "Personal data").
 
-A staff member who may read the case and whose role may reveal identities (permissions.TABLE:
+A staff member who may read the case and whose role may reveal identities (org.permissions.TABLE:
 identity × reveal) picks a reason from a short list; the read is written twice in one
 transaction: as a personal-data read of the applicant (who, when, why, which case), which
 supervisors list, and as an event in the case's audit chain.
@@ -19,11 +19,11 @@ from onestop.cases import actions
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent
-from onestop.cases.permissions import Act, Obj, may
 from onestop.core.errors import NotAllowed
 from onestop.lib.identity import mask_credit_code, mask_id_number
 from onestop.org.actions import read_full_identity
 from onestop.org.models import Applicant
+from onestop.org.permissions import Act, Obj, may
 
 # Why a full number is needed: the short list the staff member picks from.
 REASONS = {

@@ -348,7 +348,7 @@ def reuse_file(
     key: str = "",
 ) -> CaseMaterial:
     """Link a file the same applicant already has on record (一次提交、多次使用): by its owner,
-    or by an agent with the owner's recorded consent for that material (permissions.TABLE)."""
+    or by an agent with the owner's recorded consent for that material (org.permissions.TABLE)."""
     case, material = _locked(case, material)
     if actions.already_done(case, key):
         return material

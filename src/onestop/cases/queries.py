@@ -10,12 +10,13 @@ from django.http import Http404
 
 from onestop.cases import workflow
 from onestop.cases.models import Case, Task
-from onestop.cases.permissions import Act, Obj, Reach, check_move, reach
+from onestop.cases.permissions import check_move
 from onestop.catalog.models import ServiceItem
 from onestop.core.errors import DomainError
 from onestop.lib import ratelimit
 from onestop.lib.ratelimit import RateLimited
 from onestop.org.models import Applicant, Region, Role, StaffRole
+from onestop.org.permissions import Act, Obj, Reach, reach
 from onestop.org.queries import staff_roles_of
 
 S = Case.Status
@@ -40,7 +41,7 @@ def _reach_q(how_far: Reach, role: StaffRole, user: User) -> Q:
 def case_scope(
     user: AbstractBaseUser | AnonymousUser, obj: Obj = Obj.CASE, act: Act = Act.READ
 ) -> Q | None:
-    """The filter of cases on which the user may `act` on `obj` (permissions.TABLE), or None.
+    """The filter of cases on which the user may `act` on `obj` (org.permissions.TABLE), or None.
 
     The applicant reaches their own. A draft also needs the role's draft cell: an applicant's
     unsubmitted draft is theirs and the filing agent's, not the department's."""

@@ -28,7 +28,6 @@ from onestop.cases.forms import (
 )
 from onestop.cases.lights import LABELS, light
 from onestop.cases.models import Case, CaseEvent, ClockStop, Task
-from onestop.cases.permissions import Act, Obj, may
 from onestop.cases.queries import (
     allowed_moves,
     case_summaries_for_user,
@@ -43,6 +42,7 @@ from onestop.catalog.queries import live_items, search_items
 from onestop.core.errors import DomainError
 from onestop.lib.identity import check_id_number
 from onestop.org.models import Applicant, Centre, Role, StaffRole
+from onestop.org.permissions import Act, Obj, may
 from onestop.org.queries import clerk_centre, staff_roles_of
 from onestop.org.web import form_problems, run_move, staff_required
 from onestop.workdays import queries as workdays
@@ -100,7 +100,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     now = timezone.now()
-    # A hotline operator learns number, item, status and due date only (permissions.TABLE).
+    # A hotline operator learns number, item, status and due date only (org.permissions.TABLE).
     summary_only = not may(user, Obj.CASE, Act.READ)
     qs = (
         (case_summaries_for_user(user) if summary_only else cases_for_user(user))

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onestop.cases.consents import give_consent
 from onestop.cases.models import ReuseConsent, Task
-from onestop.cases.permissions import Act, Obj, Reach, may, staff_reaches
 from onestop.cases.queries import tasks_for_user
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
@@ -22,6 +21,7 @@ from onestop.core.forms import run_form
 from onestop.hotline.models import Leader
 from onestop.org.actions import read_full_identity
 from onestop.org.models import Applicant, PersonalDataRead, Region, Role
+from onestop.org.permissions import Act, Obj, Reach, may, staff_reaches
 from onestop.org.queries import (
     applicants_for_user,
     get_applicant_for_user,

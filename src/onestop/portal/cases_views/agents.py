@@ -54,7 +54,7 @@ def _agent_or_404(request: HttpRequest) -> tuple[User, Region, Centre]:
 def _villager_in_scope(user: User, region: Region, applicant: Applicant) -> bool:
     """An agent serves people registered in their community, or those they filed for there;
     never someone with no community recorded (e.g. registered online): knowing a person's ID
-    number is not a mandate (permissions.TABLE, community agent)."""
+    number is not a mandate (org.permissions.TABLE, community agent)."""
     return agent_serves(user, region, applicant)
 
 

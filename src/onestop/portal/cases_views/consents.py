@@ -1,5 +1,5 @@
 """材料授权: the applicant allows a community agent point to reuse a material on record, and
-withdraws it (permissions.TABLE: material × reuse for agents is the owner's consent)."""
+withdraws it (org.permissions.TABLE: material × reuse for agents is the owner's consent)."""
 
 from __future__ import annotations
 
