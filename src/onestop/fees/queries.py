@@ -13,18 +13,12 @@ from onestop.cases.models import Case
 from onestop.fees.compute import Fee, FeeError, compute_fee
 from onestop.fees.models import FeeNotice, FeeRule, Payment
 from onestop.org.models import Department, Role
+from onestop.org.permissions import DEPARTMENT_ROLES
 from onestop.org.queries import staff_roles_of
 
 N = FeeNotice.Status
 
 # Roles that work a department's fees, and roles that read every department's in their subtree.
-DEPARTMENT_ROLES = (
-    Role.CLERK,
-    Role.REVIEWER,
-    Role.APPROVER,
-    Role.DEPARTMENT_HEAD,
-    Role.ACCOUNT_MANAGER,
-)
 OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.CENTRE_ADMIN)
 
 

@@ -17,7 +17,7 @@ from onestop.core.errors import DomainError
 from onestop.hall import actions, devices, queries
 from onestop.hall.devices import HOME, device_required
 from onestop.hall.models import Device, Ticket
-from onestop.hall.taking import take_from_post, zone_items
+from onestop.hall.taking import take_from_post, ticket_page, zone_items
 from onestop.lib.ratelimit import RateLimited
 
 # Tickets this kiosk session printed, newest last (the kiosk shows only its own).
@@ -88,16 +88,4 @@ def kiosk_ticket(request: HttpRequest, device: Device, pk: int) -> HttpResponse:
     )
     if t is None:
         raise Http404("排队号不存在")
-    now = timezone.now()
-    waiting = t.status == Ticket.Status.WAITING
-    return render(
-        request,
-        "hall/ticket.html",
-        {
-            "ticket": t,
-            "device": device,
-            "ahead": actions.people_ahead(t) if waiting else 0,
-            "wait": queries.estimated_wait_minutes(t, now) if waiting else 0,
-            "back": "/hall/kiosk/",
-        },
-    )
+    return ticket_page(request, t, back="/hall/kiosk/", device=device)

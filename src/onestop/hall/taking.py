@@ -4,12 +4,13 @@ their windows serve, and the posted take-a-number form turned into a ticket."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from onestop.catalog.models import ServiceItem
 from onestop.catalog.queries import live_items
-from onestop.hall import actions, booking
+from onestop.hall import actions, booking, queries
 from onestop.hall.forms import TakeForm
 from onestop.hall.models import Ticket
 from onestop.org.models import Centre, Window, Zone
@@ -47,3 +48,20 @@ def take_from_post(
         source=source,
     )
     return run_move(request, lambda: actions.take_ticket(new, now=now, actor=user))
+
+
+def ticket_page(
+    request: HttpRequest, ticket: Ticket, *, back: str, device: object = None
+) -> HttpResponse:
+    """The printable ticket (guidance desk and kiosk): number, zone, people ahead and the
+    estimated wait while it waits."""
+    waiting = ticket.status == Ticket.Status.WAITING
+    context = {
+        "ticket": ticket,
+        "ahead": actions.people_ahead(ticket) if waiting else 0,
+        "wait": queries.estimated_wait_minutes(ticket, timezone.now()) if waiting else 0,
+        "back": back,
+    }
+    if device is not None:
+        context["device"] = device
+    return render(request, "hall/ticket.html", context)

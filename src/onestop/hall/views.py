@@ -23,7 +23,7 @@ from onestop.hall import actions, figures, queries
 from onestop.hall.forms import InquiryForm, InquiryMoveForm, WindowMoveForm
 from onestop.hall.models import Inquiry, Ticket
 from onestop.hall.permissions import windows_of
-from onestop.hall.taking import take_from_post, zone_items
+from onestop.hall.taking import take_from_post, ticket_page, zone_items
 from onestop.org.models import Centre, StaffRole, Window
 from onestop.org.oversight import oversight_region
 from onestop.org.web import form_problems, run_move, staff_required
@@ -66,18 +66,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable ticket: number, zone, people ahead and the estimated wait."""
     user = cast(User, request.user)
     t = queries.get_ticket_for_staff(user, pk)
-    now = timezone.now()
-    waiting = t.status == Ticket.Status.WAITING
-    return render(
-        request,
-        "hall/ticket.html",
-        {
-            "ticket": t,
-            "ahead": actions.people_ahead(t) if waiting else 0,
-            "wait": queries.estimated_wait_minutes(t, now) if waiting else 0,
-            "back": reverse("hall:desk"),
-        },
-    )
+    return ticket_page(request, t, back=reverse("hall:desk"))
 
 
 # --- the window's calling screen -------------------------------------------------------------

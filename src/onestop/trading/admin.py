@@ -3,6 +3,7 @@ are read here and changed only through their actions (the workbench)."""
 
 from django.contrib import admin
 
+from onestop.core.admin import ReadOnlyAdmin
 from onestop.trading.models import Conflict, CreditRecord, Expert, Project
 
 
@@ -22,22 +23,13 @@ class ExpertAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ("code", "title", "kind", "status", "bid_deadline")
     list_filter = ("kind", "status")
     search_fields = ("code", "title")
     # Sealing material and the committee are not shown, and nothing is edited here.
     fields = ("code", "title", "kind", "method", "owner", "agency", "budget", "status")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(CreditRecord)
