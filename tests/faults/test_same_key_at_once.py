@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from onestop.cases import actions
+from onestop.cases.actions import intake as case_intake
 from onestop.cases.models import Case
 from onestop.hotline import actions as hotline
 from onestop.hotline.models import Ticket
@@ -104,7 +104,7 @@ def test_without_the_wait_the_race_makes_two(new_case, monkeypatch):
     """The tests above can fail: on PostgreSQL, drop the wait and both requests create."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises write transactions: there is no race to show")
-    monkeypatch.setattr(actions, "hold_keyed_requests_of", lambda actor: None)
+    monkeypatch.setattr(case_intake, "hold_keyed_requests_of", lambda actor: None)
     slow_inserts(monkeypatch, Case)
     made = at_once(2, lambda: new_case(key="retry-create-8").pk)
     assert len(set(made)) == 2

@@ -80,6 +80,9 @@ def test_outsider_gets_404(dispatched, handler_b):
     d = t.dispatches.get().pk
     assert post(c, f"{API}/dispatches/{d}/sign").status_code == 404
     assert ok(c.get(f"{API}/tickets"))["count"] == 0
+    # The scope is checked before the body: an outsider is not told whether a department exists.
+    r = post(c, f"{API}/tickets/{t.pk}/dispatch", {"lead_department_id": 99999})
+    assert r.status_code in (403, 404), r.json()
 
 
 def test_unauthenticated_is_401(client):

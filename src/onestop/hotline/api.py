@@ -276,11 +276,16 @@ def _on_ticket(
     ticket_id: int,
     move: Callable[..., object],
     key: str | None,
+    resolve: Callable[[], dict[str, Any]] | None = None,
     **fields: Any,
 ) -> TicketDetailOut:
-    """The operator's move on a ticket in scope; the ticket as it is afterwards."""
+    """The operator's move on a ticket in scope; the ticket as it is afterwards. `resolve`
+    reads what the body names (departments) only after the scoped fetch, so that an outsider
+    is told the ticket is not theirs, never whether the body's ids exist."""
     user = _operator(request)
     ticket = _ticket(request, ticket_id)
+    if resolve is not None:
+        fields.update(resolve())
     move(ticket, actor=user, now=timezone.now(), key=key or "", **fields)
     return detail_out(Ticket.objects.get(pk=ticket.pk), user)
 
@@ -391,15 +396,15 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> Any:
 def dispatch(
     request: HttpRequest, ticket_id: int, body: DispatchIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    lead = _department(body.lead_department_id, "lead_department_id")
-    co = [_department(pk, "co_department_ids") for pk in body.co_department_ids]
     return _on_ticket(
         request,
         ticket_id,
         actions.dispatch_ticket,
         idempotency_key,
-        lead=lead,
-        co=co,
+        resolve=lambda: {
+            "lead": _department(body.lead_department_id, "lead_department_id"),
+            "co": [_department(pk, "co_department_ids") for pk in body.co_department_ids],
+        },
         note=body.note,
     )
 
