@@ -150,7 +150,7 @@ def tell_parties(
     """Enqueue one message about the case to every party, on each channel they have: SMS to the
     applicant's phone on record, in-app, and e-mail where an address is given. The body gets the
     absolute link to the case page."""
-    text = f"{body}详情：{case_link(case)}"
+    text = f"{body}详情： {case_link(case)}"  # the space lets pages urlize the link
     extra = {"case": case.number, **(context or {})}
     common: dict[str, Any] = {
         "now": now,
