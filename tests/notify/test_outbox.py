@@ -12,6 +12,7 @@ from django.db import transaction
 
 from onestop.jobs import run_job
 from onestop.notify import actions, backends
+from onestop.notify.checks import check_public_base_url
 from onestop.notify.models import Message
 from onestop.notify.queries import inbox_for_user
 from tests.notify.conftest import NOW
@@ -181,3 +182,10 @@ def test_an_inapp_message_appears_in_the_inbox_once_sent():
     assert actions.deliver_due(NOW) == 1
     assert list(inbox_for_user(user)) == [message]
     assert list(inbox_for_user(other)) == []
+
+
+def test_a_deployment_without_a_public_address_is_warned(settings):
+    settings.PUBLIC_BASE_URL = ""
+    assert [w.id for w in check_public_base_url()] == ["notify.W001"]
+    settings.PUBLIC_BASE_URL = "https://zwfw.example.cn"
+    assert check_public_base_url() == []

@@ -166,8 +166,11 @@ def test_the_squatters_code_goes_to_the_phone_on_record_not_to_the_squatter(
     assert walk_in(clerk_at_window, item).status_code == 302
     squatter = registered("squatter")
     squatter.post("/accounts/identity/code/")
-    [message] = Message.objects.filter(channel=Message.Channel.SMS)
+    sms = Message.objects.filter(channel=Message.Channel.SMS)
+    [message] = sms.filter(template="identity_code")
     assert message.address == VICTIM_PHONE
+    # The walk-in's acceptance notice went to the phone on record too, never to the squatter.
+    assert {m.address for m in sms} == {VICTIM_PHONE}
     last_code(VICTIM_PHONE)
     assert not [a for a, _ in backends.fake_sms_outbox if a == SQUATTER_PHONE]
     # Guessing is bounded: after CODE_TRIES wrong codes even the right one is refused.

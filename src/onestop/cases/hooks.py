@@ -13,6 +13,8 @@ transaction (a function that raises rolls the move back):
   (documents); a grant is completed only then.
 - `rating_link.first(case)`: the path of the signed page where the applicant rates the finished
   case (evaluation); no invitation is sent without one.
+- `applicant_page.first(case)`: the path of the case's page for its applicant and agent
+  (portal); the messages of the case link to it (`cases.actions.notices`).
 - `case_page(case, user)`: extra context of the staff case page, one dict per app (documents:
   notices and the certificate panel).
 - `window_ticket.first(user, pk)` and `accept_from_ticket.first(ticket, walk_in, actor=…, now=…,
@@ -30,6 +32,7 @@ halving_rules = Hook("halving_rules", "Whether an applicant's new cases run on h
 fees_settled = Hook("fees_settled", "Whether a case owes nothing (all answers true).")
 certificate_issued = Hook("certificate_issued", "Whether a valid certificate was issued.")
 rating_link = Hook("rating_link", "The path of the page where the applicant rates a case.")
+applicant_page = Hook("applicant_page", "The path of the applicant's page of a case.")
 case_page = Hook("case_page", "Extra context of the staff case page (one dict per app).")
 window_ticket = Hook("window_ticket", "The queue ticket called to the clerk's window.")
 accept_from_ticket = Hook("accept_from_ticket", "Accept a walk-in from a hall ticket.")

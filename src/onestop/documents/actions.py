@@ -21,6 +21,7 @@ from onestop.cases.actions import (
     check_move,
     holds_role,
     lock_case,
+    tell_parties,
 )
 from onestop.cases.audit import record_event
 from onestop.cases.models import Case, Task
@@ -141,6 +142,18 @@ def issue_certificate(
             "content_sha256": hashlib.sha256(signing.canonical(content)).hexdigest(),
             "on_time": bool(case.certificate_due_at is None or now <= case.certificate_due_at),
         },
+    )
+    valid = f"，有效期至{valid_until:%Y年%m月%d日}" if valid_until else ""
+    tell_parties(
+        case,
+        template="certificate_ready",
+        subject="证照已制发",
+        body=(
+            f"您的办件{case.number}（{case.item.name}）的证照已制发（编号{number}{valid}），"
+            "可在办件页面查看电子证照，或到窗口领取。"
+        ),
+        now=now,
+        context={"certificate": number},
     )
     return cert
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onestop.cases.actions import already_done
+from onestop.cases.actions import already_done, tell_parties
 from onestop.cases.audit import record_event
 from onestop.cases.models import Case
 from onestop.core.errors import NotAllowed, TransitionError
@@ -139,7 +139,25 @@ def issue_fee_notice(case: Case, *, actor: User, now: datetime, key: str = "") -
             "exempt_reason": notice.exempt_reason,
         },
     )
+    if notice.status == N.ISSUED:
+        _tell_fee_notice(case, notice, rule.legal_basis, now)
     return notice
+
+
+def _tell_fee_notice(case: Case, notice: FeeNotice, basis: str, now: datetime) -> None:
+    """The applicant is told the amount, its legal basis and the payment code, in the move."""
+    basis_text = f"（收费依据：{basis.strip()}）" if basis.strip() else ""
+    tell_parties(
+        case,
+        template="fee_notice",
+        subject="缴费通知",
+        body=(
+            f"您的办件{case.number}（{case.item.name}）应缴费用{notice.amount}元{basis_text}，"
+            f"缴款码：{notice.code}。可在办件页面在线缴纳，或持缴款码到窗口缴费。"
+        ),
+        now=now,
+        context={"notice": notice.code, "amount": str(notice.amount)},
+    )
 
 
 @transaction.atomic

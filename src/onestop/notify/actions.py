@@ -57,6 +57,7 @@ def enqueue(
     subject: str = "",
     template: str = "",
     context: Mapping[str, object] | None = None,
+    topic: str = "",
 ) -> Message:
     """Write a message to the outbox in the caller's transaction: it is delivered only if the
     state change that caused it commits."""
@@ -76,6 +77,7 @@ def enqueue(
         subject=subject,
         body=body,
         context=dict(context or {}),
+        topic=topic,
         next_attempt_at=now,
         created_at=now,
     )

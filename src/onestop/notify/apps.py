@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 
 from onestop.core import jobs
+from onestop.notify.checks import check_public_base_url
 
 
 class NotifyConfig(AppConfig):
@@ -11,3 +13,4 @@ class NotifyConfig(AppConfig):
         from onestop.notify.actions import deliver_due  # in ready(): loads models
 
         jobs.register("deliver_notifications", 60, deliver_due)  # the outbox
+        checks.register(check_public_base_url, deploy=True)

@@ -35,6 +35,9 @@ class Message(models.Model):
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     context = models.JSONField(_("参数"), default=dict, blank=True)
+    # What the message is about, named by the app that sent it ("case:42"): the applicant's case
+    # page lists the messages of its case (notify knows no case, only this name).
+    topic = models.CharField(_("事由"), max_length=64, blank=True)
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
@@ -64,6 +67,12 @@ class Message(models.Model):
             models.Index(
                 fields=["recipient", "channel", "status", "-created_at"],
                 name="notify_msg_inbox_idx",
+            ),
+            # about_for_user: topic = "case:42" AND recipient = user, oldest first.
+            models.Index(
+                fields=["topic", "recipient", "created_at"],
+                name="notify_msg_topic_idx",
+                condition=~Q(topic=""),
             ),
         ]
 

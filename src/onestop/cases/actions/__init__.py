@@ -50,6 +50,7 @@ from onestop.cases.actions.intake import (
     submit_case,
     supply_materials,
 )
+from onestop.cases.actions.notices import announce, tell_parties, topic_of
 from onestop.cases.actions.numbers import centre_code, new_query_code, next_case_number
 from onestop.cases.actions.tasks import (
     TASK_KIND_MISMATCH,
@@ -90,6 +91,7 @@ __all__ = [
     "WalkIn",
     "accept_case",
     "already_done",
+    "announce",
     "centre_code",
     "certificate_issued",
     "check_form",
@@ -125,6 +127,8 @@ __all__ = [
     "supply_materials",
     "suspend_case",
     "sweep_deemed_acceptance",
+    "tell_parties",
+    "topic_of",
     "window_accept",
     "window_departments",
     "withdraw_case",

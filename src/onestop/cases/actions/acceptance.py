@@ -21,6 +21,7 @@ from onestop.cases.actions.common import (
     set_status,
     start_move,
 )
+from onestop.cases.actions.notices import announce
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseMaterial, ClockStop, Task
@@ -109,7 +110,7 @@ def accept_case(
     )
     close_tasks(case, now, [Task.Kind.PRE_REVIEW])
     _open_review(case, now, stops)
-    record_event(
+    event = record_event(
         case,
         "accepted",
         actor=actor,
@@ -122,6 +123,7 @@ def accept_case(
             "tolerated": list(tolerated),
         },
     )
+    announce(case, event)
     return case
 
 
@@ -144,7 +146,7 @@ def deem_accepted(case: Case, *, now: datetime) -> Case | None:
     set_status(case, S.ACCEPTED, "accepted_at", "limit_days", "due_at", "due_provisional")
     close_tasks(case, now, [Task.Kind.PRE_REVIEW])
     _open_review(case, now, stops)
-    record_event(
+    event = record_event(
         case,
         "deemed_accepted",
         actor=None,
@@ -154,6 +156,7 @@ def deem_accepted(case: Case, *, now: datetime) -> Case | None:
             "due": case.due_at.isoformat() if case.due_at else None,
         },
     )
+    announce(case, event)
     return case
 
 
@@ -180,9 +183,10 @@ def not_accept(case: Case, *, actor: User, now: datetime, reasons: str, key: str
     set_status(case, S.NOT_ACCEPTED)
     ClockStop.objects.filter(case=case, ended_on__isnull=True).update(ended_on=local_date(now))
     close_tasks(case, now)
-    record_event(
+    event = record_event(
         case, "not_accepted", actor=actor, now=now, key=key, data={"reasons": reasons.strip()}
     )
+    announce(case, event)
     invite_rating(case, now)
     hooks.case_closed(case=case, outcome="not_accepted", now=now)
     return case
@@ -218,7 +222,7 @@ def handle_instant(case: Case, *, actor: User, now: datetime, key: str = "") -> 
     close_tasks(case, now)
     record_event(case, "accepted", actor=actor, now=now, key=key, data={"instant": True})
     record_event(case, "granted", actor=actor, now=now, data={"instant": True})
-    record_event(case, "completed", actor=actor, now=now)
+    announce(case, record_event(case, "completed", actor=actor, now=now))
     invite_rating(case, now)
     hooks.case_closed(case=case, outcome="granted", now=now)
     return case

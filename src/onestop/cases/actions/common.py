@@ -18,6 +18,7 @@ from onestop.cases.models import Case, CaseEvent, CaseMaterial, ClockStop, Task
 from onestop.cases.permissions import check_move
 from onestop.core.locking import already_done as core_already_done
 from onestop.notify.actions import enqueue
+from onestop.notify.links import absolute_url
 from onestop.org.models import Department
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import halve, local_date
@@ -43,7 +44,7 @@ LOCK_FIELDS = [
         for f in ("code", "version", "name", "kind", "status", "promised_limit", "department")
     ),
     *(f"department__{f}" for f in ("key", "name", "short_name", "region")),
-    *(f"applicant__{f}" for f in ("user", "name", "kind", "id_number", "credit_code")),
+    *(f"applicant__{f}" for f in ("user", "name", "kind", "id_number", "credit_code", "phone")),
     *(f"region__{f}" for f in ("code", "path")),
 ]
 
@@ -150,7 +151,7 @@ def invite_rating(case: Case, now: datetime) -> None:
     path = hooks.rating_link.first(case)
     if path is None:  # no app offers ratings
         return
-    link = settings.PUBLIC_BASE_URL.rstrip("/") + path
+    link = absolute_url(path)
     enqueue(
         channel="sms",
         address=case.applicant.phone,

@@ -16,6 +16,7 @@ from onestop.cases.actions.common import (
     set_status,
     start_move,
 )
+from onestop.cases.actions.notices import announce
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseMaterial, ClockStop
@@ -60,7 +61,7 @@ def complete_case(case: Case, *, actor: User, now: datetime, key: str = "") -> C
     case.completed_at = now
     set_status(case, S.COMPLETED, "completed_at")
     close_tasks(case, now)
-    record_event(case, "completed", actor=actor, now=now, key=key)
+    announce(case, record_event(case, "completed", actor=actor, now=now, key=key))
     invite_rating(case, now)
     return case
 
@@ -74,7 +75,8 @@ def deliver_case(
         return case
     case.delivered_at = now
     set_status(case, S.DELIVERED, "delivered_at")
-    record_event(case, "delivered", actor=actor, now=now, key=key, data={"method": method})
+    event = record_event(case, "delivered", actor=actor, now=now, key=key, data={"method": method})
+    announce(case, event)
     return case
 
 

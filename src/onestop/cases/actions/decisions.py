@@ -19,6 +19,7 @@ from onestop.cases.actions.common import (
     set_status,
     start_move,
 )
+from onestop.cases.actions.notices import announce
 from onestop.cases.actions.tasks import finish_task, lock_task_move
 from onestop.cases.audit import mark_changed, record_event
 from onestop.cases.errors import CaseError
@@ -66,7 +67,7 @@ def decide_case(
         )
     else:
         set_status(case, S.REFUSED, "decided_at")
-    record_event(
+    event = record_event(
         case,
         "granted" if grant else "refused",
         actor=actor,
@@ -74,6 +75,7 @@ def decide_case(
         key=key,
         data={"reasons": reasons.strip(), "on_time": bool(case.due_at and now <= case.due_at)},
     )
+    announce(case, event)
     hooks.case_closed(case=case, outcome="granted" if grant else "refused", now=now)
     return task
 
@@ -133,7 +135,7 @@ def decide_extension(
         recompute_due(case, local_date(now))
         mark_changed(case, "extension_days", "due_at", "due_provisional")
         open_tasks(case, Task.Kind.DECIDE).update(due_at=case.due_at)
-    record_event(
+    event = record_event(
         case,
         "extension_approved" if approve else "extension_refused",
         actor=actor,
@@ -145,6 +147,7 @@ def decide_extension(
             "due": case.due_at.isoformat() if case.due_at else None,
         },
     )
+    announce(case, event)
     return task
 
 
@@ -167,7 +170,7 @@ def suspend_case(
     )
     case.resume_status = case.status
     set_status(case, S.SUSPENDED, "resume_status")
-    record_event(
+    event = record_event(
         case,
         "suspended",
         actor=actor,
@@ -175,6 +178,7 @@ def suspend_case(
         key=key,
         data={"reason": reason, "note": note.strip()},
     )
+    announce(case, event)
     return case
 
 
@@ -193,7 +197,7 @@ def resume_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Cas
     recompute_due(case, today)
     set_status(case, status, "resume_status", "due_at", "due_provisional")
     open_tasks(case).filter(kind__in=[Task.Kind.DECIDE]).update(due_at=case.due_at)
-    record_event(
+    event = record_event(
         case,
         "resumed",
         actor=actor,
@@ -204,4 +208,5 @@ def resume_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Cas
             "stopped_from": stop.started_on.isoformat() if stop else None,
         },
     )
+    announce(case, event, extra={"stop": stop.reason if stop else ""})
     return case

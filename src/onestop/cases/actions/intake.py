@@ -16,6 +16,7 @@ from onestop.cases.actions.common import (
     set_status,
     start_move,
 )
+from onestop.cases.actions.notices import announce
 from onestop.cases.actions.numbers import new_query_code, next_case_number
 from onestop.cases.audit import record_event
 from onestop.cases.errors import CaseError
@@ -116,7 +117,7 @@ def submit_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Cas
     case.supplement_due_at = notice.end_at()
     set_status(case, S.SUBMITTED, "received_at", "supplement_due_at")
     _open_pre_review(case, now, case.supplement_due_at)
-    record_event(
+    event = record_event(
         case,
         "submitted",
         actor=actor,
@@ -124,6 +125,7 @@ def submit_case(case: Case, *, actor: User, now: datetime, key: str = "") -> Cas
         key=key,
         data={"supplement_due": notice.due.isoformat()},
     )
+    announce(case, event)
     return case
 
 
@@ -156,7 +158,7 @@ def request_supplement(
     )
     set_status(case, S.SUPPLEMENT_REQUESTED)
     close_tasks(case, now, [Task.Kind.PRE_REVIEW])
-    record_event(
+    event = record_event(
         case,
         "supplement_requested",
         actor=actor,
@@ -164,6 +166,7 @@ def request_supplement(
         key=key,
         data={"missing": names, "note": note},
     )
+    announce(case, event)
     return case
 
 

@@ -19,6 +19,7 @@ from onestop.cases.errors import CaseError
 from onestop.cases.models import Case, CaseEvent, CaseMaterial, StoredFile
 from onestop.cases.queries import get_case_for_user
 from onestop.core.errors import DomainError
+from onestop.notify.queries import about_for_user
 from onestop.org.web import run_move
 from onestop.portal.cases_views.common import (
     current_time,
@@ -193,6 +194,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers(case.item, case.form_data or {}),
             "rows": rows,
             "timeline": timeline(case),
+            "case_messages": about_for_user(actions.topic_of(case), user),
             "supplement": supplement.data if supplement else None,
             "notices": notice_links(case),
             "can_withdraw": workflow.allowed_from("withdraw", case.status),

@@ -1,6 +1,7 @@
 """Serve the embedded platform: print the address and the demo accounts, then run the server."""
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -10,6 +11,23 @@ from django.core.management.base import BaseCommand, CommandParser
 from onestop.core.jobs import JOBS
 from onestop.demo.org import DEMO_PASSWORD, demo_accounts
 from onestop.lib.terminal import pad
+
+
+def served_base_url(host: str, port: str) -> str:
+    """The address the embedded run serves on, for absolute links in messages; a wildcard host
+    (0.0.0.0, ::) is reached through the machine's name."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - compared, not bound
+        host = socket.gethostname()
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def set_public_base_url(host: str, port: str) -> str:
+    """PUBLIC_BASE_URL for the server about to start (the environment survives the exec and the
+    settings read it); a value the deployment set is kept."""
+    if not os.environ.get("PUBLIC_BASE_URL"):
+        os.environ["PUBLIC_BASE_URL"] = served_base_url(host, port)
+    return os.environ["PUBLIC_BASE_URL"]
 
 
 class Command(BaseCommand):
@@ -26,6 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"管理后台：http://{shown}:{port}/admin/  接口文档：http://{shown}:{port}/api/v1/docs"
         )
+        self.stdout.write(f"消息中的链接地址：{set_public_base_url(host, port)}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username, name in demo_accounts():
             self.stdout.write(f"  {pad(label, 18)} {username:<14} {name}")
