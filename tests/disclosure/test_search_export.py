@@ -103,8 +103,7 @@ def test_the_api_names_the_certificate_once_issued(client, granted_case, clerk):
     row = api(client)["items"][0]
     assert row["certificate_number"] == "" and row["valid_until"] is None
     cert = issue_certificate(
-        granted_case,
-        actor=clerk, now=GRANTED_AT + timedelta(days=1), valid_until=date(2031, 12, 1)
+        granted_case, actor=clerk, now=GRANTED_AT + timedelta(days=1), valid_until=date(2031, 12, 1)
     )
     row = api(client)["items"][0]
     assert row["certificate_number"] == cert.number
