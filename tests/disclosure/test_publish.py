@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from onestop.cases import actions
 from onestop.cases.models import Case
@@ -15,6 +17,7 @@ from onestop.disclosure.rules import PUBLISH_WITHIN_DAYS
 from onestop.workdays import queries as workdays
 from onestop.workdays.calendar import local_date
 from tests.disclosure.conftest import GRANTED_AT, NOW
+from tests.documents.conftest import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +40,6 @@ def test_it_publishes_a_grant_at_the_decision_with_the_person_masked(granted_cas
 def test_a_refusal_is_published_with_its_reasons_redacted(
     accepted_case, reviewer, co_reviewer, approver
 ):
-    from tests.documents.conftest import decide  # noqa: PLC0415 - a helper, not a fixture
-
     case = decide(
         accepted_case,
         grant=False,
@@ -120,3 +121,18 @@ def test_the_job_publishes_a_refusal_as_a_refusal_with_its_reasons(refused_case)
 def test_the_seven_working_days_skip_the_national_day_holiday():
     # 2026: 1–7 October are holidays, 10 October a make-up working day.
     assert workdays.due_date(date(2026, 9, 30), PUBLISH_WITHIN_DAYS).due == date(2026, 10, 15)
+
+
+def test_the_admin_shows_the_rows_and_never_edits_them(client, granted_case):
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x-Passw0rd-1")
+    client.force_login(root)
+    row = LicenceDecision.objects.get(case=granted_case)
+    assert client.get(reverse("admin:disclosure_licencedecision_changelist")).status_code == 200
+    assert client.get(reverse("admin:disclosure_licencedecision_add")).status_code == 403
+    response = client.post(
+        reverse("admin:disclosure_licencedecision_change", args=[row.pk]),
+        {"counterpart_name": "张敏"},
+    )
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.counterpart_name == "张*"

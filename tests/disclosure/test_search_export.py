@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from onestop.documents.actions import issue_certificate
 from onestop.workdays.calendar import local_date
 from tests.disclosure.conftest import GRANTED_AT, NOW
 
@@ -98,8 +99,6 @@ def test_the_api_pages_and_counts(client, decisions):
 
 
 def test_the_api_names_the_certificate_once_issued(client, granted_case, clerk):
-    from onestop.documents.actions import issue_certificate  # noqa: PLC0415 - one test's need
-
     row = api(client)["items"][0]
     assert row["certificate_number"] == "" and row["valid_until"] is None
     cert = issue_certificate(
