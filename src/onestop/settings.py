@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "onestop.draws",
     "onestop.trading",
     "onestop.intermediaries",
+    "onestop.disclosure",
     "onestop.portal",
     "onestop.staff",
     "onestop.demo",  # the demo deployment's loaders and `serve`; nothing imports it

@@ -47,6 +47,7 @@ def test_every_app_registers_its_periodic_jobs():
         ("sweep_hotline", 300),
         ("sweep_hall", 120),
         ("sweep_trading", 300),
+        ("publish_licence_decisions", 3600),
     }
 
 

@@ -98,6 +98,9 @@ LIST_PAGES: dict[str, Route] = {
     "portal:guide": Route(None, "catalog.ServiceItem", {"department__key": "scjgj"}, "dept=scjgj"),
     "portal:departments": Route(None, "org.Department"),
     "portal:centres": Route(None, "org.Centre"),
+    "portal:licences": Route(None, "disclosure.LicenceDecision"),
+    "portal:licences_xlsx": Route(None, "disclosure.LicenceDecision"),
+    "portal:licences_csv": Route(None, "disclosure.LicenceDecision"),
     "portal:my_cases": Route("zhangmin", "cases.Case", {"status": "submitted"}, set=zhangmin),
     "portal:agent_home": Route("agent", "cases.Case", {"status": "submitted"}, set=agent),
     "cases:list": Route("clerk", "cases.Case", {"department__key": "scjgj"}),
@@ -174,6 +177,7 @@ API_LISTS: dict[str, Route] = {
     "/api/v1/parallel/projects": Route("parallel", "parallel.Project"),
     "/api/v1/trading/ocds.json": Route(None, "trading.Project", {"status": "tendering"}),
     "/api/v1/trading/projects": Route(None, "trading.Project", {"status": "tendering"}),
+    "/api/v1/disclosure/licences": Route(None, "disclosure.LicenceDecision"),
 }
 
 # Pages without path parameters that are not lists, and why.

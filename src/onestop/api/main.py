@@ -7,6 +7,7 @@ from ninja.operation import Operation
 
 from onestop.apitokens.errors import COMMON_ERRORS, register_error_handlers
 from onestop.cases import api as cases_api
+from onestop.disclosure import api as disclosure_api
 from onestop.fees import api as fees_api
 from onestop.hall import api as hall_api
 from onestop.hotline import api as hotline_api
@@ -67,3 +68,4 @@ api.add_router("/hall", hall_api.router)
 api.add_router("/hotline", hotline_api.router)
 api.add_router("/parallel", parallel_api.router)
 api.add_router("/trading", trading_api.router)
+api.add_router("/disclosure", disclosure_api.router)

@@ -9,6 +9,9 @@ urlpatterns = [
     path("guide/item/<str:code>/", views.item_detail, name="item"),
     path("departments/", views.departments, name="departments"),
     path("centres/", views.centres, name="centres"),
+    path("public/licences/", views.licences, name="licences"),
+    path("public/licences/export.xlsx", views.licences_xlsx, name="licences_xlsx"),
+    path("public/licences/export.csv", views.licences_csv, name="licences_csv"),
 ]
 
 # Applying and following cases (issue 3).

@@ -1,16 +1,23 @@
-"""Public pages: the service guide (办事指南), departments and the service network."""
+"""Public pages: the service guide (办事指南), departments, the service network and the licence
+decisions made public (双公示)."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from onestop.catalog.models import LifeEvent, ServiceItem
 from onestop.catalog.queries import live_items, search_items
+from onestop.disclosure import export
+from onestop.disclosure import queries as disclosure
+from onestop.disclosure.forms import LicenceSearchForm
+from onestop.disclosure.models import LicenceDecision
 from onestop.org.models import Centre, Department, Region, Window
+from onestop.workdays.calendar import local_date
 
 # Guide filters that switch on one boolean field: parameter → value → (label, field).
 FLAG_FILTERS = {
@@ -203,3 +210,46 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+# --- licence decisions made public (行政许可 双公示, issue 16) ---------------------------------
+
+
+def _licence_search(request: HttpRequest) -> tuple[LicenceSearchForm, QuerySet[LicenceDecision]]:
+    form = LicenceSearchForm(request.GET or None)
+    return form, disclosure.published(form.search())
+
+
+@require_GET
+def licences(request: HttpRequest) -> HttpResponse:
+    """Every published licence decision, searchable, paginated, with its export links."""
+    form, qs = _licence_search(request)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "portal/licences.html",
+        {"form": form, "page": page, "querystring": params.urlencode()},
+    )
+
+
+@require_GET
+def licences_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, qs = _licence_search(request)
+    response = HttpResponse(
+        export.export_xlsx(qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = export.filename("xlsx", local_date(timezone.now()))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def licences_csv(request: HttpRequest) -> HttpResponse:
+    _form, qs = _licence_search(request)
+    response = HttpResponse(export.export_csv(qs), content_type="text/csv; charset=utf-8")
+    name = export.filename("csv", local_date(timezone.now()))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,1 @@
+"""Public disclosure of licence decisions (行政许可 双公示): who, what, decision, date, basis."""
