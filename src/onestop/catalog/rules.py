@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from onestop.lib.zh import STOPWORDS, search_words, simplified
 
@@ -75,6 +76,7 @@ class Entry:
         yield TEXT, self.text
 
 
+@lru_cache(maxsize=16384)
 def normalized(text: str) -> str:
     """Simplified, lower-cased text (a query in traditional characters finds the same)."""
     return simplified(text).lower().strip()
@@ -85,8 +87,12 @@ def query_parts(query: str) -> list[str]:
 
 
 def phrase_score(entry: Entry, part: str) -> float:
-    """How well the part as typed matches the item; 0 when it does not."""
-    best = 0.0
+    """How well the part as typed matches the item; 0 when it does not.
+
+    The best match counts whole, every further one a quarter: 外地孩子在这里上学 matches the
+    item that knows both 外地孩子 and 上学 above the one that knows only 上学.
+    """
+    found = []
     for where, value in entry.fields():
         if not value:
             continue
@@ -104,8 +110,11 @@ def phrase_score(entry: Entry, part: str) -> float:
             score = base + len(value)
         else:
             continue
-        best = max(best, score)
-    return best
+        found.append(score)
+    if not found:
+        return 0.0
+    found.sort(reverse=True)
+    return found[0] + sum(found[1:]) / 4
 
 
 def query_words(part: str) -> list[str]:
