@@ -87,6 +87,8 @@ def run(rounds: int) -> None:
     print(f"top-3 hit rate: {rates.top3}/{rates.total} = {rates.rate(rates.top3):.1%}")
     for query, top in rates.misses:
         print(f"  missed: {query} → {'、'.join(top) or '（无结果）'}")
+    for query, top in rates.not_first:
+        print(f"  not first: {query} → {'、'.join(top)}")
 
     start = time.perf_counter()
     for _ in range(rounds):

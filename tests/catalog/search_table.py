@@ -27,6 +27,7 @@ class HitRates:
     top1: int = 0
     top3: int = 0
     misses: list[tuple[str, list[str]]] = field(default_factory=list)  # query, its top 3
+    not_first: list[tuple[str, list[str]]] = field(default_factory=list)  # in the top 3 only
 
     def rate(self, hits: int) -> float:
         return hits / self.total if self.total else 0.0
@@ -45,9 +46,12 @@ def hit_rates(rows: Sequence[Query], search: Callable[[str], list[str]]) -> HitR
     for q in rows:
         names = search(q.text)[:3]
         rates.total += 1
-        rates.top1 += bool(names[:1] and names[0] in q.expected)
+        first = bool(names[:1] and names[0] in q.expected)
+        rates.top1 += first
         if q.expected.intersection(names):
             rates.top3 += 1
+            if not first:
+                rates.not_first.append((q.text, names))
         else:
             rates.misses.append((q.text, names))
     return rates

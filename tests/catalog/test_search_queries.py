@@ -11,10 +11,11 @@ from onestop.catalog.queries import live_items, search_items
 from onestop.demo import org as org_demo
 from tests.catalog.search_table import hit_rates, queries
 
-# Measured on the demo catalog (bench/search.py): top-3 100 %, top-1 95 %. The floors leave
-# room for a new demo item to take a first place, not for the search to get worse.
-TOP3_FLOOR = 0.95
-TOP1_FLOOR = 0.85
+# Measured on the demo catalog (bench/search.py, SQLite and PostgreSQL alike): top-3 88/88,
+# top-1 85/88. The floors leave room for a new demo item to take a first place or two, not
+# for the search to get worse.
+TOP3_FLOOR = 0.97
+TOP1_FLOOR = 0.93
 
 
 @pytest.fixture

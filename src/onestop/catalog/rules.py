@@ -86,35 +86,46 @@ def query_parts(query: str) -> list[str]:
     return [p for p in normalized(query).split() if p][:MAX_PARTS]
 
 
+# Pass 1 scores by place: (exact, contains the part, inside the part). The bands do not
+# overlap, so a name match of any kind ranks above an alias match, and so on down.
+_PHRASE = {
+    NAME: (100, 80, 72),
+    ALIAS: (70, 60, 54),
+    KEYWORD: (50, 42, 38),
+    EVENT: (30, 24, 22),
+}
+_TEXT_SCORE = 10
+_MORE_CAP = 4  # what further matches may add: less than the gap between two bands
+
+
 def phrase_score(entry: Entry, part: str) -> float:
     """How well the part as typed matches the item; 0 when it does not.
 
-    The best match counts whole, every further one a quarter: 外地孩子在这里上学 matches the
-    item that knows both 外地孩子 and 上学 above the one that knows only 上学.
+    The best match counts whole; further ones add a little (at most _MORE_CAP), so that
+    外地孩子在这里上学 puts the item that knows both 外地孩子 and 上学 above one that knows
+    only 上学, without lifting an alias match above a name match.
     """
     found = []
     for where, value in entry.fields():
         if not value:
             continue
-        if value == part:
-            score = {NAME: 100, ALIAS: 80, KEYWORD: 70, EVENT: 30, TEXT: 10}[where]
+        if where == TEXT:
+            score = float(_TEXT_SCORE) if part in value else 0.0
+        elif value == part:
+            score = _PHRASE[where][0]
         elif part in value:
-            if where == TEXT:
-                score = 10
-            else:
-                base = {NAME: 60, ALIAS: 50, KEYWORD: 40, EVENT: 20}[where]
-                score = base + 10 * len(part) / len(value)
-        elif where != TEXT and len(value) >= 2 and value in part:
+            score = _PHRASE[where][1] + 6 * len(part) / len(value)
+        elif len(value) >= 2 and value in part:
             # The item's word inside what was typed: 我想办低保 holds 低保.
-            base = {NAME: 58, ALIAS: 50, KEYWORD: 42, EVENT: 22}[where]
-            score = base + len(value)
+            score = _PHRASE[where][2] + min(len(value), 6)
         else:
             continue
-        found.append(score)
+        if score:
+            found.append(score)
     if not found:
         return 0.0
     found.sort(reverse=True)
-    return found[0] + sum(found[1:]) / 4
+    return found[0] + min(sum(found[1:]) / 4, _MORE_CAP)
 
 
 def query_words(part: str) -> list[str]:
