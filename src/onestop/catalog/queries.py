@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, Prefetch, QuerySet, Value, When
 
 from onestop.catalog import rules
-from onestop.catalog.models import Material, ServiceItem, Step
+from onestop.catalog.models import LifeEvent, Material, ServiceItem, Step
 from onestop.catalog.schema import split_words
 
 
@@ -58,3 +58,16 @@ def search_entries(qs: QuerySet[ServiceItem]) -> list[rules.Entry]:
         )
         for pk, name, aliases, keywords, text in dict.fromkeys(rows)
     ]
+
+
+def events_for_query(query: str) -> list[LifeEvent]:
+    """The life events a query names (出生 → 生育收养, 退休 → 养老服务): the guide offers
+    to browse them as well."""
+    parts = rules.query_parts(query)
+    whole = "".join(parts)
+    found = []
+    for event in LifeEvent.objects.all():
+        words = [rules.normalized(w) for w in [event.name, *split_words(event.keywords)]]
+        if any(w and (w in parts or (len(w) >= 2 and w in whole)) for w in words):
+            found.append(event)
+    return found

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from onestop.catalog.models import LifeEvent, ServiceItem
-from onestop.catalog.queries import live_items, search_items
+from onestop.catalog.queries import events_for_query, live_items, search_items
 from onestop.org.models import Centre, Department, Region, Window
 
 # Guide filters that switch on one boolean field: parameter → value → (label, field).
@@ -89,6 +89,7 @@ def guide(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("kind", "id"),
             "events": LifeEvent.objects.all(),
+            "named_events": events_for_query(q) if q and not event else [],
             "current": {
                 "dept": dept_key,
                 "theme": request.GET.get("theme", ""),
