@@ -19,6 +19,8 @@ def item_data(code: str = "511A0001-001", **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": code,
         "name": "食品经营许可（新办）",
+        "aliases": ["食品经营许可证"],
+        "keywords": ["开饭店", "开餐馆"],
         "category": "行政许可",
         "department": "scjgj",
         "co_departments": ["mzj"],

@@ -40,6 +40,8 @@ def form_data(item: ServiceItem, **changes: Any) -> dict[str, Any]:
     """The POST of the admin change form for `item`, its inlines included."""
     data: dict[str, Any] = {
         "name": item.name,
+        "aliases": item.aliases,
+        "keywords": item.keywords,
         "category": item.category,
         "department": item.department_id,
         "co_departments": [d.pk for d in item.co_departments.all()],
@@ -154,6 +156,22 @@ def test_the_admin_form_applies_the_catalog_rules(client_, published):
     assert "各环节时限合计（5）超过承诺时限（2）" in text
     draft.refresh_from_db()
     assert draft.promised_limit == 5
+
+
+def test_aliases_and_keywords_are_edited_in_the_admin(client_, published):
+    draft = start_new_version(published, actor=None, now=NOW)
+    data = form_data(draft, aliases="食品经营许可证， 餐饮许可", keywords="开饭店 开餐馆、开饭店")
+    response = client_.post(change_url(draft), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert (draft.aliases, draft.keywords) == ("食品经营许可证、餐饮许可", "开饭店、开餐馆")
+    assert "餐饮许可" in draft.search_text
+    response = client_.post(change_url(draft), form_data(draft, keywords="开饭店、" + "长" * 41))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "不能超过 40 个字" in text and "开饭店、" + "长" * 41 in text  # kept as typed
+    draft.refresh_from_db()
+    assert draft.keywords == "开饭店、开餐馆"
 
 
 def test_publishing_an_incomplete_item_shows_every_reason(client_):

@@ -164,6 +164,9 @@ LIST_PAGES: dict[str, Route] = {
 
 # API list operations (OpenAPI path → the list it answers); staff call them with their session.
 API_LISTS: dict[str, Route] = {
+    "/api/v1/catalog/items": Route(
+        None, "catalog.ServiceItem", {"name": "食品经营许可"}, "q=食品经营许可&limit=100"
+    ),
     "/api/v1/cases": Route("clerk", "cases.Case", {"department__key": "scjgj"}),
     "/api/v1/tasks": Route("reviewer", "cases.Task", {"department__key": "scjgj"}, vary="case"),
     "/api/v1/fees/reconciliation": Route("supervisor", "fees.Payment"),

@@ -7,6 +7,7 @@ from ninja.operation import Operation
 
 from onestop.apitokens.errors import COMMON_ERRORS, register_error_handlers
 from onestop.cases import api as cases_api
+from onestop.catalog import api as catalog_api
 from onestop.disclosure import api as disclosure_api
 from onestop.fees import api as fees_api
 from onestop.hall import api as hall_api
@@ -61,6 +62,7 @@ register_error_handlers(api)
 
 api.add_router("/workdays", workdays_api.router)
 api.add_router("/identity", org_api.router)
+api.add_router("/catalog", catalog_api.router)
 api.add_router("/cases", cases_api.router)
 api.add_router("/tasks", cases_api.tasks_router)
 api.add_router("/fees", fees_api.router)

@@ -28,6 +28,7 @@ from onestop.catalog.schema import (
     clean_item_dict,
     content_of,
     item_to_dict,
+    join_words,
 )
 from onestop.org.models import Department, Region
 
@@ -75,16 +76,42 @@ STANDARD_LIFE_EVENTS = [
 ]
 
 
+# The words residents use for each standard event: a search for any of them finds its items.
+STANDARD_EVENT_KEYWORDS = {
+    "birth": "出生、生孩子、生小孩、新生儿、宝宝、生育、收养、上户口",
+    "school": "上学、入学、读书、幼儿园、小学、初中、转学",
+    "work": "就业、找工作、上班、打工、失业、创业",
+    "marriage": "结婚、领证、离婚、婚姻",
+    "housing": "住房、租房、房子、公租房、廉租房",
+    "social_security": "社保、低保、救助、生活困难",
+    "medical": "看病、医保、医疗、报销、住院",
+    "elderly": "退休、养老、老人、老年人、养老金、退休金",
+    "disability": "残疾、残疾人、残联",
+    "veterans": "退伍、复员、转业、当兵、退役",
+    "farming": "农村、种地、农民、宅基地、承包地",
+    "death": "去世、死亡、过世、丧葬、殡葬、后事、销户",
+    "transport": "出行、开车、车辆",
+    "culture": "旅游、文化、演出",
+    "business_start": "开办企业、开公司、办公司、注册公司、开店、创业、营业执照",
+    "construction": "盖房、建房、施工、工程、建设项目、工地",
+    "operation": "经营、开店、许可证、做生意",
+    "tax": "纳税、交税、报税、发票、税务、缴费",
+}
+
+
 @transaction.atomic
 def ensure_life_events() -> int:
-    """Create the standard life events that are missing; returns how many were created."""
+    """Create the standard life events that are missing, and give standard events without
+    keywords their standard ones; returns how many were created."""
     existing = set(LifeEvent.objects.values_list("key", flat=True))
     missing = [
-        LifeEvent(key=key, name=name, theme=theme, order=i)
+        LifeEvent(key=key, name=name, theme=theme, order=i, keywords=STANDARD_EVENT_KEYWORDS[key])
         for i, (key, name, theme) in enumerate(STANDARD_LIFE_EVENTS)
         if key not in existing
     ]
     LifeEvent.objects.bulk_create(missing, ignore_conflicts=True)
+    for key, words in STANDARD_EVENT_KEYWORDS.items():
+        LifeEvent.objects.filter(key=key, keywords="").update(keywords=words)
     return len(missing)
 
 
@@ -261,7 +288,7 @@ def reindex_items(items: Iterable[ServiceItem] | None = None) -> int:
 def search_text_of(item: ServiceItem) -> str:
     departments = [item.department, *item.co_departments.all()]
     return _search_text(
-        item.name,
+        _names(item),
         CATEGORY_LABELS[item.category],
         departments,
         item.legal_basis,
@@ -379,8 +406,10 @@ def _assign(item: ServiceItem, clean: dict[str, Any], lookups: Lookups) -> None:
     item.for_enterprise = "enterprise" in clean["themes"]
     item.on_site_visits = clean["on_site_visits"]
     item.form_schema = [dict(f) for f in clean["form"]]
+    item.aliases = join_words(clean["aliases"])
+    item.keywords = join_words(clean["keywords"])
     item.search_text = _search_text(
-        clean["name"],
+        _names(item),
         clean["category"],
         [department, *(lookups.departments[k] for k in clean["co_departments"])],
         clean["legal_basis"],
@@ -548,3 +577,8 @@ def _department_key(name: str, taken: set[str]) -> str:
         n += 1
         key = f"{base}-{n}"
     return key
+
+
+def _names(item: ServiceItem) -> str:
+    """The name, aliases and keywords of an item: the head of its search text."""
+    return "\n".join(p for p in (item.name, item.aliases, item.keywords) if p)

@@ -28,6 +28,8 @@ from onestop.catalog.schema import (
     CATEGORY_LABELS,
     CatalogError,
     check_item_dict,
+    join_words,
+    split_words,
     text_problem,
 )
 from onestop.org.admin import DepartmentAdmin
@@ -42,7 +44,7 @@ def _user(request: HttpRequest) -> User:
 
 @admin.register(LifeEvent)
 class LifeEventAdmin(admin.ModelAdmin):
-    list_display = ("name", "key", "theme", "order")
+    list_display = ("name", "key", "theme", "order", "keywords")
     list_filter = ("theme",)
     list_editable = ("order",)
     search_fields = ("name", "key")
@@ -129,6 +131,8 @@ class ServiceItemForm(forms.ModelForm):
         fields = [
             "code",
             "name",
+            "aliases",
+            "keywords",
             "category",
             "department",
             "co_departments",
@@ -163,6 +167,8 @@ class ServiceItemForm(forms.ModelForm):
         item = {
             "code": code.strip() or "x",
             "name": data.get("name", ""),
+            "aliases": split_words(data.get("aliases", "")),
+            "keywords": split_words(data.get("keywords", "")),
             "category": CATEGORY_LABELS.get(data.get("category", ""), ""),
             "department": data["department"].key if data.get("department") else "",
             "co_departments": [d.key for d in data.get("co_departments", [])],
@@ -183,7 +189,9 @@ class ServiceItemForm(forms.ModelForm):
             "form": data.get("form_schema", []),
             "status": ServiceItem.Status.DRAFT.value,  # completeness is checked on publishing
         }
-        _, problems = check_item_dict(item)
+        clean, problems = check_item_dict(item)
+        for key in ("aliases", "keywords"):  # stored as the item dict writes them
+            data[key] = join_words(clean.get(key, []))
         for p in problems:
             key = str(p.path[0]) if p.path else ""
             field = _FORM_FIELDS.get(key, key)
@@ -215,6 +223,14 @@ class ServiceItemAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "new_version_selected"]
     fieldsets = [
         (None, {"fields": ("code", "version", "status", "name", "category", "department")}),
+        (
+            "搜索用词",
+            {
+                "fields": ("aliases", "keywords"),
+                "description": "多个词用顿号“、”分隔，如：低保、最低生活保障；"
+                "居民在办事指南里输入这些词也能找到本事项。",
+            },
+        ),
         ("依据与时限", {"fields": ("legal_basis", "kind", "statutory_limit", "promised_limit")}),
         (
             "办理方式",

@@ -46,6 +46,7 @@ from onestop.catalog.schema import (
     check_item_dict,
     item_to_dict,
     role_labels,
+    split_words,
     text_problem,
 )
 from onestop.lib.uploads import UnsafeUpload, check_archive
@@ -211,6 +212,9 @@ class Column:
     key: str | None  # None: shown on export, ignored on import
     out: Callable[[Any], Any]
     into: Callable[[Any], Any]
+    # A column added after workbooks were in use: a workbook without it still imports, and the
+    # field keeps the current version's value.
+    optional: bool = False
 
 
 def _same(value: Any) -> Any:
@@ -247,6 +251,9 @@ ITEM_COLUMNS = [
     Column(ITEM_LABELS["life_events"], "life_events", _joined_out(), _list_in),
     Column(ITEM_LABELS["on_site_visits"], "on_site_visits", _same, _int_in),
     Column(ITEM_LABELS["status"], "status", _labels_out(STATUS_LABELS), _choice_in),
+    # Added later: last, so that the columns of older workbooks keep their places.
+    Column(ITEM_LABELS["aliases"], "aliases", _joined_out(), _list_in, optional=True),
+    Column(ITEM_LABELS["keywords"], "keywords", _joined_out(), _list_in, optional=True),
 ]
 MATERIAL_COLUMNS = [
     Column(MATERIAL_LABELS["name"], "name", _same, _text_in),
@@ -363,6 +370,10 @@ def _readme(ws: Any) -> None:
         ["· 已发布事项的内容有变化时生成新版本并发布，旧版本保留不变；内容相同的不做修改。"],
         ["· 文件中没有的事项不受影响；多个值用“、”分隔。"],
         [f"· “{DEPARTMENT_NAME_HEADER}”列仅供查看。"],
+        [
+            f"· “{ITEM_LABELS['aliases']}”“{ITEM_LABELS['keywords']}”列是居民搜索时会输入的词"
+            "（如 低保、开饭店），可以没有这两列：没有时保留事项现有的词。"
+        ],
         [],
         ["列", "可选值"],
         [ITEM_LABELS["category"], LIST_SEPARATOR.join(CATEGORY_LABELS.values())],
@@ -510,7 +521,7 @@ def _import_full(wb: Any, *, actor: Actor, now: datetime) -> ImportSummary:
             continue
         rows = _sheet_rows(wb[name])
         header = _header_index(rows[0][1]) if rows else {}
-        headers = [CODE_HEADER] + [c.header for c in columns if c.key is not None]
+        headers = [CODE_HEADER] + [c.header for c in columns if c.key and not c.optional]
         missing = [h for h in dict.fromkeys(headers) if h not in header]
         for h in missing:
             problems.append(RowProblem(name, rows[0][0] if rows else 1, h, "缺少此列"))
@@ -518,6 +529,7 @@ def _import_full(wb: Any, *, actor: Actor, now: datetime) -> ImportSummary:
     if problems:
         raise CatalogImportError(problems)
     items, sources = _parse_items(sheets, problems)
+    _keep_absent_columns(items, sheets[SHEET_ITEMS][0])
     lookups = Lookups.load()
     _department_names_to_keys(items, lookups)
     cleaned = []
@@ -544,6 +556,27 @@ def _import_full(wb: Any, *, actor: Actor, now: datetime) -> ImportSummary:
         if problems:
             raise CatalogImportError(problems)  # rolls back everything written above
     return summary
+
+
+def _keep_absent_columns(items: list[dict[str, Any]], header: dict[str, int]) -> None:
+    """An optional column the workbook lacks keeps each item's current value (not a blank)."""
+    absent = [c.key for c in ITEM_COLUMNS if c.optional and c.key and c.header not in header]
+    if not absent:
+        return
+    codes = [str(d.get("code", "")).strip() for d in items]
+    current: dict[str, dict[str, Any]] = {}
+    rows = (
+        ServiceItem.objects.exclude(status=ServiceItem.Status.SUPERSEDED)
+        .filter(code__in=codes)
+        .order_by("code", "version")
+        .values("code", "status", *absent)
+    )
+    for row in rows:  # the published version, else the newest one in preparation
+        if row["status"] == ServiceItem.Status.PUBLISHED or row["code"] not in current:
+            current[row["code"]] = row
+    for code, data in zip(codes, items, strict=True):
+        for key in absent:
+            data[key] = split_words(current[code][key]) if code in current else []
 
 
 def _department_names_to_keys(items: list[dict[str, Any]], lookups: Lookups) -> None:
@@ -581,8 +614,8 @@ def _cells(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in columns:
-        if c.key is None:
-            continue
+        if c.key is None or c.header not in header:
+            continue  # a column shown on export only, or an optional one the workbook lacks
         i = header[c.header]
         raw = values[i] if i < len(values) else None
         try:

@@ -21,6 +21,9 @@ class LifeEvent(models.Model):
     name = models.CharField(_("名称"), max_length=40)
     theme = models.CharField(_("主题"), max_length=12, choices=Theme.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The words residents use for the event (出生, 上学, 结婚, 退休…), joined with "、":
+    # the guide search finds the event's items by them.
+    keywords = models.CharField(_("关键词"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("人生事件/经营阶段")
@@ -93,7 +96,12 @@ class ServiceItem(models.Model):
     life_events = models.ManyToManyField(LifeEvent, verbose_name=_("人生事件/经营阶段"), blank=True)
     on_site_visits = models.PositiveSmallIntegerField(_("到现场次数"), default=1)
     form_schema = models.JSONField(_("申请表（一事一表）"), default=list, blank=True)
-    # Lower-cased name, department, materials and legal basis: what the guide search matches.
+    # Other names of the item and the words residents type for it (低保, 开饭店, 残疾证),
+    # joined with "、": the guide search ranks them just below the name.
+    aliases = models.CharField(_("别名"), max_length=300, blank=True)
+    keywords = models.CharField(_("俗称/关键词"), max_length=500, blank=True)
+    # Lower-cased name, aliases, keywords, department, materials and legal basis: what the
+    # guide search matches.
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 
-from onestop.catalog.models import Material, ServiceItem, Step
+from onestop.catalog import rules
+from onestop.catalog.models import LifeEvent, Material, ServiceItem, Step
+from onestop.catalog.schema import split_words
 
 
 def live_items() -> QuerySet[ServiceItem]:
@@ -23,20 +25,49 @@ def with_parts(qs: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
 
 
 def search_items(qs: QuerySet[ServiceItem], query: str) -> QuerySet[ServiceItem]:
-    """Every whitespace-separated term must occur; items whose name matches rank first.
+    """The items of qs that match what a resident typed, best first (see catalog/rules.py).
 
-    Chinese has no spaces between words, so matching is by substring over search_text
-    (name, department, materials, legal basis), which behaves the same on SQLite and
-    PostgreSQL: 食品 finds 食品经营许可, 经营许可 finds it too.
+    The ranking runs in Python over the items' names, aliases, keywords, life events and
+    search text, so SQLite and PostgreSQL give the same order; at a district catalog's size
+    (hundreds of live items) it takes a few milliseconds (bench/search.py).
     """
-    terms = [t.lower() for t in query.split() if t.strip()][:8]
-    if not terms:
+    if not rules.query_parts(query):
         return qs
-    for term in terms:
-        qs = qs.filter(search_text__contains=term)
-    name_hits = Q()
-    for term in terms:
-        name_hits &= Q(name__icontains=term)
-    return qs.annotate(
-        rank=Case(When(name_hits, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("rank", "name")
+    ranked = rules.rank(search_entries(qs), query)[:MAX_RESULTS]
+    if not ranked:
+        return qs.none()
+    order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)))
+    return qs.filter(pk__in=ranked).order_by(order)
+
+
+MAX_RESULTS = 200  # more than anyone pages through; keeps the ORDER BY short
+
+
+def search_entries(qs: QuerySet[ServiceItem]) -> list[rules.Entry]:
+    """What the search reads of the items of qs (two queries)."""
+    rows = list(qs.order_by().values_list("pk", "name", "aliases", "keywords", "search_text"))
+    events: dict[int, list[str]] = {}
+    through = ServiceItem.life_events.through.objects.filter(
+        serviceitem_id__in=[r[0] for r in rows]
+    ).values_list("serviceitem_id", "lifeevent__name", "lifeevent__keywords")
+    for pk, name, keywords in through:
+        events.setdefault(pk, []).extend([name, *split_words(keywords)])
+    return [
+        rules.Entry.of(
+            pk, name, split_words(aliases), split_words(keywords), events.get(pk, ()), text
+        )
+        for pk, name, aliases, keywords, text in dict.fromkeys(rows)
+    ]
+
+
+def events_for_query(query: str) -> list[LifeEvent]:
+    """The life events a query names (出生 → 生育收养, 退休 → 养老服务): the guide offers
+    to browse them as well."""
+    parts = rules.query_parts(query)
+    whole = "".join(parts)
+    found = []
+    for event in LifeEvent.objects.all():
+        words = [rules.normalized(w) for w in [event.name, *split_words(event.keywords)]]
+        if any(w and (w in parts or (len(w) >= 2 and w in whole)) for w in words):
+            found.append(event)
+    return found

@@ -74,6 +74,8 @@ def role_labels() -> dict[str, str]:
 ITEM_LABELS = {
     "code": "事项编码",
     "name": "事项名称",
+    "aliases": "别名",
+    "keywords": "俗称/关键词",
     "category": "事项类型",
     "department": "实施部门编码",
     "co_departments": "协办部门编码",
@@ -113,6 +115,8 @@ _PART_NOUNS = {"materials": "申请材料", "steps": "办理环节", "form": "�
 
 # A list cell in a spreadsheet joins values with this; no key or label can contain it.
 LIST_SEPARATOR = "、"
+_WORD_SEPARATORS = re.compile(r"[、,，;；\s]+")
+MAX_WORD = 40  # one alias or keyword
 MAX_LIMIT = 999  # working days; a PositiveSmallIntegerField holds more, no item needs more
 MAX_TEXT = 30000  # an Excel cell holds 32,767 characters
 
@@ -157,6 +161,8 @@ class CatalogError(Exception):
 
 ITEM_KEYS = tuple(ITEM_LABELS)
 _DEFAULTS: dict[str, Any] = {
+    "aliases": [],
+    "keywords": [],
     "co_departments": [],
     "legal_basis": "",
     "statutory_limit": 0,
@@ -288,6 +294,26 @@ class _Checker:
         self.add(path, f"“{value}”不是可选值（可选：{allowed}）")
         return default or next(iter(labels))
 
+    def word_list(
+        self, data: Mapping[str, Any], key: str, path: tuple[str | int, ...], *, max_total: int
+    ) -> list[str]:
+        """Search words (aliases, keywords): stripped, in the order given, without repeats."""
+        value = data.get(key, _DEFAULTS[key])
+        if isinstance(value, str):
+            value = split_words(value)
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            self.add(path, "必须是文字列表")
+            return []
+        words = list(dict.fromkeys(v.strip() for v in value if v.strip()))
+        for word in words:
+            problem = text_problem(word, max_length=MAX_WORD, code=True)
+            if problem:
+                self.add(path, f"“{word[:20]}”{problem}")
+        total = len(join_words(words))
+        if total > max_total:
+            self.add(path, f"合计不能超过 {max_total} 个字（现有 {total} 个）")
+        return words
+
     def key_list(
         self,
         data: Mapping[str, Any],
@@ -360,6 +386,8 @@ def _check_header(c: _Checker, data: Mapping[str, Any]) -> dict[str, Any]:
     if out["code"] and not _CODE_RE.match(out["code"]):
         c.add(("code",), _CODE_PROBLEM)
     out["name"] = c.text(data, "name", ("name",), max_length=200, default=None)
+    out["aliases"] = c.word_list(data, "aliases", ("aliases",), max_total=300)
+    out["keywords"] = c.word_list(data, "keywords", ("keywords",), max_total=500)
     out["category"] = CATEGORY_LABELS[
         c.choice(data, "category", ("category",), CATEGORY_LABELS, default=None)
     ]
@@ -542,6 +570,15 @@ def completeness_problems(out: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def split_words(text: str) -> list[str]:
+    """ "低保、最低生活保障" → ["低保", "最低生活保障"] (any of 、,，;； or spaces separates)."""
+    return [w for w in _WORD_SEPARATORS.split(text) if w]
+
+
+def join_words(words: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(words)
+
+
 def item_to_dict(item: ServiceItem) -> dict[str, Any]:
     """The canonical dict of one version (the inverse of upsert_item; prefetch for many)."""
     levels = [
@@ -561,6 +598,8 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
     return {
         "code": item.code,
         "name": item.name,
+        "aliases": split_words(item.aliases),
+        "keywords": split_words(item.keywords),
         "category": CATEGORY_LABELS[item.category],
         "department": item.department.key,
         "co_departments": sorted(d.key for d in item.co_departments.all()),

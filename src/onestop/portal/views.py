@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from onestop.catalog.models import LifeEvent, ServiceItem
-from onestop.catalog.queries import live_items, search_items
+from onestop.catalog.queries import events_for_query, live_items, search_items
 from onestop.disclosure import export
 from onestop.disclosure import queries as disclosure
 from onestop.disclosure.forms import LicenceSearchForm
@@ -96,6 +96,7 @@ def guide(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("kind", "id"),
             "events": LifeEvent.objects.all(),
+            "named_events": events_for_query(q) if q and not event else [],
             "current": {
                 "dept": dept_key,
                 "theme": request.GET.get("theme", ""),
