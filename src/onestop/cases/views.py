@@ -242,6 +242,7 @@ EVENT_LABELS = {
     "extension_requested": "申请延期",
     "extension_approved": "批准延期",
     "extension_refused": "不批准延期",
+    "deadline_recomputed": "按载入的节假日安排重算办理期限",
     "suspended": "中止计时",
     "resumed": "恢复计时",
     "tolerated_supplied": "补交容缺材料",
