@@ -135,6 +135,7 @@ class ServiceItemForm(forms.ModelForm):
             "legal_basis",
             "statutory_limit",
             "promised_limit",
+            "certificate_years",
             "kind",
             "fees",
             "at_district",
@@ -169,6 +170,7 @@ class ServiceItemForm(forms.ModelForm):
             "legal_basis": data.get("legal_basis", ""),
             "statutory_limit": data.get("statutory_limit", 0),
             "promised_limit": data.get("promised_limit", 0),
+            "certificate_years": data.get("certificate_years", 0),
             "kind": data.get("kind", ""),
             "fees": data.get("fees", ""),
             "levels": [lv for lv in ("district", "street", "community") if data.get(f"at_{lv}")],
@@ -215,7 +217,18 @@ class ServiceItemAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "new_version_selected"]
     fieldsets = [
         (None, {"fields": ("code", "version", "status", "name", "category", "department")}),
-        ("依据与时限", {"fields": ("legal_basis", "kind", "statutory_limit", "promised_limit")}),
+        (
+            "依据与时限",
+            {
+                "fields": (
+                    "legal_basis",
+                    "kind",
+                    "statutory_limit",
+                    "promised_limit",
+                    "certificate_years",
+                )
+            },
+        ),
         (
             "办理方式",
             {

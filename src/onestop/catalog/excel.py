@@ -239,6 +239,7 @@ ITEM_COLUMNS = [
     Column(ITEM_LABELS["legal_basis"], "legal_basis", _same, _text_in),
     Column(ITEM_LABELS["statutory_limit"], "statutory_limit", _same, _int_in),
     Column(ITEM_LABELS["promised_limit"], "promised_limit", _same, _int_in),
+    Column(ITEM_LABELS["certificate_years"], "certificate_years", _same, _int_in),
     Column(ITEM_LABELS["kind"], "kind", _labels_out(KIND_LABELS), _choice_in),
     Column(ITEM_LABELS["fees"], "fees", _same, _text_in),
     Column(ITEM_LABELS["levels"], "levels", _joined_out(LEVEL_LABELS), _list_in),
