@@ -126,3 +126,51 @@ def test_every_page_and_the_api_say_provisional_until_the_year_is_loaded(
     load_2027(centre_admin, django_capture_on_commit_callbacks)
     after = shown()
     assert not any(after.values()), after
+
+
+def test_a_supplement_notice_due_is_recounted_too(
+    new_case, applicant, centre_admin, django_capture_on_commit_callbacks
+):
+    received = datetime(2027, 2, 4, 2, 0, tzinfo=UTC)  # Thu
+    with time_machine.travel(received, tick=False):
+        case = new_case(channel=Case.Channel.ONLINE, actor=applicant.user, now=received)
+        case = actions.submit_case(case, actor=applicant.user, now=received)
+        # 2-5 1; 2-8..2-11 2-5 (weekends only while 2027 is unknown)
+        assert local_date(case.supplement_due_at) == date(2027, 2, 11)
+        load_2027(centre_admin, django_capture_on_commit_callbacks)
+    case.refresh_from_db()
+    # 2-5..2-12 休; 2-13 Sat 班 1; 2-15..2-18 2-5
+    assert local_date(case.supplement_due_at) == date(2027, 2, 18)
+    pre_review = Task.objects.get(case=case, kind=Task.Kind.PRE_REVIEW)
+    assert pre_review.due_at == case.supplement_due_at
+    event = CaseEvent.objects.get(case=case, kind="deadline_recomputed")
+    assert event.data["deadline"] == "supplement_due_at"
+
+
+def test_a_certificate_due_is_flagged_and_recounted(
+    case, clerk, reviewer, co_reviewer, approver, centre_admin, django_capture_on_commit_callbacks
+):
+    for t in Task.objects.filter(case=case, kind="opinion"):
+        actions.give_opinion(t, actor=co_reviewer, now=ACCEPTED, agree=True, opinion="同意")
+    review = Task.objects.get(case=case, kind="review")
+    actions.submit_review(review, actor=reviewer, now=ACCEPTED, recommend_grant=True, opinion="可")
+    decide = Task.objects.get(case=case, kind="decide")
+    actions.decide_case(decide, actor=approver, now=ACCEPTED, grant=True)
+    case.refresh_from_db()
+    assert local_date(case.certificate_due_at) == date(2027, 2, 15)
+    staff = Client()
+    staff.force_login(clerk)
+
+    def flags() -> tuple[bool, bool]:
+        detail = staff.get(f"/api/v1/cases/{case.pk}").json()
+        page = staff.get(f"/staff/cases/{case.pk}/").content.decode()
+        row = page[page.index("发证期限") :][:400]
+        return detail["certificate_due_provisional"], "due-provisional" in row
+
+    assert flags() == (True, True)
+    load_2027(centre_admin, django_capture_on_commit_callbacks)
+    case.refresh_from_db()
+    assert local_date(case.certificate_due_at) == date(2027, 2, 20)
+    certificate = Task.objects.get(case=case, kind=Task.Kind.CERTIFICATE)
+    assert certificate.due_at == case.certificate_due_at
+    assert flags() == (False, False)

@@ -110,10 +110,16 @@ class CaseDetailOut(CaseOut):
     limit_days: int
     extension_days: int
     supplement_due_at: datetime | None
+    supplement_due_provisional: bool = Field(
+        description="补正告知期限跨入尚未载入节假日安排的年份，仅为暂定"
+    )
     decided_at: datetime | None
     completed_at: datetime | None
     delivered_at: datetime | None
     certificate_due_at: datetime | None
+    certificate_due_provisional: bool = Field(
+        description="发证期限跨入尚未载入节假日安排的年份，仅为暂定"
+    )
     moves: list[MoveOut] = Field(description="当前用户在当前状态下可执行的办件操作")
     materials: list[MaterialOut]
     tasks: list[TaskOut] = Field(description="办理环节（仅工作人员可见）")
@@ -449,6 +455,8 @@ def case_detail(case: Case, user: User) -> CaseDetailOut:
         **case_given(case, now, cal),
         centre=case.centre.name,
         form_data=masked_form(case),
+        supplement_due_provisional=cal.provisional(case.received_at, case.supplement_due_at),
+        certificate_due_provisional=cal.provisional(case.decided_at, case.certificate_due_at),
         moves=[
             MoveOut(
                 move=m,

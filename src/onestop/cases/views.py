@@ -205,6 +205,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **context,
             "case": case,
             "case_light": case_light,
+            "certificate_due_provisional": workdays.calendar().provisional(
+                case.decided_at, case.certificate_due_at
+            ),
             "applicant_id": identity_reads.masked_applicant(case),
             "can_reveal": identity_reads.may_reveal(user),
             "reveal_reasons": identity_reads.REASONS,

@@ -177,6 +177,14 @@ class Calendar:
         """True if the package or a loaded schedule covers `year` (deadlines in it are final)."""
         return package_knows(year) or self.year(year).loaded
 
+    def provisional(self, start: datetime | None, due: datetime | None) -> bool:
+        """Whether a deadline counted from the moment `start` to the moment `due` reaches a
+        year neither the package nor a loaded schedule covers (the rule of `due_date`)."""
+        if start is None or due is None:
+            return False
+        first, last = local_date(start).year, local_date(due).year
+        return any(not self.year_known(y) for y in range(first, last + 1))
+
     def day(self, d: date) -> Day:
         data = self.year(d.year)
         override = data.overrides.get(d)
