@@ -8,7 +8,14 @@ import chinese_calendar
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onestop.workdays.calendar import Calendar, Override, halve, package_knows, static_source
+from onestop.workdays.calendar import (
+    Calendar,
+    Override,
+    end_of_day,
+    halve,
+    package_knows,
+    static_source,
+)
 
 dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))
 limits = st.integers(min_value=0, max_value=120)
@@ -167,3 +174,14 @@ def test_an_override_always_wins(cal, d):
     if override is not None:
         assert cal.is_workday(d) == override.workday
         assert not cal.day(d).provisional
+
+
+@given(
+    cal=calendars, start=st.dates(min_value=date(2025, 6, 1), max_value=date(2028, 6, 1)), n=limits
+)
+def test_provisional_between_two_moments_agrees_with_the_deadline(cal, start, n):
+    # What the pages and the API say of a stored deadline is what due_date said when counting.
+    result = cal.due_date(start, n)
+    assert cal.provisional(end_of_day(start), result.end_at()) == result.provisional
+    assert not cal.provisional(None, result.end_at())
+    assert not cal.provisional(end_of_day(start), None)
