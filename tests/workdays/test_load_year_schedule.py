@@ -74,7 +74,8 @@ def test_hooks_run_after_commit_with_the_year(
         load_year_schedule(2027, SCHEDULE_2027, actor=centre_admin, now=NOW)
         assert year_hook == []  # not inside the transaction
     assert year_hook == [2027]
-    assert len(callbacks) == 1
+    # One callback per registered hook (the cases app recounts its deadlines on one of them).
+    assert len(callbacks) == len(hooks.on_year_loaded.functions) >= 2
 
 
 def test_a_bad_file_is_rejected_whole_with_every_error(centre_admin, year_hook):
