@@ -34,3 +34,11 @@ def test_it_marks_a_deadline_reaching_an_unknown_year_until_the_year_is_loaded(c
         now=datetime(2026, 11, 20, tzinfo=UTC),
     )
     assert BADGE not in mark(UNKNOWN)
+
+
+def test_a_page_of_rows_reads_an_unknown_year_once(django_assert_max_num_queries):
+    rows = "{% for d in dues %}{% provisional_mark start d %}{% endfor %}"
+    template = Template("{% load deadlines %}" + rows)
+    with django_assert_max_num_queries(2):  # 2027: its override rows and its loaded mark
+        html = template.render(Context({"start": START, "dues": [UNKNOWN] * 20}))
+    assert html.count(BADGE) == 20
