@@ -27,6 +27,7 @@ def item_data(code: str = "511A0001-001", **overrides: Any) -> dict[str, Any]:
         "legal_basis": "《中华人民共和国食品安全法》第三十五条",
         "statutory_limit": 20,
         "promised_limit": 5,
+        "certificate_years": 5,
         "kind": "promised",
         "fees": "不收费",
         "levels": ["district", "street"],

@@ -75,6 +75,12 @@ def test_joint_events_are_scheduled_and_recorded_on_the_result_page(
         follow=True,
     ).content.decode()
     assert "请填写正确的时间" in page
+    # The history names what happened, not its code.
+    page = client.get(f"/staff/parallel/submissions/{sub.pk}/").content.decode()
+    for label, code in [("一窗受理", "accepted"), ("安排联合审查", "joint_scheduled")]:
+        assert label in page
+        assert f" {code}" not in page[page.index(label) - 40 :]
+    assert " joint_held" not in page and "召开联合审查" in page
 
 
 def test_outsiders_see_nothing(stage_one, accept_stage, project, district, dept_b, applicant):

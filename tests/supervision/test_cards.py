@@ -212,6 +212,13 @@ def test_the_alert_and_violation_rows_lead_to_a_filled_card_form(
     card = Card.objects.get()
     assert response.status_code == 302 and card.violation == violation
     assert set(card.events.all()) == set(violation.events.all())
+    # The evidence names each event in Chinese, not by its code.
+    evidence = client.get(f"/staff/supervision/cards/{card.pk}/").content.decode()
+    evidence = evidence[evidence.index('id="evidence"') :]
+    for e in card.events.all():
+        assert f"#{e.seq} {e.label} " in evidence and f" {e.kind} " not in evidence
+    index = client.get("/staff/supervision/").content.decode()
+    assert all(f"#{e.seq} {e.label} " in index for e in violation.events.all())
 
 
 def test_the_lists_filter_by_department_level_period_and_kind(

@@ -8,7 +8,14 @@ import chinese_calendar
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onestop.workdays.calendar import Calendar, Override, halve, package_knows, static_source
+from onestop.workdays.calendar import (
+    Calendar,
+    Override,
+    end_of_day,
+    halve,
+    package_knows,
+    static_source,
+)
 
 dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))
 limits = st.integers(min_value=0, max_value=120)
@@ -109,11 +116,56 @@ def test_without_overrides_it_agrees_with_the_package(d):
     assert Calendar(static_source()).is_workday(d) == chinese_calendar.is_workday(d)
 
 
-@given(d=st.dates(min_value=date(2027, 1, 1), max_value=date(2040, 12, 31)))
-def test_a_year_the_package_lacks_follows_monday_to_friday_provisionally(d):
+FIXED = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节"}
+unknown_dates = st.dates(min_value=date(2027, 1, 1), max_value=date(2040, 12, 31))
+
+
+@given(d=unknown_dates)
+def test_a_year_the_package_lacks_rests_on_weekends_and_the_fixed_holidays(d):
     day = Calendar(static_source()).day(d)
-    assert day.workday == (d.weekday() < 5)
+    fixed = FIXED.get((d.month, d.day))
+    assert day.workday == (d.weekday() < 5 and fixed is None)
+    assert day.name == (fixed or "")
     assert day.provisional
+
+
+@given(d=unknown_dates)
+def test_a_loaded_year_drops_the_fixed_holidays_it_does_not_list(d):
+    # The loaded schedule is the whole truth for its year: Monday-Friday plus its own rows.
+    day = Calendar(static_source(loaded_years=[d.year])).day(d)
+    assert day.workday == (d.weekday() < 5)
+    assert not day.provisional
+
+
+def count_by_hand(start: date, n: int) -> date:
+    """The rule written out plainly: weekdays that are not a fixed holiday count."""
+    d = start if n == 0 else start + timedelta(days=1)
+    counted = 0
+    while True:
+        if d.weekday() < 5 and (d.month, d.day) not in FIXED:
+            counted += 1
+            if counted >= max(n, 1):
+                return d
+        d += timedelta(days=1)
+
+
+@given(start=unknown_dates, n=st.integers(min_value=0, max_value=200))
+def test_a_deadline_in_unknown_years_skips_weekends_and_fixed_holidays(start, n):
+    result = Calendar(static_source()).due_date(start, n)
+    assert result.due == count_by_hand(start, n)
+    assert result.provisional
+    assert result.unknown_years == tuple(range(start.year, result.due.year + 1))
+    first = start if n == 0 else start + timedelta(days=1)
+    skipped = [d for d in days_in(first, result.due) if (d.month, d.day) in FIXED]
+    assert [day.date for day in result.skipped] == skipped
+    assert result.due.weekday() < 5 and (result.due.month, result.due.day) not in FIXED
+
+
+@given(start=unknown_dates, n=st.integers(min_value=1, max_value=200))
+def test_a_provisional_deadline_is_never_earlier_than_the_weekend_rule(start, n):
+    # Counting the fixed holidays can only push a deadline later, never earlier.
+    weekdays_only = Calendar(static_source(loaded_years=range(2027, 2042))).due_date(start, n)
+    assert Calendar(static_source()).due_date(start, n).due >= weekdays_only.due
 
 
 @given(cal=calendars, d=dates)
@@ -122,3 +174,14 @@ def test_an_override_always_wins(cal, d):
     if override is not None:
         assert cal.is_workday(d) == override.workday
         assert not cal.day(d).provisional
+
+
+@given(
+    cal=calendars, start=st.dates(min_value=date(2025, 6, 1), max_value=date(2028, 6, 1)), n=limits
+)
+def test_provisional_between_two_moments_agrees_with_the_deadline(cal, start, n):
+    # What the pages and the API say of a stored deadline is what due_date said when counting.
+    result = cal.due_date(start, n)
+    assert cal.provisional(end_of_day(start), result.end_at()) == result.provisional
+    assert not cal.provisional(None, result.end_at())
+    assert not cal.provisional(end_of_day(start), None)

@@ -44,10 +44,12 @@ def test_zero_days_is_allowed(client):
 def test_it_flags_a_provisional_deadline_until_the_year_is_loaded(client, centre_admin):
     params = {"start": "2026-12-18", "days": "15"}
     body = client.get(URL, params).json()
-    assert (body["due"], body["provisional"], body["unknown_years"]) == (
-        "2027-01-08",
+    # Before the schedule is loaded 元旦 (a fixed-date holiday) already rests.
+    assert (body["due"], body["provisional"], body["unknown_years"], body["holidays"]) == (
+        "2027-01-11",
         True,
         [2027],
+        ["元旦"],
     )
     load_year_schedule(2027, [ScheduleRow("2027-01-01", "休", "元旦")], actor=centre_admin, now=NOW)
     body = client.get(URL, params).json()

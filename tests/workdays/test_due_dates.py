@@ -146,10 +146,12 @@ def test_it_describes_a_day():
 
 def test_a_deadline_into_2027_is_provisional():
     result = due_date(date(2026, 12, 18), 15)  # accepted Friday
-    # 12-21..12-25 1-5; 12-28..12-31 6-9; 2027-1-1 Fri 10 (weekday rule); 1-4..1-8 11-15
-    assert result.due == date(2027, 1, 8)
+    # 12-21..12-25 1-5; 12-28..12-31 6-9; 2027-1-1 Fri 元旦 rests (fixed-date holiday, even
+    # before the schedule is loaded); 1-4..1-8 10-14; 1-11 15
+    assert result.due == date(2027, 1, 11)
     assert result.provisional
     assert result.unknown_years == (2027,)
+    assert [(d.date, d.name) for d in result.skipped] == [(date(2027, 1, 1), "元旦")]
 
 
 def test_negative_days_are_refused():

@@ -14,7 +14,11 @@ class CasesConfig(AppConfig):
         from onestop.cases.checks import check_audit_chain_key
 
         checks.register(check_audit_chain_key, checks.Tags.security, deploy=True)
-        # Art. 32: submitted applications with no supplement notice after 5 working days.
-        from onestop.cases.actions import sweep_deemed_acceptance  # in ready(): loads models
+        # In ready(): the actions load models. Art. 32 sweep; provisional deadlines recounted.
+        from onestop.cases.actions import deadlines, sweep_deemed_acceptance  # in ready()
+        from onestop.workdays import hooks as calendar_hooks  # in ready(): with the above
 
+        # Provisional deadlines are counted again once the year's holiday schedule is loaded.
+        calendar_hooks.on_year_loaded.register(deadlines.recompute_provisional_deadlines)
+        calendar_hooks.on_calendar_changed.register(deadlines.recompute_deadlines_between)
         jobs.register("sweep_deemed_acceptance", 300, lambda now: sweep_deemed_acceptance(now=now))

@@ -247,6 +247,16 @@ class Task(models.Model):
         CANCELLED = "cancelled", _("已取消")
 
     OPEN_STATES = (Status.OPEN, Status.CLAIMED)
+    # What `outcome` holds, by the move that finished the task, and how the pages name it.
+    OUTCOME_LABELS = {
+        "grant": _("准予"),  # review: recommends a grant; decide: grants
+        "refuse": _("不予"),
+        "agree": _("同意"),  # a co-department's opinion
+        "disagree": _("不同意"),
+        "approved": _("批准"),  # an extension
+        "refused": _("不批准"),
+        "issued": _("已制证"),
+    }
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
@@ -291,6 +301,10 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.case.number}"
 
+    @property
+    def outcome_label(self) -> str:
+        return str(self.OUTCOME_LABELS.get(self.outcome, self.outcome))
+
 
 class ClockStop(models.Model):
     """An interval that does not count toward the limit (supplement period, Art. 45 reasons)."""
@@ -319,6 +333,45 @@ class ClockStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.started_on}"
+
+
+# What each event kind is called on the staff pages (the applicant's words are in the portal).
+EVENT_LABELS = {
+    "created": "登记申请",
+    "submitted": "提交申请",
+    "supplement_requested": "一次性告知补正",
+    "supplied": "补正材料",
+    "accepted": "受理",
+    "deemed_accepted": "逾期未告知补正，视为受理",
+    "not_accepted": "不予受理",
+    "task_claimed": "认领任务",
+    "task_released": "退回任务",
+    "task_reassigned": "改派任务",
+    "opinion_given": "出具会签意见",
+    "reviewed": "提交审核意见",
+    "granted": "准予许可",
+    "refused": "不予许可",
+    "extension_requested": "申请延期",
+    "extension_approved": "批准延期",
+    "extension_refused": "不批准延期",
+    "deadline_recomputed": "按载入的节假日安排重算办理期限",
+    "suspended": "中止计时",
+    "resumed": "恢复计时",
+    "tolerated_supplied": "补交容缺材料",
+    "material_attached": "上传材料",
+    "material_removed": "删除材料",
+    "materials_checked": "窗口核验材料",
+    "certificate_issued": "制发证照",
+    "certificate_revoked": "撤销证照",
+    "audit_sealed": "旧日志以密钥封存",
+    "fee_notice_issued": "开具缴费通知",
+    "fee_paid": "缴费",
+    "fee_refunded": "退费",
+    "completed": "办结",
+    "delivered": "送达",
+    "withdrawn": "撤回申请",
+    "identity_revealed": "查看完整证件号码",
+}
 
 
 class CaseEvent(models.Model):
@@ -364,6 +417,11 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def label(self) -> str:
+        """The event's Chinese name (the kind itself only for a kind nobody has named)."""
+        return EVENT_LABELS.get(self.kind, self.kind)
 
 
 class CaseSequence(Sequence):

@@ -69,6 +69,9 @@ class TaskOut(Schema):
     assignee_name: str
     created_at: datetime
     due_at: datetime | None
+    due_provisional: bool = Field(
+        description="办件期限跨入尚未载入节假日安排的年份时为真，本任务期限亦仅为暂定"
+    )
     claimed_at: datetime | None
     done_at: datetime | None
     outcome: str
@@ -107,10 +110,16 @@ class CaseDetailOut(CaseOut):
     limit_days: int
     extension_days: int
     supplement_due_at: datetime | None
+    supplement_due_provisional: bool = Field(
+        description="补正告知期限跨入尚未载入节假日安排的年份，仅为暂定"
+    )
     decided_at: datetime | None
     completed_at: datetime | None
     delivered_at: datetime | None
     certificate_due_at: datetime | None
+    certificate_due_provisional: bool = Field(
+        description="发证期限跨入尚未载入节假日安排的年份，仅为暂定"
+    )
     moves: list[MoveOut] = Field(description="当前用户在当前状态下可执行的办件操作")
     materials: list[MaterialOut]
     tasks: list[TaskOut] = Field(description="办理环节（仅工作人员可见）")
@@ -158,7 +167,7 @@ class ProgressOut(Schema):
     received_at: datetime | None
     accepted_at: datetime | None
     due_at: datetime | None
-    due_provisional: bool
+    due_provisional: bool = Field(description="期限跨入尚未载入节假日安排的年份，仅为暂定")
     decided_at: datetime | None
     completed_at: datetime | None
     delivered_at: datetime | None
@@ -401,6 +410,9 @@ def task_out(
         department=str(task.department),
         status_label=task.get_status_display(),
         assignee_name=display_name(task.assignee),
+        # A task's deadline is counted from the case's acceptance and ends no later than the
+        # case's: it can only be provisional when the case's deadline is.
+        due_provisional=task.due_at is not None and case.due_provisional,
         light=light(task.created_at, task.due_at, now, cal) if open_ else None,
         actions=task_actions(task, case, user, workable, _head_of(user, case)),
     )
@@ -443,6 +455,8 @@ def case_detail(case: Case, user: User) -> CaseDetailOut:
         **case_given(case, now, cal),
         centre=case.centre.name,
         form_data=masked_form(case),
+        supplement_due_provisional=cal.provisional(case.received_at, case.supplement_due_at),
+        certificate_due_provisional=cal.provisional(case.decided_at, case.certificate_due_at),
         moves=[
             MoveOut(
                 move=m,

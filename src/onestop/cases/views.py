@@ -148,7 +148,10 @@ def _timeline(case: Case, events: list[CaseEvent]) -> list[dict[str, Any]]:
     previous: datetime | None = None
     for e in events:
         used = cal.workdays_between(local_date(previous), local_date(e.at)) if previous else 0
-        rows.append({"event": e, "label": EVENT_LABELS.get(e.kind, e.kind), "used": used})
+        reason = e.data.get("reason", "")
+        if e.kind == "suspended" and reason in ClockStop.Reason.values:
+            reason = ClockStop.Reason(reason).label  # the Art. 45 reason's name, not its code
+        rows.append({"event": e, "label": e.label, "used": used, "reason": reason})
         previous = e.at
     return rows
 
@@ -202,6 +205,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **context,
             "case": case,
             "case_light": case_light,
+            "certificate_due_provisional": workdays.calendar().provisional(
+                case.decided_at, case.certificate_due_at
+            ),
             "applicant_id": identity_reads.masked_applicant(case),
             "can_reveal": identity_reads.may_reveal(user),
             "reveal_reasons": identity_reads.REASONS,
@@ -222,43 +228,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "light_labels": LABELS,
         },
     )
-
-
-EVENT_LABELS = {
-    "created": "登记申请",
-    "submitted": "提交申请",
-    "supplement_requested": "一次性告知补正",
-    "supplied": "补正材料",
-    "accepted": "受理",
-    "deemed_accepted": "逾期未告知补正，视为受理",
-    "not_accepted": "不予受理",
-    "task_claimed": "认领任务",
-    "task_released": "退回任务",
-    "task_reassigned": "改派任务",
-    "opinion_given": "出具会签意见",
-    "reviewed": "提交审核意见",
-    "granted": "准予许可",
-    "refused": "不予许可",
-    "extension_requested": "申请延期",
-    "extension_approved": "批准延期",
-    "extension_refused": "不批准延期",
-    "suspended": "中止计时",
-    "resumed": "恢复计时",
-    "tolerated_supplied": "补交容缺材料",
-    "material_attached": "上传材料",
-    "material_removed": "删除材料",
-    "materials_checked": "窗口核验材料",
-    "certificate_issued": "制发证照",
-    "certificate_revoked": "撤销证照",
-    "audit_sealed": "旧日志以密钥封存",
-    "fee_notice_issued": "开具缴费通知",
-    "fee_paid": "缴费",
-    "fee_refunded": "退费",
-    "completed": "办结",
-    "delivered": "送达",
-    "withdrawn": "撤回申请",
-    "identity_revealed": "查看完整证件号码",
-}
 
 
 @require_POST

@@ -396,6 +396,7 @@ def _assign(item: ServiceItem, clean: dict[str, Any], lookups: Lookups) -> None:
     item.legal_basis = clean["legal_basis"]
     item.statutory_limit = clean["statutory_limit"]
     item.promised_limit = clean["promised_limit"]
+    item.certificate_years = clean["certificate_years"]
     item.kind = clean["kind"]
     item.fees = clean["fees"]
     item.at_district = "district" in clean["levels"]

@@ -139,6 +139,7 @@ class ServiceItemForm(forms.ModelForm):
             "legal_basis",
             "statutory_limit",
             "promised_limit",
+            "certificate_years",
             "kind",
             "fees",
             "at_district",
@@ -175,6 +176,7 @@ class ServiceItemForm(forms.ModelForm):
             "legal_basis": data.get("legal_basis", ""),
             "statutory_limit": data.get("statutory_limit", 0),
             "promised_limit": data.get("promised_limit", 0),
+            "certificate_years": data.get("certificate_years", 0),
             "kind": data.get("kind", ""),
             "fees": data.get("fees", ""),
             "levels": [lv for lv in ("district", "street", "community") if data.get(f"at_{lv}")],
@@ -231,7 +233,18 @@ class ServiceItemAdmin(admin.ModelAdmin):
                 "居民在办事指南里输入这些词也能找到本事项。",
             },
         ),
-        ("依据与时限", {"fields": ("legal_basis", "kind", "statutory_limit", "promised_limit")}),
+        (
+            "依据与时限",
+            {
+                "fields": (
+                    "legal_basis",
+                    "kind",
+                    "statutory_limit",
+                    "promised_limit",
+                    "certificate_years",
+                )
+            },
+        ),
         (
             "办理方式",
             {

@@ -254,6 +254,7 @@ ITEM_COLUMNS = [
     # Added later: last, so that the columns of older workbooks keep their places.
     Column(ITEM_LABELS["aliases"], "aliases", _joined_out(), _list_in, optional=True),
     Column(ITEM_LABELS["keywords"], "keywords", _joined_out(), _list_in, optional=True),
+    Column(ITEM_LABELS["certificate_years"], "certificate_years", _same, _int_in, optional=True),
 ]
 MATERIAL_COLUMNS = [
     Column(MATERIAL_LABELS["name"], "name", _same, _text_in),

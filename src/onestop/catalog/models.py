@@ -84,6 +84,10 @@ class ServiceItem(models.Model):
     kind = models.CharField(
         _("办件类型"), max_length=10, choices=Kind.choices, default=Kind.PROMISED
     )
+    # The validity the law gives the certificate (e.g. 食品经营许可证 five years); 0 is 长期.
+    certificate_years = models.PositiveSmallIntegerField(
+        _("证照有效期（年）"), default=0, help_text=_("所发证照的法定有效期，0 表示长期有效")
+    )
     fees = models.CharField(_("收费标准"), max_length=300, default="不收费")
     at_district = models.BooleanField(_("区级受理"), default=True)
     at_street = models.BooleanField(_("街道/镇受理"), default=False)

@@ -82,6 +82,7 @@ ITEM_LABELS = {
     "legal_basis": "设定依据",
     "statutory_limit": "法定办结时限（工作日）",
     "promised_limit": "承诺办结时限（工作日）",
+    "certificate_years": "证照有效期（年，0为长期）",
     "kind": "办件类型",
     "fees": "收费标准",
     "levels": "受理层级",
@@ -160,6 +161,7 @@ class CatalogError(Exception):
 
 
 ITEM_KEYS = tuple(ITEM_LABELS)
+MAX_CERTIFICATE_YEARS = 30  # the longest licence term the catalog accepts (0: 长期)
 _DEFAULTS: dict[str, Any] = {
     "aliases": [],
     "keywords": [],
@@ -167,6 +169,7 @@ _DEFAULTS: dict[str, Any] = {
     "legal_basis": "",
     "statutory_limit": 0,
     "promised_limit": 0,
+    "certificate_years": 0,
     "kind": "promised",
     "fees": "不收费",
     "levels": ["district"],
@@ -398,6 +401,9 @@ def _check_header(c: _Checker, data: Mapping[str, Any]) -> dict[str, Any]:
     )
     for key in ("statutory_limit", "promised_limit"):
         out[key] = c.integer(data, key, (key,), default=0)
+    out["certificate_years"] = c.integer(
+        data, "certificate_years", ("certificate_years",), default=0, maximum=MAX_CERTIFICATE_YEARS
+    )
     out["kind"] = c.choice(data, "kind", ("kind",), KIND_LABELS, default="promised")
     out["fees"] = c.text(data, "fees", ("fees",), max_length=300, default="不收费")
     out["levels"] = c.key_list(data, "levels", ("levels",), LEVEL_LABELS)
@@ -606,6 +612,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
         "legal_basis": item.legal_basis,
         "statutory_limit": item.statutory_limit,
         "promised_limit": item.promised_limit,
+        "certificate_years": item.certificate_years,
         "kind": item.kind,
         "fees": item.fees,
         "levels": levels,

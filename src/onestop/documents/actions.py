@@ -27,7 +27,7 @@ from onestop.cases.audit import record_event
 from onestop.cases.models import Case, Task
 from onestop.core.errors import NotAllowed, TransitionError
 from onestop.core.sequences import next_in_sequence
-from onestop.documents import signing
+from onestop.documents import rules, signing
 from onestop.documents.errors import DocumentError
 from onestop.documents.models import Certificate, DocumentSequence
 from onestop.fees.queries import settled
@@ -106,6 +106,8 @@ def issue_certificate(
     # The certificate is released only when the fees are paid or exempt (集中收费).
     if not settled(case):
         raise DocumentError("费用尚未缴清，不能制发证照", field="fees")
+    if valid_until is None:  # the item's legal validity (食品经营许可证: five years), or 长期
+        valid_until = rules.valid_until(local_date(now), case.item.certificate_years)
     if valid_until is not None and valid_until <= local_date(now):
         raise DocumentError("有效期须晚于发证日期", field="valid_until")
     case.centre = Centre.objects.select_related("region").get(pk=case.centre_id)

@@ -72,6 +72,7 @@ class DispatchOut(Schema):
     sign_due_at: dt.datetime
     send_back_due_at: dt.datetime
     due_at: dt.datetime
+    due_provisional: bool = Field(description="期限跨入尚未载入节假日安排的年份，仅为暂定")
     signed_at: dt.datetime | None
     sent_back_at: dt.datetime | None
     send_back_reason: str
@@ -98,6 +99,7 @@ class TicketOut(Schema):
     registered_at: dt.datetime
     lead_department: str
     due_at: dt.datetime | None
+    due_provisional: bool = Field(description="期限跨入尚未载入节假日安排的年份，仅为暂定")
     light: str | None
 
 
@@ -180,6 +182,7 @@ def dispatch_out(d: Dispatch, now: dt.datetime, cal: Calendar | None = None) -> 
         sign_due_at=d.sign_due_at,
         send_back_due_at=d.send_back_due_at,
         due_at=d.due_at,
+        due_provisional=(cal or workdays.calendar()).provisional(d.dispatched_at, d.due_at),
         signed_at=d.signed_at,
         sent_back_at=d.sent_back_at,
         send_back_reason=d.send_back_reason,
@@ -211,6 +214,7 @@ def _fields(
         "registered_at": t.registered_at,
         "lead_department": t.lead_department.short_name if t.lead_department else "",
         "due_at": t.due_at,
+        "due_provisional": (cal or workdays.calendar()).provisional(t.registered_at, t.due_at),
         "light": light(t.dispatched_at, t.due_at, now, cal) if t.is_open else None,
     }
 

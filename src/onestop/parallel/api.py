@@ -22,6 +22,7 @@ from onestop.org.models import Applicant, Centre, Department
 from onestop.parallel import actions, queries
 from onestop.parallel.errors import ParallelError
 from onestop.parallel.models import JointEvent, Project, Submission, Track
+from onestop.workdays import queries as workdays
 
 router = Router(tags=["parallel"], auth=API_AUTH)
 
@@ -61,7 +62,9 @@ class SubmissionOut(Schema):
     status: str
     accepted_at: dt.datetime
     due_at: dt.datetime
+    due_provisional: bool = Field(description="期限跨入尚未载入节假日安排的年份，仅为暂定")
     joint_due_at: dt.datetime
+    joint_due_provisional: bool = Field(description="期限跨入尚未载入节假日安排的年份，仅为暂定")
     halved: bool
     materials_handed_in: int
     materials_saved: int
@@ -144,7 +147,7 @@ class JointOut(Schema):
 
 
 def submission_out(sub: Submission) -> SubmissionOut:
-    now = timezone.now()
+    now, cal = timezone.now(), workdays.calendar()
     return SubmissionOut(
         id=sub.pk,
         track=sub.track.name,
@@ -153,7 +156,9 @@ def submission_out(sub: Submission) -> SubmissionOut:
         status=sub.status,
         accepted_at=sub.accepted_at,
         due_at=sub.due_at,
+        due_provisional=cal.provisional(sub.accepted_at, sub.due_at),
         joint_due_at=sub.joint_due_at,
+        joint_due_provisional=cal.provisional(sub.accepted_at, sub.joint_due_at),
         halved=sub.halved,
         materials_handed_in=len(sub.materials),
         materials_saved=sub.materials_saved,

@@ -206,6 +206,19 @@ class Member(models.Model):
         return f"{self.submission_id}:{self.item_code}"
 
 
+# What each history entry of a submission is called on its page.
+SUBMISSION_EVENT_LABELS = {
+    "accepted": _("一窗受理"),
+    "member_closed": _("成员事项办结"),
+    "completed": _("并联审批办结"),
+    "joint_extended": _("联合审批延期"),
+    "joint_scheduled": _("安排联合审查"),
+    "joint_held": _("召开联合审查"),
+    "countersigned": _("联合会签"),
+    "delivered": _("送达"),
+}
+
+
 class SubmissionEvent(models.Model):
     """The submission's own history (accepted, members closed, completed, extended, delivered)."""
 
@@ -222,6 +235,16 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return str(SUBMISSION_EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def outcome_label(self) -> str:
+        """A member case's outcome (a case status: granted, refused, …) by its Chinese name."""
+        outcome = str(self.data.get("outcome", ""))
+        return str(Case.Status(outcome).label) if outcome in Case.Status.values else outcome
 
 
 class JointEvent(models.Model):

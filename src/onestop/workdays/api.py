@@ -40,7 +40,9 @@ class DueOut(Schema):
     days: int = Field(description="请求的时限")
     counted_days: int = Field(description="实际计算的工作日数（减半后）")
     due: date = Field(description="到期日，当日 24 时前办结")
-    provisional: bool = Field(description="为真时，期限跨入尚未载入节假日安排的年份，仅按周末推算")
+    provisional: bool = Field(
+        description="为真时，期限跨入尚未载入节假日安排的年份，仅按周末和固定日期的法定节假日（1月1日、5月1日、10月1日至3日）推算"
+    )
     unknown_years: list[int]
     holidays: list[str] = Field(description="跳过的节假日名称（按出现顺序，不重复）")
     skipped: list[SkippedDay] = Field(description="跳过的有名称的非工作日")

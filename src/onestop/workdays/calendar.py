@@ -4,7 +4,9 @@ Order of truth for a day:
 1. an administrator's override (a CalendarDay row);
 2. the chinesecalendar package, for the years it knows (2004–2026 in 1.11.0);
 3. a year whose full schedule the administrator has loaded (CalendarYear): Monday–Friday;
-4. any other year: Monday–Friday, and every deadline that reaches it is PROVISIONAL.
+4. any other year: Monday–Friday less the fixed-date public holidays (1 January, 1 May,
+   1–3 October: `FIXED_HOLIDAYS`), and every deadline that reaches it is PROVISIONAL until
+   the year's schedule is loaded.
 
 The database part comes in through a `YearSource` (see queries.py); tests pass a dict.
 """
@@ -24,6 +26,16 @@ from django.conf import settings
 ONE_DAY = timedelta(days=1)
 # A walk longer than this means no working day lies ahead (a runaway clock stop); refuse it.
 MAX_WALK_DAYS = 366 * 60
+
+# The public holidays whose dates never move (全国年节及纪念日放假办法, Art. 2): a year
+# whose State Council schedule is not known yet still rests on these days.
+FIXED_HOLIDAYS: Mapping[tuple[int, int], str] = {
+    (1, 1): "元旦",
+    (5, 1): "劳动节",
+    (10, 1): "国庆节",
+    (10, 2): "国庆节",
+    (10, 3): "国庆节",
+}
 
 Stop = tuple[date, date]
 """A clock-stop interval [first, last], both days inclusive (补正, Art. 45 suspensions)."""
@@ -165,6 +177,14 @@ class Calendar:
         """True if the package or a loaded schedule covers `year` (deadlines in it are final)."""
         return package_knows(year) or self.year(year).loaded
 
+    def provisional(self, start: datetime | None, due: datetime | None) -> bool:
+        """Whether a deadline counted from the moment `start` to the moment `due` reaches a
+        year neither the package nor a loaded schedule covers (the rule of `due_date`)."""
+        if start is None or due is None:
+            return False
+        first, last = local_date(start).year, local_date(due).year
+        return any(not self.year_known(y) for y in range(first, last + 1))
+
     def day(self, d: date) -> Day:
         data = self.year(d.year)
         override = data.overrides.get(d)
@@ -176,8 +196,12 @@ class Calendar:
             if known is not None:
                 return Day(d, known.workday, known.name, Source.PACKAGE)
             return Day(d, d.weekday() < 5, "", Source.PACKAGE)
-        source = Source.LOADED if data.loaded else Source.PROVISIONAL
-        return Day(d, d.weekday() < 5, "", source)
+        if data.loaded:
+            return Day(d, d.weekday() < 5, "", Source.LOADED)
+        fixed = FIXED_HOLIDAYS.get((d.month, d.day))
+        if fixed is not None:
+            return Day(d, False, fixed, Source.PROVISIONAL)
+        return Day(d, d.weekday() < 5, "", Source.PROVISIONAL)
 
     def is_workday(self, d: date) -> bool:
         return self.day(d).workday

@@ -76,6 +76,7 @@ EVENT_LABELS = {
     "deemed_accepted": "逾期未告知补正，依法视为受理",
     "not_accepted": "不予受理",
     "extension_approved": "经批准延长办理期限",
+    "deadline_recomputed": "按国务院节假日安排重新计算办理期限",
     "suspended": "中止计时",
     "resumed": "恢复计时",
     "granted": "准予许可",

@@ -21,6 +21,7 @@ PUBLIC_EVENTS = (
     "deemed_accepted",
     "not_accepted",
     "extension_approved",
+    "deadline_recomputed",
     "suspended",
     "resumed",
     "granted",
