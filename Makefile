@@ -20,6 +20,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@# src/ on the venv's path, so that tools run by hand (lint-imports, python -m) find onestop.
+	echo "$(CURDIR)/src" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/onestop-src.pth"
 	touch $(STAMP)
 
 ## setup: create .venv and install the pinned packages (nothing else)

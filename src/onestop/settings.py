@@ -162,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "org:login"
 LOGIN_REDIRECT_URL = "org:after_login"
 LOGOUT_REDIRECT_URL = "portal:home"
+# Where the faces start (the wiring names them, so that the base apps never name a face).
+PUBLIC_HOME = "portal:home"
+STAFF_HOME = "staff:home"
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, further attempts are refused for AXES_COOLOFF_MINUTES. Axes cannot see passwords:

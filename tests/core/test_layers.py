@@ -8,6 +8,8 @@ line above says why (an `AppConfig.ready`, a command that must not load at start
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "onestop"
@@ -58,3 +60,63 @@ def test_the_check_finds_a_hidden_import(tmp_path: Path) -> None:
         "    from onestop.cases import models\n"
     )
     assert unexplained_local_imports(tmp_path) == [f"{tmp_path.name}/a.py:2"]
+
+
+# --- URL names: a base app does not name a page of an app above it -------------------------
+
+URL_NAME = re.compile(
+    r"""(?:reverse(?:_lazy)?\(|redirect\(|\{%\s*url\s+|url_name=)\s*["']([a-z_]+):"""
+)
+
+
+def _layers() -> list[set[str]]:
+    """The layers contract of pyproject.toml, lowest first, as sets of top-level modules."""
+    config = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    return [set(re.split(r"\s*[|:]\s*", line.strip())) for line in reversed(contract["layers"])]
+
+
+def _namespaces(root: Path) -> dict[str, str]:
+    """URL namespace -> the app whose urls module declares it."""
+    out = {}
+    for path in root.glob("*/*urls.py"):
+        found = re.search(r'^app_name = "([a-z_]+)"', path.read_text(encoding="utf-8"), re.M)
+        if found:
+            out[found.group(1)] = path.parent.name
+    return out
+
+
+def upward_url_names(root: Path, layers: list[set[str]]) -> list[str]:
+    """Places where an app names (reverses, redirects to, links) a URL of a higher layer's app.
+    The API's namespace is the mount of every app's own router, so it is not an app's."""
+    level = {app: i for i, layer in enumerate(layers) for app in layer}
+    owner = _namespaces(root)
+    out = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".py", ".html") or "migrations" in path.parts:
+            continue
+        app = path.relative_to(root).parts[0]
+        if app not in level:
+            continue
+        for found in URL_NAME.finditer(path.read_text(encoding="utf-8", errors="ignore")):
+            target = owner.get(found.group(1))
+            if target in level and level[target] > level[app]:
+                out.append(f"{path.relative_to(root)} -> {found.group(1)}:")
+    return sorted(set(out))
+
+
+def test_no_base_app_names_a_page_of_a_higher_app() -> None:
+    assert upward_url_names(SRC, _layers()) == []
+
+
+def test_the_url_check_finds_an_upward_name(tmp_path: Path) -> None:
+    for app, body in {
+        "fees": 'app_name = "fees"\n',
+        "cases": 'app_name = "cases"\n',
+    }.items():
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "urls.py").write_text(body)
+    (tmp_path / "cases" / "page.html").write_text("{% url 'fees:case' 1 %}")
+    (tmp_path / "fees" / "page.html").write_text("{% url 'cases:detail' 1 %}")
+    layers = [{"cases"}, {"fees"}]
+    assert upward_url_names(tmp_path, layers) == ["cases/page.html -> fees:"]

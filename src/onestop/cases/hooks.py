@@ -15,8 +15,9 @@ transaction (a function that raises rolls the move back):
   case (evaluation); no invitation is sent without one.
 - `applicant_page.first(case)`: the path of the case's page for its applicant and agent
   (portal); the messages of the case link to it (`cases.actions.notices`).
-- `case_page(case, user)`: extra context of the staff case page, one dict per app (documents:
-  notices and the certificate panel).
+- `case_page(request, case, user, allowed)`: the panels of the staff case page, each rendered by
+  its app as HTML (None: nothing to show); `allowed` is the case moves the user may make now.
+  Documents show the notices and the certificate (and its issue button), fees the fee page.
 - `window_ticket.first(user, pk)` and `accept_from_ticket.first(ticket, walk_in, actor=…, now=…,
   key=…)`: the hall's queue ticket called to a clerk's window, and the acceptance that starts
   from it (the hall links the case to the ticket).
@@ -33,7 +34,7 @@ fees_settled = Hook("fees_settled", "Whether a case owes nothing (all answers tr
 certificate_issued = Hook("certificate_issued", "Whether a valid certificate was issued.")
 rating_link = Hook("rating_link", "The path of the page where the applicant rates a case.")
 applicant_page = Hook("applicant_page", "The path of the applicant's page of a case.")
-case_page = Hook("case_page", "Extra context of the staff case page (one dict per app).")
+case_page = Hook("case_page", "Panels of the staff case page, rendered by their apps.")
 window_ticket = Hook("window_ticket", "The queue ticket called to the clerk's window.")
 accept_from_ticket = Hook("accept_from_ticket", "Accept a walk-in from a hall ticket.")
 

@@ -195,14 +195,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         light(case.accepted_at, case.due_at, now) if case.status in workflow.CLOCK_RUNNING else None
     )
     supplement = next((e for e in events if e.kind == "supplement_requested"), None)
-    context: dict[str, Any] = {}
-    for panel in hooks.case_page(case, user):  # the documents' panel, …
-        context.update(panel)
+    allowed = allowed_moves(case, user)
     return render(
         request,
         "cases/case_detail.html",
         {
-            **context,
+            # The higher apps' panels (documents, fees), each rendered by its own app.
+            "panels": [p for p in hooks.case_page(request, case, user, allowed) if p],
             "case": case,
             "case_light": case_light,
             "certificate_due_provisional": workdays.calendar().provisional(
@@ -218,7 +217,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reassign": _reassign_choices(case, user, tasks),
             "opinions": [t for t in tasks if t.kind == Task.Kind.OPINION],
             "timeline": _timeline(case, events),
-            "allowed": allowed_moves(case, user),
+            "allowed": allowed,
             "stops": case.clock_stops.all(),
             "stop_reasons": [c for c in ClockStop.Reason.choices if c[0] != "supplement"],
             "supplement": supplement,

@@ -1,11 +1,13 @@
 """What the documents app adds to the staff case page (`cases.hooks.case_page`): the case's
-written notices and its certificate, with whether the user may revoke it."""
+written notices and its certificate, the button that issues it when the user may, and the
+revocation form when the user may revoke."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import User
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from onestop.cases.models import Case
 from onestop.cases.permissions import holds_role
@@ -14,12 +16,15 @@ from onestop.documents.queries import certificate_of
 from onestop.documents.render import available_notices
 
 
-def case_page(case: Case, user: User) -> dict[str, Any]:
+def case_page(request: HttpRequest, case: Case, user: User, allowed: list[str]) -> SafeString:
     certificate = certificate_of(case)
-    return {
+    context = {
+        "case": case,
         "notices": available_notices(case),
         "certificate": certificate,
+        "can_issue": "issue_certificate" in allowed,
         "can_revoke": certificate is not None
         and certificate.status == "valid"
         and holds_role(user, case, REVOKERS, certificate.department_id),
     }
+    return SafeString(render_to_string("documents/_case_panel.html", context, request=request))

@@ -7,6 +7,7 @@ class FeesConfig(AppConfig):
 
     def ready(self) -> None:
         from onestop.cases import hooks  # ready(): where fees answers the cases app
-        from onestop.fees import queries  # ready(): loads models
+        from onestop.fees import panels, queries  # ready(): loads models
 
         hooks.fees_settled.register(queries.settled)
+        hooks.case_page.register(panels.case_page)

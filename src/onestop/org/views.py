@@ -1,5 +1,6 @@
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -197,5 +198,5 @@ def identity_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 def after_login(request: HttpRequest) -> HttpResponse:
     if is_staff_member(request.user):
-        return redirect("staff:home")
-    return redirect("portal:home")
+        return redirect(settings.STAFF_HOME)
+    return redirect(settings.PUBLIC_HOME)

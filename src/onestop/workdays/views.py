@@ -1,5 +1,6 @@
 """The staff deadline calculator (期限计算器)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,5 +14,5 @@ from onestop.workdays.calendar import local_date
 def calculator(request: HttpRequest) -> HttpResponse:
     """A form that asks GET /api/v1/workdays/due and shows the answer (see api/workdays.py)."""
     if not is_staff_member(request.user):
-        return redirect("portal:home")
+        return redirect(settings.PUBLIC_HOME)
     return render(request, "workdays/calculator.html", {"today": local_date(timezone.now())})
